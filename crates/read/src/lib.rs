@@ -1,0 +1,13 @@
+//! telemux-read: bytes to model.
+//!
+//! Every parser here works on bytes the caller supplies (or reads only the parts of a file it
+//! needs), returns `Result`, never panics, and never allocates more than the input can hold.
+
+pub mod fourcc;
+pub mod model;
+
+pub use fourcc::FourCC;
+pub use model::{AltitudeRef, Fix, GpsPoint, SensorSample, SensorStream, Telemetry};
+
+#[doc(hidden)]
+pub mod test_corpus;

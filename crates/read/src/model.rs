@@ -1,0 +1,121 @@
+//! The telemetry model shared by every source (GoPro GPMF, Novatek dashcams, TomTom TTAD,
+//! GPX input) and every sink (GPMF writer, GPX/KML/GeoJSON/CSV/JSON exports).
+//!
+//! Units are SI and angles are degrees so that sinks never need to know where data came from.
+
+use time::OffsetDateTime;
+
+/// Quality of a GPS fix, as GoPro's GPSF reports it (0, 2 or 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fix {
+    None,
+    TwoD,
+    ThreeD,
+}
+
+impl Fix {
+    /// Maps GPSF / NMEA-style fix codes; anything unknown is treated as no fix.
+    pub fn from_code(code: u32) -> Fix {
+        match code {
+            2 => Fix::TwoD,
+            3 => Fix::ThreeD,
+            _ => Fix::None,
+        }
+    }
+
+    pub fn code(self) -> u32 {
+        match self {
+            Fix::None => 0,
+            Fix::TwoD => 2,
+            Fix::ThreeD => 3,
+        }
+    }
+}
+
+/// What `GpsPoint::altitude` is measured from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum AltitudeRef {
+    /// Height above the WGS84 ellipsoid (GoPro's default when there is no GPSA).
+    #[default]
+    Ellipsoid,
+    /// Height above mean sea level (GPSA `MSLV`; what GPX `<ele>` means).
+    MeanSeaLevel,
+}
+
+/// One GPS position with everything a source may know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpsPoint {
+    /// UTC time of the fix, when the source gives an absolute time.
+    pub time: Option<OffsetDateTime>,
+    /// Seconds since the start of the video's timeline, when the point comes from a video.
+    pub media_time: Option<f64>,
+    /// Degrees, WGS84.
+    pub latitude: f64,
+    /// Degrees, WGS84.
+    pub longitude: f64,
+    /// Metres, see `Telemetry::altitude_ref`.
+    pub altitude: Option<f64>,
+    /// Horizontal speed, m/s.
+    pub speed_2d: Option<f64>,
+    /// 3D speed, m/s.
+    pub speed_3d: Option<f64>,
+    /// Course over ground, degrees clockwise from true north.
+    pub course: Option<f64>,
+    pub fix: Option<Fix>,
+    /// Dilution of precision (GoPro GPSP / 100, GPX `hdop`).
+    pub dop: Option<f64>,
+    pub satellites: Option<u32>,
+}
+
+impl GpsPoint {
+    /// A point with only a position; the other fields are filled in by the source.
+    pub fn new(latitude: f64, longitude: f64) -> GpsPoint {
+        GpsPoint {
+            time: None,
+            media_time: None,
+            latitude,
+            longitude,
+            altitude: None,
+            speed_2d: None,
+            speed_3d: None,
+            course: None,
+            fix: None,
+            dop: None,
+            satellites: None,
+        }
+    }
+}
+
+/// A non-GPS sensor stream (ACCL, GYRO, MAGN, …) as scaled samples.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensorStream {
+    /// The source's key for the stream, e.g. `ACCL`.
+    pub key: String,
+    /// Human-readable name (GPMF STNM), if the source gives one.
+    pub name: Option<String>,
+    /// One unit per element of a sample (GPMF SIUN/UNIT), possibly empty.
+    pub units: Vec<String>,
+    pub samples: Vec<SensorSample>,
+}
+
+/// One timed sample of a sensor stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensorSample {
+    /// Seconds since the start of the video's timeline.
+    pub media_time: Option<f64>,
+    pub time: Option<OffsetDateTime>,
+    pub values: Vec<f64>,
+}
+
+/// Everything read from one source: the GPS track plus any other sensor streams.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Telemetry {
+    /// Where the data came from, e.g. "GoPro GPMF (GPS5)", "Novatek freeGPS", "GPX".
+    pub source: String,
+    /// Device name (GPMF DVNM, dashcam model, GPX creator), if known.
+    pub device: Option<String>,
+    pub altitude_ref: AltitudeRef,
+    /// GPS points in time order.
+    pub gps: Vec<GpsPoint>,
+    pub sensors: Vec<SensorStream>,
+}

@@ -1,0 +1,1 @@
+//! telemux-write: model to bytes.

@@ -1,0 +1,31 @@
+//! Argument parsing and dispatch. Each subcommand lives in its own module; this file only
+//! routes and turns errors into exit codes.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Put GPS telemetry into videos as GoPro GPMF, and read it back out.
+#[derive(Debug, Parser)]
+#[command(name = "telemux", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {}
+
+/// Exit code for input that cannot be read (bad file, bad arguments): 2, as the issues ask.
+pub const EXIT_UNREADABLE: u8 = 2;
+
+pub fn run(cli: Cli) -> ExitCode {
+    let result: anyhow::Result<ExitCode> = match cli.command {};
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("telemux: error: {err:#}");
+            ExitCode::from(EXIT_UNREADABLE)
+        }
+    }
+}
