@@ -16,12 +16,17 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {}
 
+impl Command {
+    fn execute(self) -> anyhow::Result<ExitCode> {
+        match self {}
+    }
+}
+
 /// Exit code for input that cannot be read (bad file, bad arguments): 2, as the issues ask.
 pub const EXIT_UNREADABLE: u8 = 2;
 
 pub fn run(cli: Cli) -> ExitCode {
-    let result: anyhow::Result<ExitCode> = match cli.command {};
-    match result {
+    match cli.command.execute() {
         Ok(code) => code,
         Err(err) => {
             eprintln!("telemux: error: {err:#}");

@@ -10,4 +10,4 @@ pub use fourcc::FourCC;
 pub use model::{AltitudeRef, Fix, GpsPoint, SensorSample, SensorStream, Telemetry};
 
 #[doc(hidden)]
-pub mod test_corpus;
+pub mod testkit;

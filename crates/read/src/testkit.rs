@@ -1,0 +1,82 @@
+//! Test support shared by every crate of the workspace: finding the reference corpus, and
+//! building MP4 boxes byte by byte for synthetic inputs.
+//!
+//! Tests use `$TELEMUX_CORPUS` or `../shared/corpus` beside the checkout. When it is absent they
+//! skip with a printed reason, unless `TELEMUX_REQUIRE_CORPUS=1` (set by `.ci/run`), in which
+//! case a missing corpus fails the test instead of silently passing.
+
+use std::path::PathBuf;
+
+/// The corpus folder, or `None` after printing why the calling test skips.
+///
+/// # Panics
+/// When the corpus is missing and `TELEMUX_REQUIRE_CORPUS=1`: that is how CI fails.
+pub fn corpus_or_skip(test: &str) -> Option<PathBuf> {
+    let dir = match std::env::var_os("TELEMUX_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"),
+    };
+    if dir.join("gopro/MANIFEST.md").is_file() {
+        return Some(dir);
+    }
+    let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "{test}: TELEMUX_REQUIRE_CORPUS=1 but no corpus at {} (set TELEMUX_CORPUS)",
+        dir.display()
+    );
+    eprintln!(
+        "{test}: skipped, no corpus at {} (set TELEMUX_CORPUS)",
+        dir.display()
+    );
+    None
+}
+
+/// An MP4 box: 32-bit size, type, payload (a 64-bit largesize when the payload needs it).
+pub fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(payload.len() + 16);
+    match u32::try_from(payload.len() + 8) {
+        Ok(size) => {
+            out.extend_from_slice(&size.to_be_bytes());
+            out.extend_from_slice(kind);
+        }
+        Err(_) => {
+            out.extend_from_slice(&1u32.to_be_bytes());
+            out.extend_from_slice(kind);
+            out.extend_from_slice(&(payload.len() as u64 + 16).to_be_bytes());
+        }
+    }
+    out.extend_from_slice(payload);
+    out
+}
+
+/// An MP4 "full box": version and 24-bit flags before the payload.
+pub fn mp4_full_box(kind: &[u8; 4], version: u8, flags: u32, payload: &[u8]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(payload.len() + 4);
+    body.push(version);
+    body.extend_from_slice(&flags.to_be_bytes()[1..]);
+    body.extend_from_slice(payload);
+    mp4_box(kind, &body)
+}
+
+/// A container box holding the concatenation of `children`.
+pub fn mp4_container(kind: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
+    mp4_box(kind, &children.concat())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boxes_carry_their_size_and_type() {
+        assert_eq!(mp4_box(b"free", b"ab"), b"\0\0\0\x0afreeab");
+        assert_eq!(
+            mp4_full_box(b"stco", 0, 1, &[9]),
+            b"\0\0\0\x0dstco\0\0\0\x01\x09"
+        );
+        let moov = mp4_container(b"moov", &[mp4_box(b"udta", b"")]);
+        assert_eq!(moov.len(), 16);
+        assert_eq!(&moov[..8], b"\0\0\0\x10moov");
+    }
+}
