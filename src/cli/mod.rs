@@ -25,7 +25,6 @@ impl Command {
 /// Exit code for input that cannot be read (bad file, bad arguments): 2, as the issues ask.
 pub const EXIT_UNREADABLE: u8 = 2;
 
-#[allow(unreachable_code)] // until the first subcommand lands; remove with it
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command.execute() {
         Ok(code) => code,
