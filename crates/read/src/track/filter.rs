@@ -1,0 +1,179 @@
+//! Quality filters shared by every export: fix, dilution of precision, null-island points and
+//! speed outliers (the position jumps cheap receivers produce after losing a fix).
+
+use super::geo::distance_m;
+use super::timeline::Axis;
+use crate::model::{Fix, GpsPoint};
+
+/// Which points to drop. The default drops only exact (0, 0) points, which no real fix reports
+/// but many cameras write while searching for satellites.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Filters {
+    /// Drop points whose fix is worse than this (points without fix information are kept).
+    pub min_fix: Option<Fix>,
+    /// Drop points whose DOP is above this (points without DOP are kept).
+    pub max_dop: Option<f64>,
+    /// Drop points reached from the previous kept point faster than this many m/s.
+    pub max_speed: Option<f64>,
+    /// Keep points at exactly latitude 0, longitude 0.
+    pub keep_null_island: bool,
+}
+
+/// How many points each rule dropped, for the one-line summaries users see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FilterReport {
+    pub kept: usize,
+    pub null_island: usize,
+    pub low_fix: usize,
+    pub high_dop: usize,
+    pub outliers: usize,
+}
+
+impl FilterReport {
+    pub fn dropped(&self) -> usize {
+        self.null_island + self.low_fix + self.high_dop + self.outliers
+    }
+}
+
+impl Filters {
+    /// Applies the filters to a time-ordered track.
+    pub fn apply(&self, points: Vec<GpsPoint>) -> (Vec<GpsPoint>, FilterReport) {
+        let mut report = FilterReport::default();
+        let mut kept: Vec<GpsPoint> = Vec::with_capacity(points.len());
+        for p in points {
+            if !self.keep_null_island && p.latitude == 0.0 && p.longitude == 0.0 {
+                report.null_island += 1;
+            } else if self
+                .min_fix
+                .is_some_and(|min| p.fix.is_some_and(|f| f < min))
+            {
+                report.low_fix += 1;
+            } else if self
+                .max_dop
+                .is_some_and(|max| p.dop.is_some_and(|d| d > max))
+            {
+                report.high_dop += 1;
+            } else {
+                kept.push(p);
+            }
+        }
+        if let Some(max_speed) = self.max_speed {
+            let before = kept.len();
+            kept = drop_outliers(kept, max_speed);
+            report.outliers = before - kept.len();
+        }
+        report.kept = kept.len();
+        (kept, report)
+    }
+}
+
+/// Drops every point reached from the previous kept point faster than `max_speed`. A bad first
+/// point would otherwise make every later point look like a jump, so the first point is itself
+/// dropped when it is too far from the second while the second and third agree.
+fn drop_outliers(points: Vec<GpsPoint>, max_speed: f64) -> Vec<GpsPoint> {
+    let Some(axis) = Axis::of(&points) else {
+        return points;
+    };
+    let too_fast = |a: &GpsPoint, b: &GpsPoint| match (axis.seconds(a), axis.seconds(b)) {
+        (Some(ta), Some(tb)) => {
+            let dt = (tb - ta).abs();
+            let d = distance_m(a, b);
+            if dt > 0.0 {
+                d / dt > max_speed
+            } else {
+                d > 0.0
+            }
+        }
+        _ => false,
+    };
+    let skip_first = match points.as_slice() {
+        [a, b, c, ..] => too_fast(a, b) && !too_fast(b, c),
+        _ => false,
+    };
+    let mut kept: Vec<GpsPoint> = Vec::with_capacity(points.len());
+    for p in points.into_iter().skip(usize::from(skip_first)) {
+        if kept.last().is_none_or(|last| !too_fast(last, &p)) {
+            kept.push(p);
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(lat: f64, lon: f64, t: f64) -> GpsPoint {
+        GpsPoint {
+            media_time: Some(t),
+            ..GpsPoint::new(lat, lon)
+        }
+    }
+
+    #[test]
+    fn default_drops_only_null_island() {
+        let points = vec![at(1.0, 1.0, 0.0), at(0.0, 0.0, 1.0), at(1.0, 1.0001, 2.0)];
+        let (kept, report) = Filters::default().apply(points);
+        assert_eq!(kept.len(), 2);
+        assert_eq!(report.null_island, 1);
+        assert_eq!(report.kept, 2);
+    }
+
+    #[test]
+    fn fix_and_dop_thresholds() {
+        let mut a = at(10.0, 10.0, 0.0);
+        a.fix = Some(Fix::TwoD);
+        a.dop = Some(1.0);
+        let mut b = at(10.0, 10.0, 1.0);
+        b.fix = Some(Fix::ThreeD);
+        b.dop = Some(9.0);
+        let mut c = at(10.0, 10.0, 2.0);
+        c.fix = Some(Fix::ThreeD);
+        c.dop = Some(2.0);
+        let filters = Filters {
+            min_fix: Some(Fix::ThreeD),
+            max_dop: Some(5.0),
+            ..Filters::default()
+        };
+        let (kept, report) = filters.apply(vec![a, b, c.clone()]);
+        assert_eq!(kept, vec![c]);
+        assert_eq!((report.low_fix, report.high_dop), (1, 1));
+    }
+
+    #[test]
+    fn a_jump_is_dropped_and_the_track_continues() {
+        // 0.0001° of latitude is ~11 m: 11 m/s. The third point jumps ~111 km in a second.
+        let points = vec![
+            at(45.0, 7.0, 0.0),
+            at(45.0001, 7.0, 1.0),
+            at(46.0, 7.0, 2.0),
+            at(45.0003, 7.0, 3.0),
+        ];
+        let filters = Filters {
+            max_speed: Some(100.0),
+            ..Filters::default()
+        };
+        let (kept, report) = filters.apply(points);
+        assert_eq!(report.outliers, 1);
+        let lats: Vec<f64> = kept.iter().map(|p| p.latitude).collect();
+        assert_eq!(lats, vec![45.0, 45.0001, 45.0003]);
+    }
+
+    #[test]
+    fn a_bad_first_point_does_not_poison_the_track() {
+        let points = vec![
+            at(10.0, 10.0, 0.0),
+            at(45.0, 7.0, 1.0),
+            at(45.0001, 7.0, 2.0),
+            at(45.0002, 7.0, 3.0),
+        ];
+        let filters = Filters {
+            max_speed: Some(100.0),
+            ..Filters::default()
+        };
+        let (kept, report) = filters.apply(points);
+        assert_eq!(report.outliers, 1);
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept[0].latitude, 45.0);
+    }
+}

@@ -1,0 +1,11 @@
+//! Operations on GPS tracks in the shared model: geodesy, quality filters, resampling onto a
+//! video's timeline. Sources and sinks stay free of this logic so that `extract`, `inject` and
+//! `convert` treat every track the same way.
+
+pub mod filter;
+pub mod geo;
+pub mod resample;
+mod timeline;
+
+pub use filter::{FilterReport, Filters};
+pub use resample::{resample, Gap, ResampleOptions, Resampled};

@@ -1,0 +1,331 @@
+//! Resampling a timed track onto a video's timeline at a fixed rate, the way `inject` needs
+//! it: samples only where the track covers the video, linear interpolation between fixes, and
+//! no bridging of gaps (a straight line across a tunnel is invented data).
+
+use time::{Duration, OffsetDateTime};
+
+use super::geo::{bearing_deg, distance_m};
+use super::timeline::unix_seconds;
+use crate::model::GpsPoint;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ResampleOptions {
+    /// Output samples per second.
+    pub rate_hz: f64,
+    /// Longest interval between two fixes that is interpolated across, seconds.
+    pub max_gap: f64,
+}
+
+impl Default for ResampleOptions {
+    fn default() -> ResampleOptions {
+        ResampleOptions {
+            rate_hz: 10.0,
+            max_gap: 5.0,
+        }
+    }
+}
+
+/// A stretch of the video without samples because the track's fixes are too far apart.
+/// Times are seconds from the video's start.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Gap {
+    pub start: f64,
+    pub end: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resampled {
+    /// Samples with both `time` (UTC) and `media_time` (seconds from the video's start).
+    pub points: Vec<GpsPoint>,
+    /// Gaps longer than `max_gap` inside the video, in time order.
+    pub gaps: Vec<Gap>,
+    /// Seconds of the video that have samples: the overlap of track and video minus gaps.
+    pub covered: f64,
+}
+
+/// Resamples `points` onto `[start, start + duration)`. Points without a UTC time are ignored;
+/// the others must be in time order (equal times are allowed and the first one wins).
+pub fn resample(
+    points: &[GpsPoint],
+    start: OffsetDateTime,
+    duration: f64,
+    options: &ResampleOptions,
+) -> Resampled {
+    let timed: Vec<(f64, &GpsPoint)> = points
+        .iter()
+        .filter_map(|p| p.time.map(|t| (unix_seconds(t) - unix_seconds(start), p)))
+        .collect();
+    let mut out = Resampled {
+        points: Vec::new(),
+        gaps: gaps_inside(&timed, duration, options.max_gap),
+        covered: 0.0,
+    };
+    let (Some(&(first, _)), Some(&(last, _))) = (timed.first(), timed.last()) else {
+        return out;
+    };
+    let rate = options.rate_hz;
+    if !(rate > 0.0 && rate.is_finite() && duration > 0.0 && duration.is_finite()) {
+        return out;
+    }
+    let lo = first.max(0.0);
+    let hi = last.min(duration);
+    if lo > hi {
+        return out;
+    }
+    out.covered = hi - lo - out.gaps.iter().map(|g| g.end - g.start).sum::<f64>();
+
+    let first_k = (lo * rate).ceil() as u64;
+    let mut i = 0;
+    for k in first_k.. {
+        let t = k as f64 / rate;
+        if t > hi || t >= duration {
+            break;
+        }
+        while i + 1 < timed.len() && timed[i + 1].0 <= t {
+            i += 1;
+        }
+        let (ta, a) = timed[i];
+        let sample = match timed.get(i + 1) {
+            Some(&(tb, _)) if tb - ta > options.max_gap && t > ta => None,
+            Some(&(tb, b)) if tb > ta => Some(interpolate(a, b, (t - ta) / (tb - ta), tb - ta)),
+            _ => Some(a.clone()),
+        };
+        if let Some(mut p) = sample {
+            p.media_time = Some(t);
+            p.time = Some(start + Duration::seconds_f64(t));
+            out.points.push(p);
+        }
+    }
+    out
+}
+
+/// Intervals between consecutive fixes longer than `max_gap`, clipped to the video.
+fn gaps_inside(timed: &[(f64, &GpsPoint)], duration: f64, max_gap: f64) -> Vec<Gap> {
+    timed
+        .windows(2)
+        .filter(|w| w[1].0 - w[0].0 > max_gap)
+        .map(|w| Gap {
+            start: w[0].0.max(0.0),
+            end: w[1].0.min(duration),
+        })
+        .filter(|g| g.end > g.start)
+        .collect()
+}
+
+/// The point a fraction `f` of the way from `a` to `b`, which are `dt` seconds apart.
+/// Speeds and course missing from the source are derived from the two positions.
+fn interpolate(a: &GpsPoint, b: &GpsPoint, f: f64, dt: f64) -> GpsPoint {
+    let lerp = |x: f64, y: f64| x + (y - x) * f;
+    let both = |x: Option<f64>, y: Option<f64>| x.zip(y).map(|(x, y)| lerp(x, y));
+    let mut dlon = b.longitude - a.longitude;
+    if dlon > 180.0 {
+        dlon -= 360.0;
+    } else if dlon < -180.0 {
+        dlon += 360.0;
+    }
+    let longitude = (a.longitude + dlon * f + 180.0).rem_euclid(360.0) - 180.0;
+    let ground = distance_m(a, b);
+    let climb = a.altitude.zip(b.altitude).map_or(0.0, |(x, y)| y - x);
+    let speed_2d = both(a.speed_2d, b.speed_2d).unwrap_or(ground / dt);
+    let speed_3d = both(a.speed_3d, b.speed_3d).unwrap_or(ground.hypot(climb) / dt);
+    let course = match (a.course, b.course) {
+        (Some(x), Some(y)) => {
+            Some((x + ((y - x + 540.0).rem_euclid(360.0) - 180.0) * f).rem_euclid(360.0))
+        }
+        _ if ground > 0.0 => Some(bearing_deg(a, b)),
+        _ => None,
+    };
+    GpsPoint {
+        time: None,
+        media_time: None,
+        latitude: lerp(a.latitude, b.latitude),
+        longitude,
+        altitude: combine(a.altitude, b.altitude, lerp),
+        speed_2d: Some(speed_2d),
+        speed_3d: Some(speed_3d),
+        course,
+        // The interpolated fix is only as good as the worse of its two ends.
+        fix: combine(a.fix, b.fix, Ord::min),
+        dop: combine(a.dop, b.dop, f64::max),
+        satellites: combine(a.satellites, b.satellites, Ord::min),
+    }
+}
+
+/// `f` of both values when both ends have one, else whichever end has one.
+fn combine<T>(a: Option<T>, b: Option<T>, f: impl FnOnce(T, T) -> T) -> Option<T> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(f(x, y)),
+        (x, y) => x.or(y),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    const START: OffsetDateTime = datetime!(2024-05-01 10:00:00 UTC);
+
+    fn fix(secs: f64, lat: f64, lon: f64, alt: f64) -> GpsPoint {
+        GpsPoint {
+            time: Some(START + Duration::seconds_f64(secs)),
+            altitude: Some(alt),
+            ..GpsPoint::new(lat, lon)
+        }
+    }
+
+    #[test]
+    fn interpolates_at_the_rate_and_derives_speed_and_course() {
+        // Due north, 0.0005° (~55.6 m) in 5 s: 11.1 m/s, course 0°.
+        let track = [fix(-1.0, 45.0, 7.0, 100.0), fix(4.0, 45.0005, 7.0, 105.0)];
+        let out = resample(&track, START, 5.0, &ResampleOptions::default());
+        assert_eq!(out.points.len(), 41);
+        let p = &out.points[20];
+        assert_eq!(p.media_time, Some(2.0));
+        assert_eq!(p.time, Some(START + Duration::seconds(2)));
+        assert!((p.latitude - 45.0003).abs() < 1e-12, "{}", p.latitude);
+        assert!((p.altitude.unwrap() - 103.0).abs() < 1e-9);
+        assert_eq!(out.points.last().unwrap().media_time, Some(4.0));
+        assert!(
+            (p.speed_2d.unwrap() - 11.119).abs() < 0.01,
+            "{:?}",
+            p.speed_2d
+        );
+        assert!(p.speed_3d.unwrap() > p.speed_2d.unwrap());
+        assert!(p.course.unwrap() < 1e-6 || p.course.unwrap() > 359.999);
+        assert_eq!(out.covered, 4.0);
+        assert!(out.gaps.is_empty());
+    }
+
+    #[test]
+    fn samples_only_where_the_track_covers_the_video() {
+        let track = [fix(2.0, 1.0, 1.0, 0.0), fix(4.0, 1.0, 1.001, 0.0)];
+        let out = resample(
+            &track,
+            START,
+            10.0,
+            &ResampleOptions {
+                rate_hz: 2.0,
+                max_gap: 5.0,
+            },
+        );
+        let times: Vec<f64> = out.points.iter().map(|p| p.media_time.unwrap()).collect();
+        assert_eq!(times, vec![2.0, 2.5, 3.0, 3.5, 4.0]);
+        assert_eq!(out.covered, 2.0);
+    }
+
+    #[test]
+    fn gaps_are_not_bridged_and_are_reported() {
+        let track = [
+            fix(0.0, 1.0, 1.0, 0.0),
+            fix(1.0, 1.0, 1.0001, 0.0),
+            fix(9.0, 1.0, 1.0009, 0.0),
+            fix(10.0, 1.0, 1.001, 0.0),
+        ];
+        let out = resample(
+            &track,
+            START,
+            10.0,
+            &ResampleOptions {
+                rate_hz: 1.0,
+                max_gap: 5.0,
+            },
+        );
+        let times: Vec<f64> = out.points.iter().map(|p| p.media_time.unwrap()).collect();
+        assert_eq!(times, vec![0.0, 1.0, 9.0]);
+        assert_eq!(
+            out.gaps,
+            vec![Gap {
+                start: 1.0,
+                end: 9.0
+            }]
+        );
+        assert_eq!(out.covered, 2.0);
+    }
+
+    #[test]
+    fn crosses_the_antimeridian_the_short_way() {
+        let track = [fix(0.0, 0.0, 179.9, 0.0), fix(2.0, 0.0, -179.9, 0.0)];
+        let out = resample(
+            &track,
+            START,
+            2.0,
+            &ResampleOptions {
+                rate_hz: 1.0,
+                max_gap: 5.0,
+            },
+        );
+        assert_eq!(out.points.len(), 2);
+        let lon = out.points[1].longitude;
+        assert!((lon.abs() - 180.0).abs() < 1e-9, "{lon}");
+        assert!((out.points[1].course.unwrap() - 90.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn no_overlap_gives_no_samples() {
+        let track = [fix(100.0, 1.0, 1.0, 0.0), fix(101.0, 1.0, 1.0, 0.0)];
+        let out = resample(&track, START, 10.0, &ResampleOptions::default());
+        assert!(out.points.is_empty());
+        assert_eq!(out.covered, 0.0);
+        let none = resample(&[], START, 10.0, &ResampleOptions::default());
+        assert!(none.points.is_empty());
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+    use time::macros::datetime;
+
+    use super::*;
+
+    const START: OffsetDateTime = datetime!(2024-05-01 10:00:00 UTC);
+
+    fn track() -> impl Strategy<Value = Vec<GpsPoint>> {
+        prop::collection::vec((0.01f64..8.0, -0.01f64..0.01, -0.01f64..0.01), 1..40).prop_map(
+            |steps| {
+                let (mut t, mut lat, mut lon) = (-3.0, 45.0, 7.0);
+                steps
+                    .into_iter()
+                    .map(|(dt, dlat, dlon)| {
+                        t += dt;
+                        lat += dlat;
+                        lon += dlon;
+                        GpsPoint {
+                            time: Some(START + Duration::seconds_f64(t)),
+                            ..GpsPoint::new(lat, lon)
+                        }
+                    })
+                    .collect()
+            },
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn samples_are_ordered_bounded_and_never_inside_a_gap(
+            track in track(),
+            duration in 0.5f64..60.0,
+            rate in 0.5f64..25.0,
+        ) {
+            let opts = ResampleOptions { rate_hz: rate, max_gap: 5.0 };
+            let out = resample(&track, START, duration, &opts);
+            let (lat_lo, lat_hi) = track.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+                (lo.min(p.latitude), hi.max(p.latitude))
+            });
+            let mut last = f64::NEG_INFINITY;
+            for p in &out.points {
+                let t = p.media_time.unwrap();
+                prop_assert!(t > last && t >= 0.0 && t < duration);
+                last = t;
+                prop_assert!(p.latitude >= lat_lo - 1e-9 && p.latitude <= lat_hi + 1e-9);
+                prop_assert!(!out.gaps.iter().any(|g| t > g.start && t < g.end));
+                let k = t * rate;
+                prop_assert!((k - k.round()).abs() < 1e-6, "not on the rate grid: {}", t);
+            }
+            prop_assert!(out.covered >= 0.0 && out.covered <= duration + 1e-9);
+            prop_assert!(out.points.len() as f64 <= out.covered * rate + 1.0 + out.gaps.len() as f64);
+        }
+    }
+}
