@@ -1,1 +1,2 @@
 //! telemux-write: model to bytes.
+pub mod mp4;
