@@ -1,2 +1,3 @@
 //! telemux-write: model to bytes.
 pub mod mp4;
+pub mod output;
