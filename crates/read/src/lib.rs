@@ -6,6 +6,7 @@
 pub mod fourcc;
 pub mod model;
 pub mod track;
+pub mod ttad;
 
 pub use fourcc::FourCC;
 pub use model::{AltitudeRef, Fix, GpsPoint, SensorSample, SensorStream, Telemetry};

@@ -2,6 +2,7 @@
 //! whole file around a new moov.
 
 pub mod box_writer;
+pub mod emit;
 pub mod layout;
 pub mod meta_trak;
 
