@@ -5,6 +5,7 @@
 
 pub mod fourcc;
 pub mod model;
+pub mod mp4;
 pub mod track;
 pub mod ttad;
 
