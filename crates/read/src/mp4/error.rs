@@ -49,8 +49,6 @@ pub enum ErrorKind {
     TooManyBoxes { max: usize },
     #[error("box not found")]
     Missing,
-    #[error("more than one moov box (the first is at byte {first})")]
-    DuplicateMoov { first: u64 },
     #[error("{needed} bytes needed, only {available} left in the box")]
     FieldTruncated { needed: u64, available: u64 },
     #[error("unsupported version {version}")]

@@ -54,22 +54,14 @@ pub(crate) fn scan<R: Read + Seek>(
     Ok(headers)
 }
 
-/// The one `moov` among `headers`.
+/// The first `moov` among `headers`. Readers such as ffmpeg take the first one too, which is
+/// what makes telemux's in-place writes safe: until the old moov is retired, it rules.
 pub(crate) fn find_moov(headers: &[BoxHeader]) -> Result<BoxHeader, Mp4Error> {
-    let mut moovs = headers.iter().filter(|h| h.kind == FourCC::new(b"moov"));
-    let first = moovs
-        .next()
-        .ok_or_else(|| Mp4Error::new("moov", 0, ErrorKind::Missing))?;
-    if let Some(second) = moovs.next() {
-        return Err(Mp4Error::new(
-            "moov",
-            second.offset,
-            ErrorKind::DuplicateMoov {
-                first: first.offset,
-            },
-        ));
-    }
-    Ok(*first)
+    headers
+        .iter()
+        .find(|h| h.kind == FourCC::new(b"moov"))
+        .copied()
+        .ok_or_else(|| Mp4Error::new("moov", 0, ErrorKind::Missing))
 }
 
 /// Loads the bytes of the box `header`, which `scan` found to fit in the file; a size the
