@@ -1,0 +1,12 @@
+//! `telemux_read::verify` on mutated copies of good files: every check passes on a good file
+//! and fails (or warns) on one made bad on purpose, with a message naming the problem.
+
+mod container;
+mod edit;
+#[allow(dead_code)] // the TTAD payload builder of the ttad tests; only part of it is used here
+#[path = "../ttad/payload.rs"]
+mod payload;
+mod sparse;
+mod street_view;
+mod telemetry;
+mod ttad_clip;
