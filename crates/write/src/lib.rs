@@ -1,3 +1,5 @@
 //! telemux-write: model to bytes.
+
+pub mod export;
 pub mod mp4;
 pub mod output;
