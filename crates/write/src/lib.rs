@@ -1,1 +1,3 @@
 //! telemux-write: model to bytes.
+
+pub mod gpmf;
