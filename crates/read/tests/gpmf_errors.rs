@@ -124,10 +124,12 @@ fn data_whose_struct_size_times_repeat_overflows_is_a_repeat_overflow() {
     );
 }
 
+/// A DEVC with `levels - 1` nests inside it, the innermost holding one byte.
 fn nested(levels: usize) -> Vec<u8> {
-    (0..levels).fold(klv(b"LEAF", b'B', 1, 1, &[7]), |inner, _| {
+    let inner = (1..levels).fold(klv(b"LEAF", b'B', 1, 1, &[7]), |inner, _| {
         nest(b"NEST", &[inner])
-    })
+    });
+    nest(b"DEVC", &[inner])
 }
 
 #[test]
@@ -136,8 +138,9 @@ fn nesting_deeper_than_the_limit_is_a_depth_bomb() {
     gpmf::validate(&nested(16)).unwrap();
     let (path, offset, kind) = self::kind(&nested(17));
     assert_eq!(kind, ErrorKind::DepthBomb { limit: 16 });
+    // Reported at the 17th nest, the one whose children would be too deep.
     assert_eq!(offset, 16 * 8);
-    assert_eq!(path, vec!["NEST[0]"; 17].join("/"));
+    assert_eq!(path, format!("DEVC[0]/{}", vec!["NEST[0]"; 16].join("/")));
 }
 
 #[test]
@@ -175,6 +178,15 @@ fn unknown_types_keys_and_sizes_are_rejected() {
         at(klv(b"DEVC", 0, 1, 6, &[0; 6])).2,
         ErrorKind::MisalignedNest { size: 6 }
     );
+    // A payload starts with a device; the tree reader takes any KLVs.
+    let strm = nest(b"STRM", &[klv(b"TSMP", b'L', 4, 1, &[0; 4])]);
+    let err = gpmf::validate(&strm).unwrap_err();
+    assert_eq!((err.path.as_str(), err.offset), ("STRM[0]", 0));
+    assert_eq!(
+        err.kind,
+        ErrorKind::NotDevice(telemux_read::FourCC::new(b"STRM"))
+    );
+    gpmf::read_tree(&strm).unwrap();
 }
 
 #[test]

@@ -77,6 +77,9 @@ pub enum ErrorKind {
     /// A complex (`?`) KLV with no `TYPE` before it in its stream.
     #[error("complex data without a TYPE")]
     MissingType,
+    /// A payload whose first KLV is not a `DEVC` (GoPro's parser refuses these too).
+    #[error("a payload must start with DEVC, not {0}")]
+    NotDevice(FourCC),
 }
 
 /// Shows a type character as the spec writes it (`l`, `?`, `null` for 0).
@@ -114,15 +117,12 @@ fn path_to(root: &[u8], target: usize) -> String {
     while pos < end {
         let header = parse_header(root, pos);
         if pos == target {
-            match header {
-                Some(Header { key, .. }) if key.0 != [0; 4] => {
-                    let index = index_among(&mut seen, key);
-                    segments.push(match header.map(|h| h.kind) {
-                        Some(RawKind::Nest) => format!("{key}[{index}]"),
-                        _ => key.to_string(),
-                    });
-                }
-                _ => {}
+            if let Some(Header { key, kind, .. }) = header.filter(|h| h.key.0 != [0; 4]) {
+                let index = index_among(&mut seen, key);
+                segments.push(match kind {
+                    RawKind::Nest => format!("{key}[{index}]"),
+                    RawKind::Data => key.to_string(),
+                });
             }
             break;
         }

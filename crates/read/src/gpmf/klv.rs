@@ -190,8 +190,9 @@ impl<'a> Iterator for Entries<'a> {
         };
         let size_ok = match kind {
             Kind::Nest => header.struct_size != 0,
+            // Element sizes are powers of two, so a mask replaces a division per header.
             Kind::Data(ty) => {
-                header.struct_size != 0 && usize::from(header.struct_size) % ty.size() == 0
+                header.struct_size != 0 && usize::from(header.struct_size) & (ty.size() - 1) == 0
             }
         };
         if !size_ok {
@@ -237,11 +238,21 @@ impl<'a> Iterator for Entries<'a> {
 }
 
 /// GoPro's `GPMF_VALID_FOURCC`: letters, digits and spaces only. A zero key is filler.
-fn is_gpmf_key(key: FourCC) -> bool {
-    key.0
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b == b' ')
+pub fn is_gpmf_key(key: FourCC) -> bool {
+    key.0.iter().all(|&b| KEY_BYTES[usize::from(b)])
 }
+
+/// Which bytes may appear in a key; a table keeps the per-header check branch-light.
+static KEY_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b' ';
+        b += 1;
+    }
+    table
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum RawKind {

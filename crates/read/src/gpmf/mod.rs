@@ -13,6 +13,7 @@
 
 mod complex;
 mod error;
+mod keys;
 mod klv;
 mod print;
 mod property;
@@ -27,7 +28,7 @@ mod walk;
 
 pub use complex::{ComplexType, TypeStringError};
 pub use error::{Error, ErrorKind};
-pub use klv::{entries, Entries, Entry, Kind, KlvRef, MAX_DEPTH};
+pub use klv::{entries, is_gpmf_key, Entries, Entry, Kind, KlvRef, MAX_DEPTH};
 pub use print::{print, PrintOptions};
 pub use property::{decode_text, is_metadata_key, METADATA_KEYS};
 pub use scalar::{Layout, Scalar};

@@ -33,11 +33,6 @@ pub const METADATA_KEYS: [FourCC; 22] = [
     FourCC::new(b"GPSA"),
 ];
 
-pub(crate) const SCAL: FourCC = FourCC::new(b"SCAL");
-pub(crate) const TYPE: FourCC = FourCC::new(b"TYPE");
-pub(crate) const SIUN: FourCC = FourCC::new(b"SIUN");
-pub(crate) const UNIT: FourCC = FourCC::new(b"UNIT");
-
 pub fn is_metadata_key(key: FourCC) -> bool {
     METADATA_KEYS.contains(&key)
 }

@@ -21,8 +21,6 @@ pub(crate) fn append_scaled(
         }
     };
     let data = klv.data();
-    // Bounded by the data present: one output per stored element.
-    out.reserve(data.len() / layout.size().max(1) * layout.elements());
     match layout.uniform_type() {
         Some(ValueType::I8) => uniform(data, divisors, out, |[b]: [u8; 1]| f64::from(b as i8)),
         Some(ValueType::U8) => uniform(data, divisors, out, |[b]: [u8; 1]| f64::from(b)),
@@ -37,21 +35,26 @@ pub(crate) fn append_scaled(
     Ok(())
 }
 
-/// Every element has the same `N`-byte type: walk samples, then elements with their divisor.
+/// Every element has the same `N`-byte type: element `i` of the data is divided by
+/// `divisors[i % elements]`. Writes into a pre-sized tail so the loop has no capacity checks.
 fn uniform<const N: usize>(
     data: &[u8],
     divisors: &[f64],
     out: &mut Vec<f64>,
     read: impl Fn([u8; N]) -> f64,
 ) {
-    let sample_len = divisors.len() * N;
-    if sample_len == 0 {
+    if divisors.is_empty() {
         return;
     }
-    for sample in data.chunks_exact(sample_len) {
-        for (bytes, divisor) in sample.chunks_exact(N).zip(divisors) {
-            out.push(read(bytes.try_into().unwrap_or([0; N])) / divisor);
-        }
+    let samples = data.len() / (divisors.len() * N);
+    let start = out.len();
+    out.resize(start + samples * divisors.len(), 0.0);
+    let tail = out.get_mut(start..).unwrap_or_default();
+    for (slot, (bytes, divisor)) in tail
+        .iter_mut()
+        .zip(data.chunks_exact(N).zip(divisors.iter().cycle()))
+    {
+        *slot = read(bytes.try_into().unwrap_or([0; N])) / divisor;
     }
 }
 
@@ -64,6 +67,8 @@ fn mixed(
     if layout.size() == 0 {
         return Ok(());
     }
+    // Bounded by the data present: one output per stored element.
+    out.reserve(klv.data().len() / layout.size() * layout.elements());
     for sample in klv.data().chunks_exact(layout.size()) {
         for ((&(_, ty), divisor), value) in layout
             .fields()

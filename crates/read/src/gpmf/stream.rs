@@ -4,24 +4,13 @@
 
 use time::OffsetDateTime;
 
+use super::keys::{DEVC, DVID, DVNM, GPSA, GPSF, GPSP, GPSU, STMP, STNM, STRM, TSMP};
 use super::property::{self, is_metadata_key};
 use super::scalar::Layout;
 use super::scaled::append_scaled;
 use super::utc::parse_utc;
 use super::{entries, Error, Kind, KlvRef, Properties};
 use crate::FourCC;
-
-const DEVC: FourCC = FourCC::new(b"DEVC");
-const DVID: FourCC = FourCC::new(b"DVID");
-const DVNM: FourCC = FourCC::new(b"DVNM");
-const STRM: FourCC = FourCC::new(b"STRM");
-const STNM: FourCC = FourCC::new(b"STNM");
-const TSMP: FourCC = FourCC::new(b"TSMP");
-const STMP: FourCC = FourCC::new(b"STMP");
-const GPSF: FourCC = FourCC::new(b"GPSF");
-const GPSU: FourCC = FourCC::new(b"GPSU");
-const GPSP: FourCC = FourCC::new(b"GPSP");
-const GPSA: FourCC = FourCC::new(b"GPSA");
 
 /// A payload: its devices, and any top-level KLV that is not a `DEVC`.
 #[derive(Debug, Clone)]

@@ -2,7 +2,8 @@
 //! modify the data KLVs after them in the same nest (and in nests inside it). Validation and
 //! printing both ride on it so that they agree on what every KLV means.
 
-use super::property::{self, SCAL, SIUN, TYPE, UNIT};
+use super::keys::{DEVC, SCAL, SIUN, TYPE, UNIT};
+use super::property;
 use super::{entries, ComplexType, Entries, Entry, Error, ErrorKind, Kind, KlvRef, ValueType};
 
 /// The properties in force at a point of a nest: the last SCAL, TYPE, SIUN and UNIT seen.
@@ -23,6 +24,17 @@ impl Properties {
     /// (no SCAL, a metadata key, or non-numeric data). Errors when SCAL has neither one value
     /// nor one per element.
     pub fn divisors(&self, klv: &KlvRef<'_>) -> Result<Option<Vec<f64>>, Error> {
+        let (Some(scale), Some(elements)) = (&self.scale, self.scaled_elements(klv)?) else {
+            return Ok(None);
+        };
+        Ok(Some(match scale.as_slice() {
+            [one] => vec![*one; elements],
+            all => all.to_vec(),
+        }))
+    }
+
+    /// How many elements per sample SCAL divides in `klv`, after checking its arity.
+    fn scaled_elements(&self, klv: &KlvRef<'_>) -> Result<Option<usize>, Error> {
         let Some(scale) = &self.scale else {
             return Ok(None);
         };
@@ -35,13 +47,13 @@ impl Properties {
             Kind::Data(ty) if ty.is_numeric() => usize::from(klv.struct_size) / ty.size(),
             _ => return Ok(None),
         };
-        match scale.as_slice() {
-            [one] => Ok(Some(vec![*one; elements])),
-            all if all.len() == elements => Ok(Some(all.to_vec())),
-            all => Err(klv.error(ErrorKind::ScaleArity {
-                scales: all.len(),
+        if scale.len() == 1 || scale.len() == elements {
+            Ok(Some(elements))
+        } else {
+            Err(klv.error(ErrorKind::ScaleArity {
+                scales: scale.len(),
                 elements,
-            })),
+            }))
         }
     }
 
@@ -68,7 +80,7 @@ impl Properties {
                 }));
             }
         }
-        self.divisors(klv).map(drop)
+        self.scaled_elements(klv).map(drop)
     }
 }
 
@@ -114,11 +126,18 @@ fn walk_level<'a>(
     Ok(())
 }
 
-/// Checks a payload the way GoPro's `GPMF_Validate` does, and more: every size fits its
-/// parent, nests are 32-bit aligned and at most [`super::MAX_DEPTH`] deep, keys and types are
-/// known, struct sizes fit their type, `TYPE` strings parse and match the struct size of the
-/// complex data after them, and `SCAL` has one value or one per element of the data it scales.
+/// Checks a payload the way GoPro's `GPMF_Validate` does, and more: it starts with `DEVC`,
+/// every size fits its parent, nests are 32-bit aligned and at most [`super::MAX_DEPTH`] deep,
+/// keys and types are known, struct sizes fit their type, `TYPE` strings parse and match the
+/// struct size of the complex data after them, and `SCAL` has one value or one per element of
+/// the data it scales.
 pub fn validate(payload: &[u8]) -> Result<(), Error> {
+    if let Some(first) = entries(payload).klvs().next() {
+        let first = first?;
+        if first.key != DEVC {
+            return Err(first.error(ErrorKind::NotDevice(first.key)));
+        }
+    }
     struct Check;
     impl<'a> Visitor<'a> for Check {
         fn enter(&mut self, _: &KlvRef<'a>) {}

@@ -1,6 +1,6 @@
 //! The KLV encoder: an owned tree ([`Node`]) to bytes, 32-bit aligned, nest sizes computed.
 
-use telemux_read::gpmf::{Body, Data, Klv, Node, Values, MAX_DEPTH};
+use telemux_read::gpmf::{is_gpmf_key, Body, Data, Klv, Node, Values, MAX_DEPTH};
 use telemux_read::FourCC;
 
 /// The largest nest a header can describe the way GoPro's writer does it: struct size doubles
@@ -63,12 +63,7 @@ fn encode_level<'t>(
 }
 
 fn encode_klv<'t>(klv: &'t Klv, out: &mut Vec<u8>, path: &mut Path<'t>) -> Result<(), EncodeError> {
-    if !klv
-        .key
-        .0
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b == b' ')
-    {
+    if !is_gpmf_key(klv.key) {
         return Err(EncodeError::BadKey {
             path: describe(path),
             key: klv.key,
