@@ -224,3 +224,40 @@ fn values_that_cannot_be_stored_are_refused() {
     let payload = gpmf::payload(&ok).unwrap();
     assert_eq!(payload.devices[0].streams[0].total_samples, Some(1));
 }
+
+#[test]
+fn streams_refuse_samples_their_type_or_scale_would_misdescribe() {
+    use telemux_read::gpmf::Data;
+    use telemux_write::gpmf::StreamWriter;
+    let mut faces = StreamWriter::new(FourCC::new(b"FACE"), "Faces").complex_type("fssL");
+    let wrong = Data::new(10, Values::Complex(vec![0; 10])).unwrap();
+    assert_eq!(
+        faces.payload(None, Vec::new(), wrong),
+        Err(BuildError::TypeSize {
+            type_size: 12,
+            struct_size: 10
+        })
+    );
+    let mut accl = StreamWriter::new(FourCC::new(b"ACCL"), "Accelerometer").scale(&[418, 418]);
+    let samples = Data::new(6, Values::I16(vec![1, 2, 3])).unwrap();
+    assert_eq!(
+        accl.payload(None, Vec::new(), samples.clone()),
+        Err(BuildError::ScaleArity {
+            scales: 2,
+            elements: 3
+        })
+    );
+    let mut accl = accl.scale(&[418]).si_units(&["m/s²"]);
+    let strm = accl.payload(None, Vec::new(), samples).unwrap();
+    let bytes = DeviceWriter::new(1, "t").encode(vec![strm]).unwrap();
+    let payload = gpmf::payload(&bytes).unwrap();
+    let stream = &payload.devices[0].streams[0];
+    assert_eq!(stream.units(), ["m/s²"]);
+    assert_eq!(
+        stream.scaled().unwrap(),
+        [1.0 / 418.0, 2.0 / 418.0, 3.0 / 418.0]
+    );
+    // SIUN is written in Latin-1, as GoPro does: "m/s" then 0xB2.
+    assert!(bytes.windows(8).any(|w| w == b"SIUNc\x04\x00\x01"));
+    assert!(bytes.windows(4).any(|w| w == b"m/s\xb2"));
+}

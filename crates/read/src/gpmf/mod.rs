@@ -9,11 +9,11 @@
 //!   byte for byte.
 //! - [`validate`] also applies the property hierarchy (SCAL, TYPE, SIUN, UNIT).
 //! - [`payload`] is the typed view: devices, streams, properties and scaled `f64` samples.
-//! - [`print`] lists a payload for people.
+//! - [`print()`] lists a payload for people.
 
 mod complex;
 mod error;
-mod keys;
+pub mod keys;
 mod klv;
 mod print;
 mod property;

@@ -15,6 +15,8 @@ use super::{Error, KlvRef, ValueType};
 const SHOWN_SAMPLES: usize = 5;
 /// Single-element samples are listed inline; this many before the rest is counted.
 const SHOWN_INLINE: usize = 16;
+/// Bytes of complex data without a TYPE shown as hex.
+const SHOWN_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PrintOptions {
@@ -41,10 +43,12 @@ impl Printer<'_> {
 
     fn samples(&mut self, klv: &KlvRef<'_>, layout: &Layout, divisors: Option<&[f64]>) {
         let count = usize::from(klv.repeat);
-        let samples = klv.data().chunks_exact(layout.size().max(1));
-        if count == 1 && layout.elements() == 1 {
-            let sample = samples.map(|s| format_sample(layout, s, divisors)).next();
-            let _ = writeln!(self.out, " {}", sample.unwrap_or_default());
+        let mut samples = klv
+            .data()
+            .chunks_exact(layout.size().max(1))
+            .map(|s| format_sample(layout, s, divisors));
+        if count == 1 {
+            let _ = writeln!(self.out, " {}", samples.next().unwrap_or_default());
             return;
         }
         if layout.elements() == 1 {
@@ -53,20 +57,12 @@ impl Printer<'_> {
             } else {
                 SHOWN_INLINE
             };
-            let values: Vec<String> = samples
-                .take(shown)
-                .map(|s| format_sample(layout, s, divisors))
-                .collect();
+            let values: Vec<String> = samples.take(shown).collect();
             let _ = write!(self.out, " [{}", values.join(", "));
             if count > values.len() {
                 let _ = write!(self.out, ", … {} more", count - values.len());
             }
             self.out.push_str("]\n");
-            return;
-        }
-        if count == 1 {
-            let sample = samples.map(|s| format_sample(layout, s, divisors)).next();
-            let _ = writeln!(self.out, " {}", sample.unwrap_or_default());
             return;
         }
         let _ = writeln!(self.out, " {count} samples:");
@@ -77,7 +73,7 @@ impl Printer<'_> {
         };
         for sample in samples.take(shown) {
             self.indent(klv.depth + 1);
-            let _ = writeln!(self.out, "{}", format_sample(layout, sample, divisors));
+            let _ = writeln!(self.out, "{sample}");
         }
         if count > shown {
             self.indent(klv.depth + 1);
@@ -95,8 +91,6 @@ impl<'a> Visitor<'a> for Printer<'_> {
         self.indent(nest.depth);
         let _ = writeln!(self.out, "{} nest {} bytes", nest.key, nest.data().len());
     }
-
-    fn leave(&mut self, _: &KlvRef<'a>) {}
 
     fn data(&mut self, klv: &KlvRef<'a>, properties: &Properties) -> Result<(), Error> {
         self.indent(klv.depth);
@@ -118,7 +112,21 @@ impl<'a> Visitor<'a> for Printer<'_> {
                 return Ok(());
             }
             Some(ValueType::Complex) if properties.complex.is_none() => {
-                let _ = writeln!(self.out, " (no TYPE) {}", hex(klv.data()));
+                let data = klv.data();
+                let shown = if self.options.all {
+                    data.len()
+                } else {
+                    SHOWN_BYTES
+                };
+                let _ = write!(
+                    self.out,
+                    " (no TYPE) {}",
+                    hex(data.get(..shown).unwrap_or(data))
+                );
+                if data.len() > shown {
+                    let _ = write!(self.out, " … {} more bytes", data.len() - shown);
+                }
+                self.out.push('\n');
                 return Ok(());
             }
             _ => {}
@@ -126,10 +134,7 @@ impl<'a> Visitor<'a> for Printer<'_> {
         let layout = Layout::of(klv, properties.complex.as_ref())?;
         let divisors = properties.divisors(klv)?;
         if !is_metadata_key(klv.key) {
-            let units = match properties.si_units.is_empty() {
-                true => &properties.units,
-                false => &properties.si_units,
-            };
+            let units = properties.units();
             if !units.is_empty() {
                 let _ = write!(self.out, " [{}]", units.join(", "));
             }

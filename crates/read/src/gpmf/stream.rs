@@ -200,10 +200,6 @@ impl Stream<'_> {
 
     /// The units of each element: SIUN when present, else UNIT (possibly one for all).
     pub fn units(&self) -> &[String] {
-        if self.properties.si_units.is_empty() {
-            &self.properties.units
-        } else {
-            &self.properties.si_units
-        }
+        self.properties.units()
     }
 }

@@ -20,6 +20,15 @@ pub struct Properties {
 }
 
 impl Properties {
+    /// The units of each element: SIUN when present, else UNIT (possibly one for all).
+    pub fn units(&self) -> &[String] {
+        if self.si_units.is_empty() {
+            &self.units
+        } else {
+            &self.si_units
+        }
+    }
+
     /// The divisor for each element of `klv`'s samples, or `None` when SCAL does not apply
     /// (no SCAL, a metadata key, or non-numeric data). Errors when SCAL has neither one value
     /// nor one per element.
@@ -87,7 +96,6 @@ impl Properties {
 /// What a walk reports, in payload order.
 pub(crate) trait Visitor<'a> {
     fn enter(&mut self, nest: &KlvRef<'a>);
-    fn leave(&mut self, nest: &KlvRef<'a>);
     fn data(&mut self, klv: &KlvRef<'a>, properties: &Properties) -> Result<(), Error>;
     fn filler(&mut self, depth: usize, words: usize);
 }
@@ -112,7 +120,6 @@ fn walk_level<'a>(
                 Some(children) => {
                     visitor.enter(&klv);
                     walk_level(children, depth + 1, properties.clone(), visitor)?;
-                    visitor.leave(&klv);
                 }
                 None => {
                     if !properties.take(&klv)? {
@@ -141,7 +148,6 @@ pub fn validate(payload: &[u8]) -> Result<(), Error> {
     struct Check;
     impl<'a> Visitor<'a> for Check {
         fn enter(&mut self, _: &KlvRef<'a>) {}
-        fn leave(&mut self, _: &KlvRef<'a>) {}
         fn data(&mut self, _: &KlvRef<'a>, _: &Properties) -> Result<(), Error> {
             Ok(())
         }

@@ -2,22 +2,13 @@
 //! data}}` with each stream's sticky metadata (name, units, scale, TYPE) repeated in every
 //! payload, as the spec asks so that a cut clip keeps its meaning.
 
-use telemux_read::gpmf::{ComplexType, Data, Klv, Node, ShapeError, TypeStringError, Values};
+use telemux_read::gpmf::keys::{DEVC, DVID, DVNM, SCAL, SIUN, STMP, STNM, STRM, TSMP, TYPE, UNIT};
+use telemux_read::gpmf::{
+    ComplexType, Data, Klv, Node, ShapeError, TypeStringError, ValueType, Values,
+};
 use telemux_read::FourCC;
 
 use super::encode::{encode, EncodeError};
-
-const DEVC: FourCC = FourCC::new(b"DEVC");
-const DVID: FourCC = FourCC::new(b"DVID");
-const DVNM: FourCC = FourCC::new(b"DVNM");
-const STRM: FourCC = FourCC::new(b"STRM");
-const STMP: FourCC = FourCC::new(b"STMP");
-const TSMP: FourCC = FourCC::new(b"TSMP");
-const STNM: FourCC = FourCC::new(b"STNM");
-const UNIT: FourCC = FourCC::new(b"UNIT");
-const SIUN: FourCC = FourCC::new(b"SIUN");
-const TYPE: FourCC = FourCC::new(b"TYPE");
-const SCAL: FourCC = FourCC::new(b"SCAL");
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BuildError {
@@ -35,6 +26,10 @@ pub enum BuildError {
     TimeOutOfRange(time::OffsetDateTime),
     #[error("GPS9 needs a UTC time for every point")]
     MissingTime,
+    #[error("TYPE describes {type_size}-byte samples but the data has {struct_size}-byte ones")]
+    TypeSize { type_size: usize, struct_size: u8 },
+    #[error("SCAL has {scales} values for {elements}-element samples (want 1 or {elements})")]
+    ScaleArity { scales: usize, elements: usize },
 }
 
 /// A device: the DVID and DVNM that open each of its payloads.
@@ -140,9 +135,7 @@ impl StreamWriter {
         status: Vec<Klv>,
         samples: Data,
     ) -> Result<Klv, BuildError> {
-        if let Some(type_string) = &self.complex_type {
-            ComplexType::parse(type_string.as_bytes())?;
-        }
+        self.check_layout(&samples)?;
         // TSMP counts every sample since the recording began, this payload's included. A u32
         // would take years of 18 Hz GPS to fill; saturating keeps it monotonic regardless.
         let total = self
@@ -179,6 +172,30 @@ impl StreamWriter {
             STRM,
             children.into_iter().map(Node::Klv).collect(),
         ))
+    }
+
+    /// Refuses samples that the stream's TYPE or SCAL would misdescribe, so that what is
+    /// written validates when read back.
+    fn check_layout(&self, samples: &Data) -> Result<(), BuildError> {
+        let struct_size = samples.struct_size();
+        let elements = match (samples.values().value_type(), &self.complex_type) {
+            (ValueType::Complex, Some(type_string)) => {
+                let complex = ComplexType::parse(type_string.as_bytes())?;
+                if complex.size() != usize::from(struct_size) {
+                    return Err(BuildError::TypeSize {
+                        type_size: complex.size(),
+                        struct_size,
+                    });
+                }
+                complex.fields().len()
+            }
+            (ty, _) => usize::from(struct_size) / ty.size(),
+        };
+        match self.scale.len() {
+            0 | 1 => Ok(()),
+            scales if scales == elements => Ok(()),
+            scales => Err(BuildError::ScaleArity { scales, elements }),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! GPS payloads as GoPro writes them: a GPS5 stream (and optionally HERO11's GPS9) with GPSF,
 //! GPSU, GPSP and GPSA, one payload per call (the `inject` command makes one per second).
 
+use telemux_read::gpmf::keys::{GPS5, GPS9, GPSA, GPSF, GPSP, GPSU};
 use telemux_read::gpmf::{Data, Klv, Values};
 use telemux_read::{AltitudeRef, FourCC, GpsPoint};
 use time::{Date, Month, OffsetDateTime, UtcOffset};
@@ -13,13 +14,6 @@ pub const GPS5_SCALE: [i32; 5] = [10_000_000, 10_000_000, 1000, 1000, 100];
 pub const GPS9_SCALE: [i32; 9] = [10_000_000, 10_000_000, 1000, 1000, 100, 1, 1000, 100, 1];
 /// GPS9's sample layout: seven int32 then two uint16, 32 bytes.
 pub const GPS9_TYPE: &str = "lllllllSS";
-
-const GPS5: FourCC = FourCC::new(b"GPS5");
-const GPS9: FourCC = FourCC::new(b"GPS9");
-const GPSF: FourCC = FourCC::new(b"GPSF");
-const GPSU: FourCC = FourCC::new(b"GPSU");
-const GPSP: FourCC = FourCC::new(b"GPSP");
-const GPSA: FourCC = FourCC::new(b"GPSA");
 
 /// The GPS5 stream with HERO11's name, units and scale; GPSA `MSLV` when altitudes are above
 /// mean sea level (no GPSA means the WGS84 ellipsoid).
