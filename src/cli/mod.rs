@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod dump;
+
 /// Put GPS telemetry into videos as GoPro GPMF, and read it back out.
 #[derive(Debug, Parser)]
 #[command(name = "telemux", version, about, long_about = None)]
@@ -14,11 +16,15 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    Dump(dump::DumpArgs),
+}
 
 impl Command {
     fn execute(self) -> anyhow::Result<ExitCode> {
-        match self {}
+        match self {
+            Command::Dump(args) => dump::run(args),
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod fourcc;
 pub mod gpx;
+pub mod gpmf;
 pub mod model;
 pub mod mp4;
 pub mod track;

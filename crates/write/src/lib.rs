@@ -3,3 +3,4 @@
 pub mod export;
 pub mod mp4;
 pub mod output;
+pub mod gpmf;
