@@ -5,6 +5,7 @@
 
 pub mod fourcc;
 pub mod model;
+pub mod novatek;
 
 pub use fourcc::FourCC;
 pub use model::{AltitudeRef, Fix, GpsPoint, SensorSample, SensorStream, Telemetry};
