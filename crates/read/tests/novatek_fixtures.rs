@@ -360,31 +360,49 @@ fn ts_reader_hands_out_whole_payloads() {
     assert_eq!(reader.stats().gps_packets, 2 + 3);
 }
 
-#[test]
-fn ts_ligo_payloads_decode() {
-    // A LIGOGPSINFO payload is the block's text from the tag on; 160 bytes = not fuzzed.
-    let fix = vancouver();
-    let block = encode::ligo(&[fix], encode::Ligo::Scrambled);
-    let payload = &block[16..16 + 160];
-    let mut stream = ts(&[payload.to_vec()], 20);
-    assert!(looks_like_ts(&stream));
-    assert!(!looks_like_ts(
-        &mp4(std::slice::from_ref(&block), true).bytes
-    ));
-    stream.extend(ts(&[block[16..16 + 200].to_vec()], 20));
-    let (track, _) = ts_track(&stream);
-    assert_eq!(track.summary.variants[&Variant::Ligo], 2);
-    let precision = novatek_support::Precision {
+fn ligo_precision() -> novatek_support::Precision {
+    novatek_support::Precision {
         position: 2e-6,
         speed: Some(0.003),
         course: Some(0.006),
         altitude: Some(0.006),
         timed: true,
+    }
+}
+
+#[test]
+fn ligo_abask_a8_uses_its_own_scale() {
+    let fix = vancouver();
+    let block = encode::ligo(&[fix], encode::Ligo::ScrambledFuzzedAbask);
+    let BlockOutcome::Points(Variant::Ligo, points) =
+        decode_block(&block, &DecodeOptions::default())
+    else {
+        panic!("not decoded");
     };
-    // The first (160-byte) payload reads as plain coordinates; the second, 200 bytes long, is
-    // taken as fuzzed, as ExifTool does, and so lands elsewhere.
-    assert_points("ts ligo", &track.points[..1], &[fix], &precision);
-    assert!((track.points[1].latitude - fix.lat).abs() > 0.01);
+    assert_points("abask", &points, &[fix], &ligo_precision());
+}
+
+#[test]
+fn ts_ligo_payloads_decode() {
+    // A LIGOGPSINFO payload is the block's text from the tag on. ExifTool's rule: 200-byte
+    // payloads are fuzzed, others (160 bytes) are not.
+    let (plain, fuzzed) = (vancouver(), vancouver().later(1));
+    let plain_block = encode::ligo(&[plain], encode::Ligo::Scrambled);
+    let fuzzed_block = encode::ligo(&[fuzzed], encode::Ligo::ScrambledFuzzed);
+    let mut stream = ts(&[plain_block[16..16 + 160].to_vec()], 20);
+    assert!(looks_like_ts(&stream));
+    assert!(!looks_like_ts(
+        &mp4(std::slice::from_ref(&plain_block), true).bytes
+    ));
+    stream.extend(ts(&[fuzzed_block[16..16 + 200].to_vec()], 20));
+    let (track, _) = ts_track(&stream);
+    assert_eq!(track.summary.variants[&Variant::Ligo], 2);
+    assert_points(
+        "ts ligo",
+        &track.points,
+        &[plain, fuzzed],
+        &ligo_precision(),
+    );
 }
 
 #[test]
@@ -394,5 +412,48 @@ fn ts_time_and_position_of_a_known_record() {
     assert_eq!(
         track.points[0].time,
         Some(datetime!(2019-09-27 05:47:03 UTC))
+    );
+}
+
+/// A reader whose every read fails.
+struct Broken;
+
+impl Read for Broken {
+    fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+        Err(io::Error::other("disk gone"))
+    }
+}
+
+impl io::Seek for Broken {
+    fn seek(&mut self, _: io::SeekFrom) -> io::Result<u64> {
+        Ok(0)
+    }
+}
+
+#[test]
+fn read_errors_name_the_box_and_offset() {
+    let blocks = [encode::novatek_at16(&vancouver())];
+    let file = mp4(&blocks, true);
+    let (payload_at, payload) = file.index_payload.clone().unwrap();
+    let index = parse_gps_index(&payload, payload_at).unwrap();
+    let mut track = TrackBuilder::new();
+    let err = read_indexed_blocks(&mut Broken, &index, &DecodeOptions::default(), &mut track)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "moov/gps [0]: freeGPS block at byte {}: disk gone",
+            file.block_offsets[0]
+        )
+    );
+    let err = read_scanned_blocks(Broken, 4096, &DecodeOptions::default(), &mut track).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "mdat: scanning for freeGPS at byte 4096: disk gone"
+    );
+    let err = read_ts(Broken, &DecodeOptions::default(), &mut track).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "MPEG-TS: reading packets at byte 0: disk gone"
     );
 }

@@ -16,8 +16,9 @@ const MAGIC: &[u8] = b"freeGPS ";
 type Detect = fn(&[u8]) -> bool;
 type Decode = fn(&[u8], &DecodeOptions) -> BlockOutcome;
 
-/// Spec §3, in order. The order matters: several signatures overlap (T3's `A` at 40 can
-/// coexist with T15's `A` at 28, a T8 block also fits T16's triple at 72, …).
+/// Spec §3, in order. The order matters because signatures overlap: every T8 block also fits
+/// the T16/T17 rule (`A N|S E|W 0` at 72), ExifTool's EACHPAI sample fits T7, and anything
+/// fits T20.
 const RULES: [(&str, Detect, Decode); 18] = [
     ("T1", azdome::matches, azdome::decode),
     ("T2", nmea::matches_nextbase, nmea::decode_nextbase),
@@ -51,7 +52,7 @@ fn fallback(_: &[u8]) -> bool {
     true
 }
 
-/// Decodes one block given with its 8-byte box header (`size`, `free`, `GPS `).
+/// Decodes one block, given from its size field on (`size`, `free`, `GPS `, payload).
 ///
 /// Bytes past the block's own size field are ignored. A block whose size field promises more
 /// than `block` holds is decoded from what is there, and reported `Truncated` only if that is

@@ -7,6 +7,8 @@ use super::NovatekError;
 /// Where one indexed block lives in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IndexEntry {
+    /// Position of the entry in the box's table (unused slots count).
+    pub slot: usize,
     /// Absolute file offset of the block's size field.
     pub offset: u64,
     pub size: u32,
@@ -38,18 +40,15 @@ pub fn parse_gps_index(payload: &[u8], payload_offset: u64) -> Result<GpsIndex, 
     let count = usize::try_from(declared).map_or(room, |n| n.min(room));
     let mut entries = Vec::with_capacity(count);
     let mut unused_slots = 0;
-    for slot in payload
-        .get(HEADER..)
-        .unwrap_or_default()
-        .chunks_exact(ENTRY)
-        .take(count)
-    {
-        let offset = u32_be(slot, 0).unwrap_or(0);
-        let size = u32_be(slot, 4).unwrap_or(0);
+    let table = payload.get(HEADER..).unwrap_or_default();
+    for (slot, bytes) in table.chunks_exact(ENTRY).take(count).enumerate() {
+        let offset = u32_be(bytes, 0).unwrap_or(0);
+        let size = u32_be(bytes, 4).unwrap_or(0);
         if offset == 0 || size == 0 {
             unused_slots += 1;
         } else {
             entries.push(IndexEntry {
+                slot,
                 offset: u64::from(offset),
                 size,
             });
@@ -90,10 +89,12 @@ mod tests {
             index.entries,
             [
                 IndexEntry {
+                    slot: 0,
                     offset: 0x2B_E950,
                     size: 0x1000
                 },
                 IndexEntry {
+                    slot: 2,
                     offset: 0x30_0000,
                     size: 0x8000
                 }
@@ -112,6 +113,7 @@ mod tests {
         assert_eq!(
             short.entries,
             [IndexEntry {
+                slot: 0,
                 offset: 10,
                 size: 20
             }]

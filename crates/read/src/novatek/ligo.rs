@@ -207,6 +207,23 @@ mod tests {
     }
 
     #[test]
+    fn ddmm_text_is_converted_and_its_speed_taken_as_km_h() {
+        let mut record =
+            b"\x01\x00\x00\x002022/09/19 12:45:24 N:3117.1039 W:12445.5690 46.93 km/h".to_vec();
+        record.resize(RECORD, 0);
+        let mut data = vec![0u8; FIRST_RECORD];
+        data.extend(record);
+        let BlockOutcome::Points(Variant::Ligo, points) =
+            decode_records(&data, FIRST_RECORD, None, &DecodeOptions::default())
+        else {
+            panic!("not decoded");
+        };
+        assert!((points[0].latitude - 31.285_065).abs() < 1e-9);
+        assert!((points[0].longitude + 124.759_483_333).abs() < 1e-9);
+        assert!((points[0].speed_2d.unwrap() - 46.93 / 3.6).abs() < 1e-12);
+    }
+
+    #[test]
     fn unfuzz_swaps_and_scales_the_units_part() {
         let (lat, lon) = unfuzz(31.5, 124.25, 2.0);
         assert_eq!((lat, lon), (38.5, 123.0));

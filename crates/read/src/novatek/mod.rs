@@ -78,6 +78,13 @@ impl Default for DecodeOptions {
 pub enum NovatekError {
     #[error("moov/gps  at byte {offset}: {len}-byte payload is shorter than its 8-byte header")]
     IndexTooShort { offset: u64, len: usize },
+    #[error("moov/gps [{entry}]: freeGPS block at byte {offset}: {source}")]
+    IndexedBlock {
+        entry: usize,
+        offset: u64,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{context} at byte {offset}: {source}")]
     Io {
         context: &'static str,

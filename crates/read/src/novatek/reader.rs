@@ -22,8 +22,8 @@ pub fn read_indexed_blocks<R: Read + Seek>(
 ) -> Result<(), NovatekError> {
     let mut block = Vec::new();
     for entry in &index.entries {
-        let io_error = |source| NovatekError::Io {
-            context: "reading a freeGPS block listed in moov/gps ",
+        let io_error = |source| NovatekError::IndexedBlock {
+            entry: entry.slot,
             offset: entry.offset,
             source,
         };

@@ -71,7 +71,7 @@ impl<R: Read> BlockScanner<R> {
                 // Stop after reporting: a failing reader would fail again.
                 self.eof = true;
                 return Err(NovatekError::Io {
-                    context: "scanning mdat for freeGPS",
+                    context: "mdat: scanning for freeGPS",
                     offset: self.buf_offset + start as u64,
                     source,
                 });

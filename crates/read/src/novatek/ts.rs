@@ -134,7 +134,7 @@ impl<R: Read> TsGpsReader<R> {
                 self.buf.truncate(start);
                 self.eof = true;
                 Err(NovatekError::Io {
-                    context: "reading MPEG-TS packets",
+                    context: "MPEG-TS: reading packets",
                     offset: self.buf_offset + start as u64,
                     source,
                 })

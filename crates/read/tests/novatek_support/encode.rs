@@ -290,18 +290,15 @@ pub enum Ligo {
     Scrambled,
     /// `####` records, fuzzed coordinates and speed (default scale profile).
     ScrambledFuzzed,
+    /// As `ScrambledFuzzed`, with the ABASK A8 header and scale profile.
+    ScrambledFuzzedAbask,
 }
 
-const LIGO_SCALE: f64 = 1.524_855_137;
-
 /// The inverse of the reader's unfuzz: `(a, b)` such that unfuzz(a, b) = (lat, lon).
-fn fuzz(lat: f64, lon: f64) -> (f64, f64) {
+fn fuzz(lat: f64, lon: f64, scale: f64) -> (f64, f64) {
     let lat10 = (lat / 10.0).trunc() * 10.0;
     let lon10 = (lon / 10.0).trunc() * 10.0;
-    (
-        lat10 + (lon - lon10) / LIGO_SCALE,
-        lon10 + (lat - lat10) / LIGO_SCALE,
-    )
+    (lat10 + (lon - lon10) / scale, lon10 + (lat - lat10) / scale)
 }
 
 fn ligo_text(fix: &Fix, mode: Ligo) -> String {
@@ -310,8 +307,13 @@ fn ligo_text(fix: &Fix, mode: Ligo) -> String {
     let speed = match mode {
         Ligo::Plain => kmh(fix),
         Ligo::Scrambled => knots(fix),
-        Ligo::ScrambledFuzzed => {
-            (lat, lon) = fuzz(lat, lon);
+        Ligo::ScrambledFuzzed | Ligo::ScrambledFuzzedAbask => {
+            let scale = if mode == Ligo::ScrambledFuzzed {
+                1.524_855_137
+            } else {
+                1.153_68
+            };
+            (lat, lon) = fuzz(lat, lon, scale);
             kmh(fix) / 1.854_073_33
         }
     };
@@ -345,13 +347,13 @@ pub fn scramble(plain: &[u8]) -> Vec<u8> {
 
 /// T5: `LIGOGPSINFO\0` at 16, one 0x84-byte record per fix from 0x24.
 pub fn ligo(fixes: &[Fix], mode: Ligo) -> Vec<u8> {
-    let marker: &[u8] = if mode == Ligo::ScrambledFuzzed {
-        &[0, 0, 0, 5]
-    } else {
-        &[0, 0, 0, 1]
+    let (marker, length_word): (&[u8], u32) = match mode {
+        Ligo::Plain | Ligo::Scrambled => (&[0, 0, 0, 1], 0x108),
+        Ligo::ScrambledFuzzed => (&[0, 0, 0, 5], 0x108),
+        // ABASK A8: length word F0 03 00 00 and zeros at 32.
+        Ligo::ScrambledFuzzedAbask => (&[0, 0, 0, 5], 0x3F0),
     };
-    // (Not the ABASK A8 length word F0 03 00 00, which selects another unfuzzing scale.)
-    let mut block = Block::new(BLOCK_SIZE, 0x108)
+    let mut block = Block::new(BLOCK_SIZE, length_word)
         .put(16, b"LIGOGPSINFO\0")
         .put(28, marker);
     for (i, fix) in fixes.iter().enumerate() {
@@ -359,7 +361,7 @@ pub fn ligo(fixes: &[Fix], mode: Ligo) -> Vec<u8> {
         plain.extend(ligo_text(fix, mode).bytes());
         let record = match mode {
             Ligo::Plain => plain,
-            Ligo::Scrambled | Ligo::ScrambledFuzzed => scramble(&plain),
+            _ => scramble(&plain),
         };
         assert!(record.len() <= 0x84, "record too long: {}", record.len());
         block = block.put(0x24 + 0x84 * i, &record);
