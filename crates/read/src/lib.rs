@@ -10,6 +10,7 @@ pub mod model;
 pub mod mp4;
 pub mod track;
 pub mod ttad;
+pub mod novatek;
 
 pub use fourcc::FourCC;
 pub use model::{AltitudeRef, Fix, GpsPoint, SensorSample, SensorStream, Telemetry};
