@@ -62,7 +62,7 @@ impl ComplexType {
             if size > MAX_STRUCT_SIZE {
                 return Err(TypeStringError::TooLarge);
             }
-            fields.extend(std::iter::repeat(ty).take(count));
+            fields.extend(std::iter::repeat_n(ty, count));
         }
         Ok(ComplexType { fields, size })
     }

@@ -38,7 +38,7 @@ struct Printer<'o> {
 // Writing to a String cannot fail, so the fmt::Results below are discarded.
 impl Printer<'_> {
     fn indent(&mut self, depth: usize) {
-        self.out.extend(std::iter::repeat("  ").take(depth));
+        self.out.extend(std::iter::repeat_n("  ", depth));
     }
 
     fn samples(&mut self, klv: &KlvRef<'_>, layout: &Layout, divisors: Option<&[f64]>) {
