@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod dump;
 mod verify;
 
 /// Put GPS telemetry into videos as GoPro GPMF, and read it back out.
@@ -17,12 +18,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Dump(dump::DumpArgs),
     Verify(verify::VerifyArgs),
 }
 
 impl Command {
     fn execute(self) -> anyhow::Result<ExitCode> {
         match self {
+            Command::Dump(args) => dump::run(args),
             Command::Verify(args) => verify::run(args),
         }
     }

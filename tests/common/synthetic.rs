@@ -198,7 +198,7 @@ impl SynthVideo {
                                 }
                             });
                         } else {
-                            chunk_offsets(w, offsets);
+                            chunk_offsets(w, offsets, false);
                         }
                     });
                 });

@@ -4,8 +4,11 @@
 //! needs), returns `Result`, never panics, and never allocates more than the input can hold.
 
 pub mod fourcc;
+pub mod gpmf;
+pub mod gpx;
 pub mod model;
 pub mod mp4;
+pub mod novatek;
 pub mod track;
 pub mod ttad;
 pub mod verify;

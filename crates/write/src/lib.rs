@@ -1,3 +1,6 @@
 //! telemux-write: model to bytes.
+
+pub mod export;
+pub mod gpmf;
 pub mod mp4;
 pub mod output;

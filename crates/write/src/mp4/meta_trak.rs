@@ -124,14 +124,14 @@ impl MetaTrack<'_> {
                     w.u32(size);
                 }
             });
-            chunk_offsets(w, self.chunk_offsets);
+            chunk_offsets(w, self.chunk_offsets, false);
         });
     }
 }
 
-/// `stco`, or `co64` when any offset is past 4 GiB.
-pub fn chunk_offsets(w: &mut BoxWriter, offsets: &[u64]) {
-    let wide = offsets.iter().any(|&o| o > u64::from(u32::MAX));
+/// `stco`, or `co64` when `wide` is asked for or any offset is past 4 GiB.
+pub fn chunk_offsets(w: &mut BoxWriter, offsets: &[u64], wide: bool) {
+    let wide = wide || offsets.iter().any(|&o| o > u64::from(u32::MAX));
     w.full_box(if wide { b"co64" } else { b"stco" }, 0, 0, |w| {
         w.u32(offsets.len() as u32);
         for &o in offsets {

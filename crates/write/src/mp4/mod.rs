@@ -2,9 +2,13 @@
 //! whole file around a new moov.
 
 pub mod box_writer;
+pub mod edit_tree;
 pub mod emit;
 pub mod layout;
 pub mod meta_trak;
+pub mod rewrite;
 
 pub use box_writer::BoxWriter;
+pub use layout::MoovPlacement;
 pub use meta_trak::MetaTrack;
+pub use rewrite::{prepare, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack};

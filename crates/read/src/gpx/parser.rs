@@ -1,0 +1,386 @@
+//! One pass over the XML events. Nesting is tracked on an explicit stack (no recursion) whose
+//! depth is capped, and only points are kept, so memory follows the number of points.
+//!
+//! Elements are recognised by local name in the context of their parent, so any namespace
+//! prefix (or none) works and `<time>` inside `<metadata>` is not mistaken for a point's time.
+
+use std::fmt::Write as _;
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::model::GpsPoint;
+
+use super::error::{excerpt, GpxError, Position};
+use super::point::{number, store, Field};
+use super::{GpxData, PointSource};
+
+/// Deepest element nesting accepted; real files stay below ten levels.
+pub(crate) const MAX_DEPTH: usize = 128;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Gpx,
+    Metadata,
+    Name,
+    Track,
+    Segment,
+    Route,
+    Point(PointSource),
+    Value(Field),
+    Extensions,
+    Other,
+}
+
+impl Kind {
+    fn of_child(parent: Kind, local_name: &[u8]) -> Kind {
+        match (parent, local_name) {
+            (Kind::Gpx, b"metadata") => Kind::Metadata,
+            // `gpx/name` is GPX 1.0, `gpx/metadata/name` GPX 1.1; Strava names only the track.
+            (Kind::Gpx | Kind::Metadata | Kind::Track, b"name") => Kind::Name,
+            (Kind::Gpx, b"trk") => Kind::Track,
+            (Kind::Gpx, b"rte") => Kind::Route,
+            (Kind::Gpx, b"wpt") => Kind::Point(PointSource::Waypoints),
+            (Kind::Track, b"trkseg") => Kind::Segment,
+            (Kind::Segment, b"trkpt") => Kind::Point(PointSource::Tracks),
+            (Kind::Route, b"rtept") => Kind::Point(PointSource::Routes),
+            (Kind::Point(_), b"extensions") => Kind::Extensions,
+            (Kind::Point(_), name) => Field::of_point_child(name).map_or(Kind::Other, Kind::Value),
+            (Kind::Extensions, name) => {
+                Field::of_extension(name).map_or(Kind::Extensions, Kind::Value)
+            }
+            _ => Kind::Other,
+        }
+    }
+
+    /// Which sibling counter numbers this element in paths (`trk[0]`, `trkpt[17]`), if any.
+    fn counter(self) -> Option<usize> {
+        match self {
+            Kind::Track
+            | Kind::Segment
+            | Kind::Point(PointSource::Tracks)
+            | Kind::Point(PointSource::Routes) => Some(0),
+            Kind::Route => Some(1),
+            Kind::Point(PointSource::Waypoints) => Some(2),
+            _ => None,
+        }
+    }
+
+    fn collects_text(self) -> bool {
+        matches!(self, Kind::Value(_) | Kind::Name)
+    }
+}
+
+struct Frame {
+    kind: Kind,
+    /// Length of the path string before this element was appended.
+    path_len: usize,
+    /// Where the start tag begins, for errors about the element's content.
+    start: u64,
+    /// Children numbered so far, per `Kind::counter`.
+    children: [usize; 3],
+}
+
+pub(crate) struct Parser<'a> {
+    input: &'a [u8],
+    reader: Reader<&'a [u8]>,
+    stack: Vec<Frame>,
+    path: String,
+    text: String,
+    root_closed: bool,
+    data: GpxData,
+    tracks: Vec<Vec<GpsPoint>>,
+    timed_routes: Vec<Vec<GpsPoint>>,
+    timed_waypoints: Vec<GpsPoint>,
+    routes: usize,
+    waypoints: usize,
+    /// Points of the open `trkseg` or `rte` (they never nest).
+    open_points: Vec<GpsPoint>,
+    open_point: Option<GpsPoint>,
+}
+
+impl<'a> Parser<'a> {
+    pub(crate) fn new(input: &'a [u8]) -> Parser<'a> {
+        let mut reader = Reader::from_reader(input);
+        let config = reader.config_mut();
+        config.expand_empty_elements = true;
+        config.check_end_names = true;
+        Parser {
+            input,
+            reader,
+            stack: Vec::new(),
+            path: String::new(),
+            text: String::new(),
+            root_closed: false,
+            data: GpxData::default(),
+            tracks: Vec::new(),
+            timed_routes: Vec::new(),
+            timed_waypoints: Vec::new(),
+            routes: 0,
+            waypoints: 0,
+            open_points: Vec::new(),
+            open_point: None,
+        }
+    }
+
+    pub(crate) fn run(mut self) -> Result<GpxData, GpxError> {
+        loop {
+            let event_start = self.reader.buffer_position();
+            let event = match self.reader.read_event() {
+                Ok(event) => event,
+                Err(err) => {
+                    let at = self.reader.error_position();
+                    return Err(self.xml_error(at, err.to_string()));
+                }
+            };
+            match event {
+                Event::Start(start) => self.start(&start, event_start)?,
+                Event::End(_) => self.end()?,
+                Event::Text(text) => {
+                    if self.collecting() {
+                        let decoded = String::from_utf8_lossy(&text);
+                        match quick_xml::escape::unescape(&decoded) {
+                            Ok(unescaped) => self.text.push_str(&unescaped),
+                            Err(err) => return Err(self.xml_error(event_start, err.to_string())),
+                        }
+                    }
+                }
+                Event::CData(data) => {
+                    if self.collecting() {
+                        self.text.push_str(&String::from_utf8_lossy(&data));
+                    }
+                }
+                Event::Eof => return self.finish(),
+                Event::Empty(_)
+                | Event::Comment(_)
+                | Event::Decl(_)
+                | Event::PI(_)
+                | Event::DocType(_) => {}
+            }
+        }
+    }
+
+    fn collecting(&self) -> bool {
+        self.stack
+            .last()
+            .is_some_and(|frame| frame.kind.collects_text())
+    }
+
+    fn start(&mut self, element: &BytesStart<'_>, at: u64) -> Result<(), GpxError> {
+        let kind = match self.stack.last() {
+            Some(parent) => Kind::of_child(parent.kind, element.local_name().as_ref()),
+            None if self.root_closed => {
+                return Err(self.xml_error(at, "content after the root element".into()))
+            }
+            None if element.local_name().as_ref() == b"gpx" => Kind::Gpx,
+            None => {
+                return Err(GpxError::NotGpx {
+                    position: Position::locate(self.input, at),
+                    found: format!(
+                        "root element is <{}>",
+                        String::from_utf8_lossy(element.name().as_ref())
+                    ),
+                })
+            }
+        };
+        let path_len = self.path.len();
+        self.push_path(element, kind);
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(GpxError::TooDeep {
+                position: Position::locate(self.input, at),
+                path: self.path.clone(),
+                limit: MAX_DEPTH,
+            });
+        }
+        self.stack.push(Frame {
+            kind,
+            path_len,
+            start: at,
+            children: [0; 3],
+        });
+        match kind {
+            Kind::Gpx => self.read_root_attributes(element, at)?,
+            Kind::Segment | Kind::Route => self.open_points.clear(),
+            Kind::Point(_) => self.open_point = Some(self.point_position(element, at)?),
+            Kind::Value(_) | Kind::Name => self.text.clear(),
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn push_path(&mut self, element: &BytesStart<'_>, kind: Kind) {
+        if !self.path.is_empty() {
+            self.path.push('/');
+        }
+        self.path
+            .push_str(&String::from_utf8_lossy(element.name().as_ref()));
+        let counted = kind.counter().zip(self.stack.last_mut());
+        if let Some((slot, parent)) = counted {
+            if let Some(count) = parent.children.get_mut(slot) {
+                // Writing into a String cannot fail.
+                let _ = write!(self.path, "[{count}]");
+                *count += 1;
+            }
+        }
+    }
+
+    fn end(&mut self) -> Result<(), GpxError> {
+        let Some(frame) = self.stack.pop() else {
+            let at = self.reader.buffer_position();
+            return Err(self.xml_error(at, "closing tag without an opening tag".into()));
+        };
+        match frame.kind {
+            Kind::Gpx => self.root_closed = true,
+            Kind::Value(field) => {
+                let stored = match self.open_point.as_mut() {
+                    Some(point) => store(point, field, &self.text),
+                    None => Ok(()),
+                };
+                if let Err(reason) = stored {
+                    return Err(GpxError::InvalidValue {
+                        position: Position::locate(self.input, frame.start),
+                        path: self.path.clone(),
+                        value: excerpt(&self.text),
+                        reason,
+                    });
+                }
+            }
+            Kind::Name => {
+                if self.data.name.is_none() {
+                    let name = self.text.trim();
+                    if !name.is_empty() {
+                        self.data.name = Some(name.to_owned());
+                    }
+                }
+            }
+            Kind::Point(source) => {
+                if let Some(point) = self.open_point.take() {
+                    self.close_point(source, point);
+                }
+            }
+            Kind::Segment => self.tracks.push(std::mem::take(&mut self.open_points)),
+            Kind::Route => {
+                self.routes += 1;
+                if self.open_points.iter().any(|p| p.time.is_some()) {
+                    self.timed_routes
+                        .push(std::mem::take(&mut self.open_points));
+                }
+            }
+            Kind::Metadata | Kind::Track | Kind::Extensions | Kind::Other => {}
+        }
+        self.path.truncate(frame.path_len);
+        Ok(())
+    }
+
+    fn close_point(&mut self, source: PointSource, point: GpsPoint) {
+        match source {
+            PointSource::Tracks | PointSource::Routes => self.open_points.push(point),
+            PointSource::Waypoints => {
+                self.waypoints += 1;
+                if point.time.is_some() {
+                    self.timed_waypoints.push(point);
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> Result<GpxData, GpxError> {
+        let at = self.reader.buffer_position();
+        if !self.stack.is_empty() {
+            return Err(self.xml_error(at, "the file ends before this element is closed".into()));
+        }
+        if !self.root_closed {
+            return Err(GpxError::NotGpx {
+                position: Position::locate(self.input, at),
+                found: "no root element".into(),
+            });
+        }
+        let has_track_points = self.tracks.iter().any(|segment| !segment.is_empty());
+        let (source, segments) = if has_track_points
+            || self.timed_routes.is_empty() && self.timed_waypoints.is_empty()
+        {
+            (PointSource::Tracks, self.tracks)
+        } else if !self.timed_routes.is_empty() {
+            (PointSource::Routes, self.timed_routes)
+        } else {
+            (PointSource::Waypoints, vec![self.timed_waypoints])
+        };
+        let (routes_used, waypoints_used) = match source {
+            PointSource::Tracks => (0, 0),
+            PointSource::Routes => (segments.len(), 0),
+            PointSource::Waypoints => (0, segments.first().map_or(0, Vec::len)),
+        };
+        self.data.unused_routes = self.routes - routes_used;
+        self.data.unused_waypoints = self.waypoints - waypoints_used;
+        self.data.source = source;
+        self.data.segments = segments;
+        Ok(self.data)
+    }
+
+    fn read_root_attributes(&mut self, element: &BytesStart<'_>, at: u64) -> Result<(), GpxError> {
+        for attribute in element.attributes() {
+            let attribute = attribute.map_err(|err| self.xml_error(at, err.to_string()))?;
+            let slot = match attribute.key.local_name().as_ref() {
+                b"version" => &mut self.data.version,
+                b"creator" => &mut self.data.creator,
+                _ => continue,
+            };
+            let decoded = String::from_utf8_lossy(&attribute.value);
+            let value = quick_xml::escape::unescape(&decoded)
+                .map(|v| v.trim().to_owned())
+                .map_err(|err| err.to_string());
+            match value {
+                Ok(value) if !value.is_empty() => *slot = Some(value),
+                Ok(_) => {}
+                Err(message) => return Err(self.xml_error(at, message)),
+            }
+        }
+        Ok(())
+    }
+
+    fn point_position(&self, element: &BytesStart<'_>, at: u64) -> Result<GpsPoint, GpxError> {
+        let mut latitude = None;
+        let mut longitude = None;
+        for attribute in element.attributes() {
+            let attribute = attribute.map_err(|err| self.xml_error(at, err.to_string()))?;
+            let (slot, limit, name) = match attribute.key.local_name().as_ref() {
+                b"lat" => (&mut latitude, 90.0, "lat"),
+                b"lon" => (&mut longitude, 180.0, "lon"),
+                _ => continue,
+            };
+            let text = String::from_utf8_lossy(&attribute.value);
+            let invalid = |reason| GpxError::InvalidValue {
+                position: Position::locate(self.input, at),
+                path: format!("{}/@{name}", self.path),
+                value: excerpt(&text),
+                reason,
+            };
+            let value = number(&text).map_err(invalid)?;
+            if value.abs() > limit {
+                return Err(invalid("coordinate out of range"));
+            }
+            *slot = Some(value);
+        }
+        let missing = |attribute| GpxError::MissingAttribute {
+            position: Position::locate(self.input, at),
+            path: self.path.clone(),
+            attribute,
+        };
+        Ok(GpsPoint::new(
+            latitude.ok_or_else(|| missing("lat"))?,
+            longitude.ok_or_else(|| missing("lon"))?,
+        ))
+    }
+
+    fn xml_error(&self, at: u64, message: String) -> GpxError {
+        GpxError::Xml {
+            position: Position::locate(self.input, at),
+            path: if self.path.is_empty() {
+                "the document".into()
+            } else {
+                self.path.clone()
+            },
+            message,
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! Text exports of the telemetry model: GPX (1.1 or 1.0), KML, GeoJSON, CSV and JSON.
+//!
+//! Every writer streams into any `std::io::Write` (buffered internally) and prints numbers in
+//! the shortest form that reads back to the same `f64`, so nothing is lost to rounding.
+//! Track writers take segments (`&[Vec<GpsPoint>]`): callers start a new segment at a gap or
+//! file boundary; pass `std::slice::from_ref(&telemetry.gps)` for one unbroken track.
+
+pub mod csv;
+pub mod geojson;
+pub mod gpx;
+pub mod json;
+pub mod kml;
+mod values;
+
+use std::io;
+
+/// Why an export failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write the export: {0}")]
+    Io(#[from] io::Error),
+    /// A point whose latitude/longitude is not a WGS84 position (NaN, infinite or out of
+    /// range): no track format can hold it, and dropping it silently would hide a bad source.
+    #[error(
+        "segment {segment}, point {index}: ({latitude}, {longitude}) is not a valid latitude/longitude"
+    )]
+    InvalidPosition {
+        segment: usize,
+        index: usize,
+        latitude: f64,
+        longitude: f64,
+    },
+}

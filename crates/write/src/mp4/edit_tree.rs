@@ -1,0 +1,143 @@
+//! An editable copy of a parsed moov. Known containers are rebuilt from their children with
+//! fresh sizes; every other box keeps its original bytes, so boxes telemux does not understand
+//! survive a rewrite unchanged.
+
+use telemux_read::mp4::{BoxNode, Content, Moov};
+use telemux_read::FourCC;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditBox {
+    /// A whole box, header included, as it will be written.
+    Raw { kind: FourCC, bytes: Vec<u8> },
+    /// A container: `prefix` (ISO `meta` version/flags) and `trailer` (QuickTime's 32-bit
+    /// zero ending a `udta`) are kept around the children.
+    Container {
+        kind: FourCC,
+        prefix: Vec<u8>,
+        children: Vec<EditBox>,
+        trailer: Vec<u8>,
+    },
+}
+
+impl EditBox {
+    /// Copies `node` of `moov` (usually its root).
+    pub fn from_tree(moov: &Moov, node: &BoxNode) -> EditBox {
+        match &node.content {
+            Content::Leaf => EditBox::Raw {
+                kind: node.kind(),
+                bytes: moov.raw(node).to_vec(),
+            },
+            Content::Container {
+                prefix_len,
+                children,
+                trailer_len,
+            } => {
+                let body = moov.body(node);
+                let prefix = body.get(..*prefix_len as usize).unwrap_or_default();
+                let trailer = body
+                    .len()
+                    .checked_sub(*trailer_len as usize)
+                    .and_then(|start| body.get(start..))
+                    .unwrap_or_default();
+                EditBox::Container {
+                    kind: node.kind(),
+                    prefix: prefix.to_vec(),
+                    children: children
+                        .iter()
+                        .map(|c| EditBox::from_tree(moov, c))
+                        .collect(),
+                    trailer: trailer.to_vec(),
+                }
+            }
+        }
+    }
+
+    pub fn kind(&self) -> FourCC {
+        match self {
+            EditBox::Raw { kind, .. } | EditBox::Container { kind, .. } => *kind,
+        }
+    }
+
+    /// Children of a container; empty for a raw box.
+    pub fn children(&self) -> &[EditBox] {
+        match self {
+            EditBox::Container { children, .. } => children,
+            EditBox::Raw { .. } => &[],
+        }
+    }
+
+    pub fn children_mut(&mut self) -> Option<&mut Vec<EditBox>> {
+        match self {
+            EditBox::Container { children, .. } => Some(children),
+            EditBox::Raw { .. } => None,
+        }
+    }
+
+    /// The first child of type `kind`.
+    pub fn child_mut(&mut self, kind: &[u8; 4]) -> Option<&mut EditBox> {
+        self.children_mut()?
+            .iter_mut()
+            .find(|c| c.kind().as_bytes() == kind)
+    }
+
+    /// The box at `path` below this one, e.g. `[b"mdia", b"minf", b"stbl"]`.
+    pub fn descend_mut(&mut self, path: &[&[u8; 4]]) -> Option<&mut EditBox> {
+        path.iter()
+            .try_fold(self, |node, kind| node.child_mut(kind))
+    }
+
+    /// Encoded size in bytes.
+    pub fn encoded_len(&self) -> u64 {
+        match self {
+            EditBox::Raw { bytes, .. } => bytes.len() as u64,
+            EditBox::Container {
+                prefix,
+                children,
+                trailer,
+                ..
+            } => {
+                let body = prefix.len() as u64
+                    + children.iter().map(EditBox::encoded_len).sum::<u64>()
+                    + trailer.len() as u64;
+                body + if body + 8 > u64::from(u32::MAX) {
+                    16
+                } else {
+                    8
+                }
+            }
+        }
+    }
+
+    pub fn write_to(&self, out: &mut Vec<u8>) {
+        match self {
+            EditBox::Raw { bytes, .. } => out.extend_from_slice(bytes),
+            EditBox::Container {
+                kind,
+                prefix,
+                children,
+                trailer,
+            } => {
+                let len = self.encoded_len();
+                if let Ok(size) = u32::try_from(len) {
+                    out.extend_from_slice(&size.to_be_bytes());
+                    out.extend_from_slice(kind.as_bytes());
+                } else {
+                    out.extend_from_slice(&1u32.to_be_bytes());
+                    out.extend_from_slice(kind.as_bytes());
+                    out.extend_from_slice(&len.to_be_bytes());
+                }
+                out.extend_from_slice(prefix);
+                for child in children {
+                    child.write_to(out);
+                }
+                out.extend_from_slice(trailer);
+            }
+        }
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.encoded_len() as usize);
+        self.write_to(&mut out);
+        out
+    }
+}

@@ -1,0 +1,425 @@
+//! Adding a GPMF telemetry track to an existing MP4/MOV: a new `trak` after the existing
+//! ones, its samples in a new mdat after the existing media, every other box kept, and the
+//! chunk offsets of every track moved with the media they point at.
+
+use std::fs::File;
+use std::io;
+
+use telemux_read::mp4::{BoxHeader, ChunkOffsets, Mp4, Mp4Error, Track};
+use telemux_read::FourCC;
+
+use super::box_writer::BoxWriter;
+use super::edit_tree::EditBox;
+use super::emit::{append_in_place, plan_append, write_planned, Appended};
+use super::layout::{MoovPlacement, Plan, TopBox};
+use super::meta_trak::{chunk_offsets, MetaTrack};
+
+/// The telemetry to add: GPMF payloads with their durations in milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TelemetryTrack {
+    pub samples: Vec<Vec<u8>>,
+    pub durations_ms: Vec<u32>,
+}
+
+/// Where the result goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A new file (`-o`), moov placed as asked.
+    Copy(MoovPlacement),
+    /// Append to the input itself (`--in-place`); needs moov after the media.
+    InPlace,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewriteOptions {
+    pub target: Target,
+    /// Replace existing GPMF tracks instead of refusing.
+    pub replace: bool,
+    /// `moov/udta` text items to set, e.g. `©mak`, `©mod`, `manu`, `modl`.
+    pub user_data: Vec<([u8; 4], String)>,
+    /// Handler name of the new track; GoPro cameras write "GoPro MET".
+    pub handler_name: String,
+}
+
+impl Default for RewriteOptions {
+    fn default() -> RewriteOptions {
+        RewriteOptions {
+            target: Target::Copy(MoovPlacement::Keep),
+            replace: false,
+            user_data: Vec::new(),
+            handler_name: "GoPro MET".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RewriteError {
+    #[error("already has GPMF telemetry (moov/trak[{index}], track id {track_id}); use --replace to replace it")]
+    HasTelemetry { index: usize, track_id: u32 },
+    #[error(
+        "--in-place needs the moov box after the media (this file starts with it, for \
+         streaming); write a new file with -o instead"
+    )]
+    InPlaceNeedsMoovAtEnd,
+    #[error("{path}: chunk {chunk} points at byte {offset}, which is in no box of the file")]
+    ChunkOutsideFile {
+        path: String,
+        chunk: u32,
+        offset: u64,
+    },
+    #[error("the new moov would be {size} bytes, more than an MP4 box header can describe here")]
+    MoovTooLarge { size: u64 },
+    #[error("the telemetry track has {samples} samples but {durations} durations")]
+    SampleCountMismatch { samples: usize, durations: usize },
+    #[error(transparent)]
+    Mp4(#[from] Mp4Error),
+}
+
+/// A rewrite laid out and ready to write: the new moov and the telemetry bytes.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    moov: Vec<u8>,
+    telemetry: Vec<u8>,
+    layout: Layout,
+    /// Track id given to the telemetry track.
+    pub track_id: u32,
+    /// Tracks removed by `replace`.
+    pub replaced: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Layout {
+    Copy { boxes: Vec<TopBox>, plan: Plan },
+    Append { at: Appended, old_moov: u64 },
+}
+
+impl Prepared {
+    /// Size of the finished file.
+    pub fn output_size(&self) -> u64 {
+        match &self.layout {
+            Layout::Copy { plan, .. } => plan.total_size,
+            Layout::Append { at, .. } => at.moov_offset + self.moov.len() as u64,
+        }
+    }
+
+    /// The new moov box.
+    pub fn moov(&self) -> &[u8] {
+        &self.moov
+    }
+
+    /// Bytes written by the rewrite itself (the media copy excluded).
+    pub fn new_bytes(&self) -> u64 {
+        (self.moov.len() + self.telemetry.len()) as u64
+    }
+
+    /// Writes the new file (`Target::Copy`) from `input` into `out`.
+    pub fn write_copy(
+        &self,
+        input: &mut File,
+        out: &mut File,
+        progress: &mut dyn FnMut(u64),
+    ) -> io::Result<()> {
+        match &self.layout {
+            Layout::Copy { boxes, plan } => write_planned(
+                input,
+                boxes,
+                plan,
+                &self.moov,
+                &self.telemetry,
+                out,
+                progress,
+            ),
+            Layout::Append { .. } => Err(io::Error::other("prepared for --in-place, not -o")),
+        }
+    }
+
+    /// Appends to the input file itself (`Target::InPlace`).
+    pub fn write_in_place(&self, file: &mut File) -> io::Result<()> {
+        match &self.layout {
+            Layout::Append { at, old_moov } => {
+                append_in_place(file, *at, *old_moov, &self.moov, &self.telemetry)
+            }
+            Layout::Copy { .. } => Err(io::Error::other("prepared for -o, not --in-place")),
+        }
+    }
+}
+
+/// Lays out the rewrite of `mp4` with `track` added.
+pub fn prepare(
+    mp4: &Mp4,
+    track: &TelemetryTrack,
+    options: &RewriteOptions,
+) -> Result<Prepared, RewriteError> {
+    if track.samples.len() != track.durations_ms.len() {
+        return Err(RewriteError::SampleCountMismatch {
+            samples: track.samples.len(),
+            durations: track.durations_ms.len(),
+        });
+    }
+    let tracks = mp4.tracks().collect::<Result<Vec<Track<'_>>, _>>()?;
+    let telemetry_tracks: Vec<usize> = tracks
+        .iter()
+        .filter(|t| is_gpmf(t))
+        .map(|t| t.index)
+        .collect();
+    if let (Some(&index), false) = (telemetry_tracks.first(), options.replace) {
+        return Err(RewriteError::HasTelemetry {
+            index,
+            track_id: tracks[index].tkhd.track_id,
+        });
+    }
+    let kept: Vec<&Track<'_>> = tracks
+        .iter()
+        .filter(|t| !telemetry_tracks.contains(&t.index))
+        .collect();
+
+    let mvhd = mp4.mvhd()?;
+    let max_id = tracks.iter().map(|t| t.tkhd.track_id).max().unwrap_or(0);
+    let track_id = if mvhd.next_track_id > max_id && mvhd.next_track_id != u32::MAX {
+        mvhd.next_track_id
+    } else {
+        max_id.saturating_add(1)
+    };
+
+    let mut base = EditBox::from_tree(mp4.moov(), mp4.moov().root());
+    remove_traks(&mut base, &telemetry_tracks);
+    set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
+    set_user_data(&mut base, &options.user_data);
+
+    let boxes: Vec<TopBox> = mp4.top_level().iter().map(top_box).collect();
+    let moov_index = mp4
+        .top_level()
+        .iter()
+        .position(|h| h.offset == mp4.moov().root().header.offset)
+        .unwrap_or_default();
+    let telemetry: Vec<u8> = track.samples.concat();
+    let telemetry_len = telemetry.len() as u64;
+
+    let sizes: Vec<u32> = track.samples.iter().map(|s| s.len() as u32).collect();
+    let meta = |offsets: &[u64]| -> Vec<u8> {
+        MetaTrack {
+            track_id,
+            creation_time: mvhd.times.creation,
+            movie_timescale: mvhd.timescale,
+            timescale: 1000,
+            handler_name: &options.handler_name,
+            sample_durations: &track.durations_ms,
+            sample_sizes: &sizes,
+            chunk_offsets: offsets,
+        }
+        .to_bytes()
+    };
+
+    // The moov's size depends on the offsets (stco or co64) and, when it precedes the media,
+    // the offsets depend on its size: lay out until the size stops changing. Sizes only
+    // grow, so this ends within a few rounds.
+    let mut moov_size = base.encoded_len() + meta(&vec![0; sizes.len()]).len() as u64;
+    loop {
+        let (layout, telemetry_offset) = match options.target {
+            Target::Copy(placement) => {
+                let plan = Plan::new(&boxes, moov_index, placement, moov_size, telemetry_len);
+                let at = plan.telemetry_offset;
+                (
+                    Layout::Copy {
+                        boxes: boxes.clone(),
+                        plan,
+                    },
+                    at,
+                )
+            }
+            Target::InPlace => {
+                let first_mdat = boxes.iter().position(|b| &b.kind == b"mdat");
+                if first_mdat.is_none_or(|m| moov_index < m) {
+                    return Err(RewriteError::InPlaceNeedsMoovAtEnd);
+                }
+                let at = plan_append(mp4.file_len(), telemetry_len);
+                (
+                    Layout::Append {
+                        at,
+                        old_moov: boxes[moov_index].offset,
+                    },
+                    at.telemetry_offset,
+                )
+            }
+        };
+        let mut moov = base.clone();
+        let relocate = |offset: u64| match &layout {
+            Layout::Copy { boxes, plan } => plan.relocate(boxes, offset),
+            Layout::Append { .. } => Some(offset),
+        };
+        patch_chunk_offsets(&mut moov, &kept, relocate)?;
+        let offsets: Vec<u64> = sizes
+            .iter()
+            .scan(telemetry_offset, |pos, &size| {
+                let at = *pos;
+                *pos += u64::from(size);
+                Some(at)
+            })
+            .collect();
+        add_trak(&mut moov, meta(&offsets));
+        let encoded = moov.encoded_len();
+        if encoded == moov_size {
+            if u32::try_from(encoded).is_err() {
+                return Err(RewriteError::MoovTooLarge { size: encoded });
+            }
+            return Ok(Prepared {
+                moov: moov.to_bytes(),
+                telemetry,
+                layout,
+                track_id,
+                replaced: telemetry_tracks.len(),
+            });
+        }
+        moov_size = encoded;
+    }
+}
+
+/// A GPMF track as GoPro writes it: sample entry `gpmd`. (The sample entry is what readers
+/// look for; a dashcam's `gpmd` track that holds no GPMF is still replaced only on request.)
+fn is_gpmf(track: &Track<'_>) -> bool {
+    track
+        .stsd
+        .entries
+        .first()
+        .is_some_and(|e| e.kind.as_bytes() == b"gpmd")
+}
+
+fn top_box(h: &BoxHeader) -> TopBox {
+    TopBox {
+        kind: *h.kind.as_bytes(),
+        offset: h.offset,
+        size: h.size,
+    }
+}
+
+/// Removes the `trak` boxes whose positions among the traks are in `indexes`.
+fn remove_traks(moov: &mut EditBox, indexes: &[usize]) {
+    if let Some(children) = moov.children_mut() {
+        let mut trak = 0;
+        children.retain(|c| {
+            if c.kind().as_bytes() != b"trak" {
+                return true;
+            }
+            trak += 1;
+            !indexes.contains(&(trak - 1))
+        });
+    }
+}
+
+/// Inserts `trak` right after the last existing one.
+fn add_trak(moov: &mut EditBox, trak: Vec<u8>) {
+    if let Some(children) = moov.children_mut() {
+        let at = children
+            .iter()
+            .rposition(|c| c.kind().as_bytes() == b"trak")
+            .map_or(children.len(), |i| i + 1);
+        children.insert(
+            at,
+            EditBox::Raw {
+                kind: FourCC::new(b"trak"),
+                bytes: trak,
+            },
+        );
+    }
+}
+
+/// Rewrites each kept track's stco/co64 with relocated offsets. Tables whose offsets do not
+/// move keep their original bytes; a table only ever widens (stco to co64), never narrows.
+fn patch_chunk_offsets(
+    moov: &mut EditBox,
+    kept: &[&Track<'_>],
+    relocate: impl Fn(u64) -> Option<u64>,
+) -> Result<(), RewriteError> {
+    let Some(children) = moov.children_mut() else {
+        return Ok(());
+    };
+    let traks = children
+        .iter_mut()
+        .filter(|c| c.kind().as_bytes() == b"trak");
+    for (trak, track) in traks.zip(kept) {
+        let table: &ChunkOffsets<'_> = &track.sample_table.chunk_offsets;
+        let mut moved = false;
+        let mut offsets = Vec::with_capacity(table.len() as usize);
+        for (chunk, offset) in table.iter().enumerate() {
+            let new = relocate(offset).ok_or_else(|| RewriteError::ChunkOutsideFile {
+                path: table.node.path.clone(),
+                chunk: chunk as u32,
+                offset,
+            })?;
+            moved |= new != offset;
+            offsets.push(new);
+        }
+        if !moved {
+            continue;
+        }
+        let kind = *table.node.kind().as_bytes();
+        let Some(stbl) = trak.descend_mut(&[b"mdia", b"minf", b"stbl"]) else {
+            continue;
+        };
+        let wide = table.is_64_bit() || offsets.iter().any(|&o| o > u64::from(u32::MAX));
+        if let Some(slot) = stbl
+            .children_mut()
+            .and_then(|c| c.iter_mut().find(|c| c.kind().as_bytes() == &kind))
+        {
+            let mut w = BoxWriter::new();
+            chunk_offsets(&mut w, &offsets, wide);
+            *slot = EditBox::Raw {
+                kind: FourCC::new(if wide { b"co64" } else { b"stco" }),
+                bytes: w.into_bytes(),
+            };
+        }
+    }
+    Ok(())
+}
+
+/// Sets mvhd's next_track_ID (after the 96 or 108 bytes of fields before it).
+fn set_next_track_id(moov: &mut EditBox, version: u8, next: u32) {
+    if let Some(EditBox::Raw { bytes, .. }) = moov.child_mut(b"mvhd") {
+        let header_len = if bytes.get(..4) == Some(&[0, 0, 0, 1]) {
+            16
+        } else {
+            8
+        };
+        let at = header_len + if version == 1 { 108 } else { 96 };
+        if let Some(slot) = bytes.get_mut(at..at + 4) {
+            slot.copy_from_slice(&next.to_be_bytes());
+        }
+    }
+}
+
+/// Replaces or adds `moov/udta` text items, written as QuickTime text atoms (16-bit length,
+/// 16-bit language code, text), which is how cameras write `©mak`/`©mod` and how ffmpeg and
+/// ExifTool read them.
+fn set_user_data(moov: &mut EditBox, items: &[([u8; 4], String)]) {
+    if items.is_empty() {
+        return;
+    }
+    let Some(children) = moov.children_mut() else {
+        return;
+    };
+    if !children.iter().any(|c| c.kind().as_bytes() == b"udta") {
+        children.push(EditBox::Container {
+            kind: FourCC::new(b"udta"),
+            prefix: Vec::new(),
+            children: Vec::new(),
+            trailer: Vec::new(),
+        });
+    }
+    let Some(udta) = moov.child_mut(b"udta").and_then(EditBox::children_mut) else {
+        return;
+    };
+    for (kind, text) in items {
+        udta.retain(|c| c.kind().as_bytes() != kind);
+        let mut w = BoxWriter::new();
+        w.boxed(kind, |w| {
+            let text = &text.as_bytes()[..text.len().min(u16::MAX as usize)];
+            w.u16(text.len() as u16);
+            w.u16(0x55c4); // "und"
+            w.bytes(text);
+        });
+        udta.push(EditBox::Raw {
+            kind: FourCC::new(kind),
+            bytes: w.into_bytes(),
+        });
+    }
+}

@@ -1,0 +1,167 @@
+//! `telemux dump`: listings of real and generated payloads, and errors with exit code 2.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use telemux_read::testkit::corpus_or_skip;
+use telemux_read::{AltitudeRef, Fix, GpsPoint};
+use telemux_write::gpmf::{DeviceWriter, GpsPayloads};
+use time::macros::datetime;
+
+fn telemux() -> Command {
+    Command::cargo_bin("telemux").unwrap()
+}
+
+fn temp_file(bytes: &[u8]) -> tempfile::NamedTempFile {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    file
+}
+
+/// One payload of two GPS points from the builder.
+fn generated_payload() -> Vec<u8> {
+    let point = |lat, lon| GpsPoint {
+        time: Some(datetime!(2022-09-20 13:29:36.899 UTC)),
+        altitude: Some(34.098),
+        speed_2d: Some(0.018),
+        speed_3d: Some(0.01),
+        fix: Some(Fix::ThreeD),
+        dop: Some(1.79),
+        ..GpsPoint::new(lat, lon)
+    };
+    let mut writer = GpsPayloads::new(
+        DeviceWriter::new(1, "telemux"),
+        AltitudeRef::MeanSeaLevel,
+        false,
+    );
+    writer
+        .payload(
+            &[point(42.4261529, -8.6499795), point(42.42616, -8.64998)],
+            None,
+        )
+        .unwrap()
+}
+
+#[test]
+fn dump_lists_a_generated_payload() {
+    let file = temp_file(&generated_payload());
+    telemux()
+        .arg("dump")
+        .arg(file.path())
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "DEVC nest 260 bytes\n  DVID L 4x1 1\n  DVNM c 7x1 \"telemux\"\n  STRM nest 224 bytes\n",
+        ))
+        .stdout(predicate::str::contains(
+            "    GPSU U 16x1 \"220920132936.899\" (2022-09-20T13:29:36.899Z)\n",
+        ))
+        .stdout(predicate::str::contains(
+            "    UNIT c 3x5 [\"deg\", \"deg\", \"m\", \"m/s\", \"m/s\"]\n",
+        ))
+        .stdout(predicate::str::contains("    GPSA F 4x1 MSLV\n"))
+        .stdout(predicate::str::ends_with(
+            "    GPS5 l 20x2 [deg, deg, m, m/s, m/s] 2 samples:\n      \
+             42.4261529, -8.6499795, 34.098, 0.018, 0.01\n      \
+             42.4261600, -8.6499800, 34.098, 0.018, 0.01\n",
+        ));
+}
+
+#[test]
+fn dump_lists_a_hero5_payload_with_scaled_gps() {
+    let Some(corpus) = corpus_or_skip("dump_lists_a_hero5_payload_with_scaled_gps") else {
+        return;
+    };
+    let path = corpus.join("gopro/hero5.raw");
+    telemux()
+        .arg("dump")
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("  DVNM c 1x6 \"Camera\"\n"))
+        .stdout(predicate::str::contains("    SIUN c 4x1 \"m/s²\"\n"))
+        .stdout(predicate::str::contains(
+            "    GPS5 l 20x18 [deg, deg, m, m/s, m/s] 18 samples:\n      \
+             33.1264969, -117.3273542, -20.184, 0.167, 0.19\n",
+        ))
+        .stdout(predicate::str::contains(
+            "      … 13 more samples (--all prints every one)\n",
+        ))
+        .stdout(predicate::str::contains("33.1264973, -117.3273579, -20.041, 0.676, 0.63").not());
+    // --all prints the last GPS5 sample too.
+    telemux()
+        .args(["dump", "--all"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "      33.1264973, -117.3273579, -20.041, 0.676, 0.63\n",
+        ))
+        .stdout(predicate::str::contains("more samples").not());
+}
+
+#[test]
+fn a_truncated_file_exits_2_naming_the_klv_and_byte() {
+    let bytes = generated_payload();
+    let file = temp_file(&bytes[..100]);
+    telemux()
+        .arg("dump")
+        .arg(file.path())
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(format!(
+            "telemux: error: {}: DEVC[0] at byte 0: truncated: the KLV needs 268 bytes but the \
+             input has 100 left\n",
+            file.path().display()
+        ));
+}
+
+#[test]
+fn a_damaged_klv_exits_2_after_listing_what_came_before() {
+    let mut bytes = generated_payload();
+    let gps5 = bytes.windows(4).position(|w| w == b"GPS5").unwrap();
+    bytes[gps5 + 4] = b'x';
+    let file = temp_file(&bytes);
+    telemux()
+        .arg("dump")
+        .arg(file.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains("    GPSA F 4x1 MSLV\n"))
+        .stdout(predicate::str::contains("GPS5").not())
+        .stderr(format!(
+            "telemux: error: {}: DEVC[0]/STRM[0]/GPS5 at byte {gps5}: bad type: 'x' is not a \
+             GPMF type\n",
+            file.path().display()
+        ));
+}
+
+#[test]
+fn missing_files_and_mp4s_exit_2() {
+    telemux()
+        .args(["dump", "/nonexistent/x.raw"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::starts_with(
+            "telemux: error: /nonexistent/x.raw: ",
+        ));
+    let mp4 = temp_file(b"\0\0\0\x14ftypmp41\0\0\0\0mp41");
+    telemux()
+        .arg("dump")
+        .arg(mp4.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::ends_with(
+            ": this is an MP4 file; dump reads raw GPMF payloads\n",
+        ));
+}
+
+#[test]
+fn help_shows_an_example() {
+    telemux()
+        .args(["dump", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("telemux dump hero5.raw"))
+        .stdout(predicate::str::contains("--all"));
+}
