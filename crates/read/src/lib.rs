@@ -4,6 +4,7 @@
 //! needs), returns `Result`, never panics, and never allocates more than the input can hold.
 
 pub mod fourcc;
+pub mod gopro;
 pub mod gpmf;
 pub mod gpx;
 pub mod model;
