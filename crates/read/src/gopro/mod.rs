@@ -57,28 +57,34 @@ pub fn find_track<'a, R: Read + Seek>(
 ) -> Result<Option<Track<'a>>, Mp4Error> {
     for track in mp4.tracks() {
         let track = track?;
-        if !track
-            .stsd
-            .entries
-            .iter()
-            .any(|e| e.kind.as_bytes() == b"gpmd")
-        {
-            continue;
-        }
-        let Some(first) = track.samples().next().transpose()? else {
-            continue;
-        };
-        let mut head = Vec::new();
-        let probe = Sample {
-            size: first.size.min(4),
-            ..first
-        };
-        track.read_sample_into(reader, &probe, &mut head)?;
-        if head.as_slice() == keys::DEVC.as_bytes() {
+        if is_gpmf_track(&track, reader)? {
             return Ok(Some(track));
         }
     }
     Ok(None)
+}
+
+/// Whether `track` has a `gpmd` sample entry and a first sample that starts with `DEVC`.
+/// Reads at most 4 bytes.
+pub fn is_gpmf_track<R: Read + Seek>(track: &Track<'_>, reader: &mut R) -> Result<bool, Mp4Error> {
+    if !track
+        .stsd
+        .entries
+        .iter()
+        .any(|e| e.kind.as_bytes() == b"gpmd")
+    {
+        return Ok(false);
+    }
+    let Some(first) = track.samples().next().transpose()? else {
+        return Ok(false);
+    };
+    let mut head = Vec::new();
+    let probe = Sample {
+        size: first.size.min(4),
+        ..first
+    };
+    track.read_sample_into(reader, &probe, &mut head)?;
+    Ok(head.as_slice() == keys::DEVC.as_bytes())
 }
 
 /// Reads the telemetry of a GoPro (or telemux-written) file, reading only the gpmd samples.

@@ -189,13 +189,12 @@ pub fn offset_width(tracks: &[Result<Track<'_>, Mp4Error>], file_len: u64) -> Ch
         }
         let mut previous: Option<u64> = None;
         for (chunk, offset) in offsets.iter().enumerate() {
-            if previous.is_some_and(|p| offset < p) {
+            if let Some(before) = previous.filter(|&before| offset < before) {
                 wrapped.push(format!(
-                    "{}: chunk {chunk} at byte {offset} comes after chunk {} at byte {} in a \
-                     {file_len}-byte file: 32-bit offsets wrapped past 4 GiB, co64 needed",
+                    "{}: chunk {chunk} at byte {offset} comes after chunk {} at byte {before} in \
+                     a {file_len}-byte file: 32-bit offsets wrapped past 4 GiB, co64 needed",
                     offsets.node.path,
                     chunk - 1,
-                    previous.unwrap_or_default()
                 ));
                 break;
             }

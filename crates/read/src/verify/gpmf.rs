@@ -130,3 +130,63 @@ pub fn tsmp(readings: &[TsmpReading]) -> Check {
         .with_value(0u64),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading(stream: &str, payload: u32, tsmp: u64, samples: u64) -> TsmpReading {
+        TsmpReading {
+            stream: stream.to_string(),
+            payload,
+            tsmp,
+            samples,
+        }
+    }
+
+    #[test]
+    fn streams_are_followed_separately_and_may_start_anywhere() {
+        // A second chapter starts with counters already running.
+        let readings = [
+            reading("Camera ACCL", 0, 4000, 200),
+            reading("Camera GPS5", 0, 360, 18),
+            reading("Camera ACCL", 1, 4199, 199),
+            reading("Camera GPS5", 1, 378, 18),
+        ];
+        let check = tsmp(&readings);
+        assert_eq!(check.status, Status::Pass, "{check:?}");
+        assert_eq!(
+            check.message,
+            "TSMP continuous in 2 streams over 4 readings"
+        );
+        assert_eq!(tsmp(&[]).status, Status::Skip);
+    }
+
+    #[test]
+    fn invalid_payloads_are_counted_and_the_first_is_named() {
+        let results = [
+            PayloadValidity {
+                sample: 0,
+                offset: 100,
+                problem: None,
+            },
+            PayloadValidity {
+                sample: 1,
+                offset: 900,
+                problem: Some("DEVC[0] at byte 0: x".into()),
+            },
+            PayloadValidity {
+                sample: 2,
+                offset: 1700,
+                problem: Some("y".into()),
+            },
+        ];
+        let check = payloads(&results);
+        assert_eq!(check.status, Status::Fail);
+        assert_eq!(
+            check.message,
+            "2 of 3 GPMF payloads are invalid; payload 1 (byte 900): DEVC[0] at byte 0: x"
+        );
+        assert_eq!(check.value, Some(2u64.into()));
+    }
+}

@@ -3,11 +3,14 @@
 
 use std::io::{Read, Seek, SeekFrom};
 
+use crate::gopro;
+use crate::gpmf;
 use crate::model::Telemetry;
 use crate::mp4::{BoxHeader, Mp4, Mp4Error, Track};
+use crate::novatek;
 use crate::ttad;
 
-use super::gpmf::GpmfFacts;
+use super::gpmf::{GpmfFacts, PayloadValidity, TsmpReading};
 
 /// A kind of embedded telemetry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,71 +79,169 @@ pub fn find<R: Read + Seek>(
 ) -> (Vec<Source>, Vec<Suspect>) {
     let mut sources = Vec::new();
     let mut suspects = Vec::new();
-    for track in tracks.iter().flatten() {
-        if !track
-            .stsd
-            .entries
-            .iter()
-            .any(|e| e.kind.as_bytes() == b"gpmd")
-        {
-            continue;
-        }
-        match gpmf_track(reader, track) {
-            Ok(source) => sources.push(source),
-            Err(reason) => suspects.push(Suspect {
+    let gpmd = tracks
+        .iter()
+        .flatten()
+        .filter(|t| t.stsd.entries.iter().any(|e| e.kind.as_bytes() == b"gpmd"));
+    for track in gpmd {
+        match gopro::is_gpmf_track(track, reader) {
+            Ok(true) if sources.is_empty() => sources.push(gpmf_source(reader, mp4, track)),
+            Ok(true) => suspects.push(Suspect {
                 location: track.node.path.clone(),
-                reason,
+                reason: "a second GPMF track; telemux reads the first".to_string(),
+            }),
+            Ok(false) => suspects.push(Suspect {
+                location: track.node.path.clone(),
+                reason: "gpmd sample entry, but the first payload does not start with DEVC"
+                    .to_string(),
+            }),
+            Err(error) => suspects.push(Suspect {
+                location: track.node.path.clone(),
+                reason: error.to_string(),
             }),
         }
     }
-    sources.extend(novatek(reader, mp4, top_level));
+    sources.extend(novatek_source(reader, mp4, top_level));
     sources.extend(tomtom(mp4));
     (sources, suspects)
 }
 
-/// A `gpmd` track is GPMF when its first payload starts with a `DEVC` nest.
-fn gpmf_track<R: Read + Seek>(reader: &mut R, track: &Track<'_>) -> Result<Source, String> {
-    let first = match track.samples().next() {
-        None => return Err("gpmd track without samples".to_string()),
-        Some(Err(error)) => return Err(error.to_string()),
-        Some(Ok(sample)) => sample,
-    };
-    let head = read_prefix(reader, first.offset, first.size.min(4)).map_err(|e| e.to_string())?;
-    if head != b"DEVC" {
-        return Err(format!(
-            "gpmd track whose first payload (byte {}) starts with {}, not DEVC",
-            first.offset,
-            printable(&head)
-        ));
-    }
-    Ok(Source::found(
+/// The GoPro source: telemetry from `gopro::read`, plus each payload's validation and TSMP
+/// counters from a second pass over the payloads.
+fn gpmf_source<R: Read + Seek>(reader: &mut R, mp4: &Mp4, track: &Track<'_>) -> Source {
+    let mut source = Source::found(
         SourceKind::GoProGpmf,
         track.node.path.clone(),
         format!("{} payloads", track.sample_count()),
-    ))
+    );
+    match gopro::read(mp4, reader, gopro::ReadOptions { sensors: true }) {
+        Ok(read) => source.telemetry = Some(read.telemetry),
+        Err(error) => source.error = Some(error.to_string()),
+    }
+    source.gpmf = Some(gpmf_facts(reader, track));
+    source
 }
 
-fn novatek<R: Read + Seek>(reader: &mut R, mp4: &Mp4, top_level: &[BoxHeader]) -> Option<Source> {
-    if let Some(index) = mp4.moov().root().child(b"gps ") {
-        let entries = mp4.moov().body(index).len().saturating_sub(8) / 8;
-        return Some(Source::found(
-            SourceKind::NovatekGps,
-            index.path.clone(),
-            format!("{entries} index entries"),
-        ));
+fn gpmf_facts<R: Read + Seek>(reader: &mut R, track: &Track<'_>) -> GpmfFacts {
+    let mut facts = GpmfFacts::default();
+    let mut buf = Vec::new();
+    for sample in track.samples() {
+        let sample = match sample {
+            Ok(sample) => sample,
+            Err(error) => {
+                facts.payloads.push(PayloadValidity {
+                    sample: facts.payloads.len() as u32,
+                    offset: error.offset,
+                    problem: Some(error.to_string()),
+                });
+                break;
+            }
+        };
+        let problem = match track.read_sample_into(reader, &sample, &mut buf) {
+            Err(error) => Some(error.to_string()),
+            Ok(()) => gpmf::validate(&buf).err().map(|e| e.to_string()),
+        };
+        if problem.is_none() {
+            facts.tsmp.extend(tsmp_readings(&buf, sample.index));
+        }
+        facts.payloads.push(PayloadValidity {
+            sample: sample.index,
+            offset: sample.offset,
+            problem,
+        });
     }
-    let blocks = top_level
-        .iter()
-        .filter(|b| b.kind.as_bytes() == b"free" && b.body_len() >= 4)
-        .filter(|b| read_prefix(reader, b.body_offset(), 4).is_ok_and(|head| head == b"GPS "))
-        .count();
-    (blocks > 0).then(|| {
-        Source::found(
+    facts
+}
+
+/// Each stream's TSMP in one valid payload. Streams are named by device and key, which stay
+/// the same from payload to payload (positions may not).
+///
+/// What TSMP counts: the repeats of the data KLV when the stream has one, but the KLVs
+/// themselves when it repeats its key (SCEN, HUES, FACE: one KLV per frame, its repeat being
+/// classes or faces). Measured on every stream of the corpus (784 consecutive readings).
+fn tsmp_readings(bytes: &[u8], payload: u32) -> Vec<TsmpReading> {
+    let Ok(view) = gpmf::payload(bytes) else {
+        return Vec::new();
+    };
+    let mut readings = Vec::new();
+    for device in &view.devices {
+        let name = device.name.clone().unwrap_or_else(|| match device.id {
+            Some(gpmf::DeviceId::Number(n)) => format!("DVID {n}"),
+            Some(gpmf::DeviceId::FourCC(code)) => format!("DVID {code}"),
+            None => "DEVC".to_string(),
+        });
+        for stream in &device.streams {
+            if let (Some(key), Some(tsmp)) = (stream.key, stream.total_samples) {
+                readings.push(TsmpReading {
+                    stream: format!("{name} {key}"),
+                    payload,
+                    tsmp,
+                    samples: match stream.data.len() {
+                        1 => stream.sample_count() as u64,
+                        klvs => klvs as u64,
+                    },
+                });
+            }
+        }
+    }
+    readings
+}
+
+/// Novatek GPS: the `moov/gps ` index, else `free` boxes at the top level that hold `GPS `
+/// blocks. `mdat` is never scanned: that would read the whole file.
+fn novatek_source<R: Read + Seek>(
+    reader: &mut R,
+    mp4: &Mp4,
+    top_level: &[BoxHeader],
+) -> Option<Source> {
+    let options = novatek::DecodeOptions::default();
+    let mut builder = novatek::TrackBuilder::new();
+    let mut source = if let Some(index) = mp4.moov().root().child(b"gps ") {
+        let mut source = Source::found(SourceKind::NovatekGps, index.path.clone(), String::new());
+        let parsed = novatek::parse_gps_index(mp4.moov().body(index), index.header.body_offset())
+            .and_then(|parsed| {
+                novatek::read_indexed_blocks(reader, &parsed, &options, &mut builder)?;
+                Ok(parsed)
+            });
+        match parsed {
+            Ok(parsed) => source.extent = format!("{} indexed blocks", parsed.entries.len()),
+            Err(error) => source.error = Some(error.to_string()),
+        }
+        source
+    } else {
+        let blocks: Vec<&BoxHeader> = top_level
+            .iter()
+            .filter(|b| b.kind.as_bytes() == b"free" && b.body_len() >= 4)
+            .filter(|b| read_prefix(reader, b.body_offset(), 4).is_ok_and(|head| head == b"GPS "))
+            .collect();
+        if blocks.is_empty() {
+            return None;
+        }
+        let mut source = Source::found(
             SourceKind::NovatekGps,
             "top-level free boxes".to_string(),
-            format!("{blocks} freeGPS blocks"),
-        )
-    })
+            format!("{} freeGPS blocks", blocks.len()),
+        );
+        for block in blocks {
+            let len = block.size.min(novatek::MAX_BLOCK_LEN as u64) as u32;
+            match read_prefix(reader, block.offset, len) {
+                Ok(bytes) => builder.add(novatek::decode_block(&bytes, &options)),
+                Err(error) => {
+                    source.error = Some(format!("free at byte {}: {error}", block.offset));
+                    break;
+                }
+            }
+        }
+        source
+    };
+    if source.error.is_none() {
+        source.telemetry = Some(Telemetry {
+            source: "Novatek freeGPS".to_string(),
+            gps: builder.finish().points,
+            ..Telemetry::default()
+        });
+    }
+    Some(source)
 }
 
 fn tomtom(mp4: &Mp4) -> Option<Source> {
@@ -183,17 +284,4 @@ fn read_prefix<R: Read + Seek>(reader: &mut R, offset: u64, len: u32) -> std::io
     reader.seek(SeekFrom::Start(offset))?;
     reader.read_exact(&mut bytes)?;
     Ok(bytes)
-}
-
-/// Bytes as text when printable, else as hex: for naming what was found instead of a key.
-fn printable(bytes: &[u8]) -> String {
-    if bytes.iter().all(|b| b.is_ascii_graphic() || *b == b' ') {
-        format!("'{}'", String::from_utf8_lossy(bytes))
-    } else {
-        bytes
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
 }

@@ -382,11 +382,40 @@ fn make_model(user_data: Option<UserData<'_>>) -> Check {
 fn user_text(body: &[u8]) -> String {
     let quicktime = body
         .get(..2)
-        .map(|len| usize::from(u16::from_be_bytes([len[0], len[1]])))
+        .and_then(|len| <[u8; 2]>::try_from(len).ok())
+        .map(|len| usize::from(u16::from_be_bytes(len)))
         .and_then(|len| body.get(4..4 + len));
     let text = quicktime.unwrap_or(body);
     String::from_utf8_lossy(text)
         .trim_end_matches('\0')
         .trim()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_near_whole_quarter_hours_read_as_time_zones() {
+        assert_eq!(local_time_zone(28_782.0).as_deref(), Some("UTC-8:00"));
+        assert_eq!(local_time_zone(-3_600.0).as_deref(), Some("UTC+1:00"));
+        assert_eq!(
+            local_time_zone(-19_800.0 + 120.0).as_deref(),
+            Some("UTC+5:30")
+        );
+        assert_eq!(local_time_zone(-45_900.0).as_deref(), Some("UTC+12:45"));
+        // Not a zone: under 7.5 min, too far from a quarter hour, or beyond 14 h.
+        assert_eq!(local_time_zone(200.0), None);
+        assert_eq!(local_time_zone(3_600.0 + 450.0), None);
+        assert_eq!(local_time_zone(15.0 * 3_600.0), None);
+    }
+
+    #[test]
+    fn user_data_text_in_quicktime_or_plain_form() {
+        assert_eq!(user_text(b"\x00\x05\x55\xc4GoPro"), "GoPro");
+        assert_eq!(user_text(b"Insta360\0"), "Insta360");
+        // "Go" read as a length is far longer than the box: plain text.
+        assert_eq!(user_text(b"GoPro"), "GoPro");
+    }
 }

@@ -3,9 +3,14 @@
 
 mod container;
 mod edit;
+mod gopro;
+mod novatek;
+#[path = "../novatek_support/mod.rs"]
+mod novatek_support;
 #[allow(dead_code)] // the TTAD payload builder of the ttad tests; only part of it is used here
 #[path = "../ttad/payload.rs"]
 mod payload;
+mod props;
 mod sparse;
 mod street_view;
 mod telemetry;
