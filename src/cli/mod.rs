@@ -6,6 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod dump;
+mod extract;
+mod inject;
+mod sync;
+mod text_output;
 
 /// Put GPS telemetry into videos as GoPro GPMF, and read it back out.
 #[derive(Debug, Parser)]
@@ -18,12 +22,16 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Dump(dump::DumpArgs),
+    Extract(extract::ExtractArgs),
+    Inject(inject::InjectArgs),
 }
 
 impl Command {
     fn execute(self) -> anyhow::Result<ExitCode> {
         match self {
             Command::Dump(args) => dump::run(args),
+            Command::Extract(args) => extract::run(args),
+            Command::Inject(args) => inject::run(args),
         }
     }
 }
