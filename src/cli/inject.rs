@@ -131,7 +131,7 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     if !(0.1..=1000.0).contains(&args.rate) {
         bail!("--rate must be between 0.1 and 1000 Hz");
     }
-    if !(args.max_gap >= 0.0) {
+    if args.max_gap.is_nan() || args.max_gap < 0.0 {
         bail!("--max-gap must be a positive number of seconds");
     }
     let video_name = args.video.display().to_string();
@@ -159,7 +159,7 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     let mp4 = open_mp4(&mut input).with_context(|| video_name.clone())?;
     let mvhd = mp4.mvhd().with_context(|| video_name.clone())?;
     let duration = mvhd.duration as f64 / f64::from(mvhd.timescale.max(1));
-    if !(duration > 0.0) {
+    if duration.is_nan() || duration <= 0.0 {
         bail!("{video_name}: the video has no duration (mvhd)");
     }
 
