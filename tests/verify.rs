@@ -81,8 +81,7 @@ fn an_unreadable_file_exits_2_and_names_where() {
         .code(2)
         .stdout(contains(format!("{}: WARN", fixture("clip.mov").display())))
         .stderr(contains(format!(
-            "telemux: error: {}: o wo at byte 0: declared size 1751477356 runs past the end of \
-             its parent (24 bytes left)",
+            "telemux: error: {}: not an MP4/MOV file (it starts with \"hello wo\")",
             text.display()
         )));
     telemux()
@@ -267,4 +266,81 @@ fn help_shows_examples_and_exit_codes() {
         .success()
         .stdout(contains("telemux verify --street-view *.MP4"))
         .stdout(contains("1 when a check fails, 2 when a file"));
+}
+
+/// The statuses of a verified file's checks, by id.
+fn statuses(file: &Value) -> Vec<(String, String)> {
+    file["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn files_written_by_inject_verify_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let gpx = fixture("ride.gpx");
+    let copy = dir.path().join("in-place.mp4");
+    std::fs::copy(fixture("ride.mp4"), &copy).unwrap();
+    let mut perms = std::fs::metadata(&copy).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)] // a private temporary copy
+    perms.set_readonly(false);
+    std::fs::set_permissions(&copy, perms).unwrap();
+    let runs: [(&str, &[&str], PathBuf); 3] = [
+        ("ride.mp4", &[], dir.path().join("out.mp4")),
+        (
+            "ride-faststart.mp4",
+            &["--faststart"],
+            dir.path().join("out-faststart.mp4"),
+        ),
+        ("ride.mp4", &["--in-place"], copy.clone()),
+    ];
+    for (input, flags, output) in runs {
+        let mut inject = telemux();
+        inject.arg("inject").args(flags).arg("--gpx").arg(&gpx);
+        if flags.contains(&"--in-place") {
+            inject.arg(&output);
+        } else {
+            inject.arg("-o").arg(&output).arg(fixture(input));
+        }
+        inject.assert().success();
+
+        let report = telemux()
+            .args(["verify", "--json", "--street-view"])
+            .arg(&output)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let file = &json_of(&report)["files"][0];
+        let not_passed: Vec<(String, String)> = statuses(file)
+            .into_iter()
+            .filter(|(_, status)| status != "pass")
+            .collect();
+        // GPX has no DOP to write; telemux writes no camera make and model.
+        assert_eq!(
+            not_passed,
+            [
+                ("gps_dop".to_string(), "skip".to_string()),
+                ("sv_make_model".to_string(), "warn".to_string())
+            ],
+            "{input} {flags:?}: {file:#}"
+        );
+        let checks = file["checks"].as_array().unwrap();
+        let points = checks.iter().find(|c| c["id"] == "sv_gps_points").unwrap();
+        assert_eq!(points["value"], 120, "{input} {flags:?}");
+        let overlap = checks
+            .iter()
+            .find(|c| c["id"] == "sv_time_overlap")
+            .unwrap();
+        assert_eq!(overlap["value"], 0.0, "{input} {flags:?}");
+    }
 }

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde_json::{json, Value as Json};
+use telemux_read::source::SourceError;
 use telemux_read::verify::{self, Check, Options, Report, Status, Value};
 
 use super::EXIT_UNREADABLE;
@@ -111,10 +112,20 @@ fn check_file(path: &PathBuf, options: &Options) -> Result<Report, Unreadable> {
         path: None,
         offset: None,
     })?;
-    verify::verify(&mut BufReader::new(file), options).map_err(|err| Unreadable {
-        message: err.to_string(),
-        path: Some(err.path),
-        offset: Some(err.offset),
+    verify::verify(&mut BufReader::new(file), options).map_err(|err| {
+        let message = err.to_string();
+        match err {
+            SourceError::Mp4(err) => Unreadable {
+                message,
+                path: Some(err.path),
+                offset: Some(err.offset),
+            },
+            _ => Unreadable {
+                message,
+                path: None,
+                offset: None,
+            },
+        }
     })
 }
 

@@ -10,6 +10,7 @@ pub mod gpx;
 pub mod model;
 pub mod mp4;
 pub mod novatek;
+pub mod source;
 pub mod track;
 pub mod ttad;
 pub mod verify;

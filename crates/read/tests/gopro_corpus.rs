@@ -3,11 +3,10 @@
 
 use std::fs::File;
 use std::path::Path;
-use std::process::Command;
 
 use telemux_read::gopro::{self, GpsSource, ReadOptions};
 use telemux_read::mp4::Mp4;
-use telemux_read::testkit::corpus_or_skip;
+use telemux_read::testkit::{corpus_or_skip, exiftool_gps};
 use telemux_read::{AltitudeRef, Fix};
 
 fn read(path: &Path, sensors: bool) -> gopro::GoproTelemetry {
@@ -16,58 +15,8 @@ fn read(path: &Path, sensors: bool) -> gopro::GoproTelemetry {
     gopro::read(&mp4, &mut file, ReadOptions { sensors }).unwrap()
 }
 
-/// Every (lat, lon) ExifTool extracts from the timed documents, in order.
-fn exiftool_points(path: &Path) -> Option<Vec<(f64, f64)>> {
-    let output = Command::new("exiftool")
-        .args([
-            "-ee",
-            "-G3",
-            "-n",
-            "-a",
-            "-s",
-            "-GPSLatitude",
-            "-GPSLongitude",
-        ])
-        .arg(path)
-        .output();
-    let output = match output {
-        Ok(o) if o.status.success() => o,
-        _ => {
-            let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "exiftool is needed (apt-get install libimage-exiftool-perl)"
-            );
-            eprintln!("exiftool missing: interop check skipped");
-            return None;
-        }
-    };
-    let text = String::from_utf8(output.stdout).unwrap();
-    // ExifTool lists every latitude (Doc1, Doc2, …) before every longitude: key by document.
-    let mut docs: std::collections::BTreeMap<u32, (Vec<f64>, Vec<f64>)> = Default::default();
-    for line in text.lines() {
-        let (group, rest) = line.split_once(']').unwrap();
-        let Some(doc) = group.trim_start_matches('[').strip_prefix("Doc") else {
-            continue;
-        };
-        let (tag, value) = rest.split_once(':').unwrap();
-        let value: f64 = value.trim().parse().unwrap();
-        let doc = docs.entry(doc.parse().unwrap()).or_default();
-        match tag.trim() {
-            "GPSLatitude" => doc.0.push(value),
-            "GPSLongitude" => doc.1.push(value),
-            other => panic!("unexpected tag {other}"),
-        }
-    }
-    Some(
-        docs.into_values()
-            .flat_map(|(lats, lons)| lats.into_iter().zip(lons))
-            .collect(),
-    )
-}
-
 fn assert_close_to_exiftool(path: &Path, points: &[(f64, f64)], tolerance: f64) {
-    let Some(expected) = exiftool_points(path) else {
+    let Some(expected) = exiftool_gps(path) else {
         return;
     };
     assert_eq!(points.len(), expected.len());

@@ -9,7 +9,8 @@
 //! - street_view (on request): the reasons Street View gives for rejecting an upload.
 //!
 //! A damaged top level (a file cut short, stray bytes, a size that runs over the next box) is
-//! reported as failed checks; only a file whose first box or `moov` cannot be read is an error.
+//! reported as failed checks; only a file that is no MP4/MOV, or whose first box or `moov`
+//! cannot be read, is an error.
 //!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -40,7 +41,8 @@ use std::io::{Read, Seek, SeekFrom};
 
 use ::time::OffsetDateTime;
 
-use crate::mp4::{ErrorKind, Mp4, Mp4Error};
+use crate::mp4::Mp4;
+use crate::source::{check_mp4, SourceError};
 
 pub use gpmf::{GpmfFacts, PayloadValidity, TsmpReading};
 pub use layout::{Damage, Layout};
@@ -73,11 +75,11 @@ impl Default for Options {
 }
 
 /// Verifies the MP4/QuickTime file in `reader`. Errors when the file cannot be read as one:
-/// no box at its start, no `moov`, a `moov` whose tree is broken, or a failed read.
-pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Report, Mp4Error> {
-    let file_len = reader
-        .seek(SeekFrom::End(0))
-        .map_err(|err| Mp4Error::new("file", 0, ErrorKind::Io(err)))?;
+/// not an MP4/MOV at all (`NotMp4`), no readable first box, no `moov`, a `moov` whose tree is
+/// broken (`Mp4`, naming the box path and byte offset), or a failed read.
+pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Report, SourceError> {
+    check_mp4(reader)?;
+    let file_len = reader.seek(SeekFrom::End(0))?;
     let layout = Layout::walk(reader, file_len)?;
     let mp4 = Mp4::open_with_top_level(reader, file_len, layout.boxes.clone())?;
     let tracks: Vec<_> = mp4.tracks().collect();

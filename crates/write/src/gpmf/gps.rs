@@ -207,4 +207,10 @@ impl GpsPayloads {
         }
         self.device.encode(streams)
     }
+
+    /// A payload for a stretch without fixes: the device alone and no GPS stream, so no
+    /// reader takes held positions for fixes.
+    pub fn gap_payload(&self) -> Result<Vec<u8>, BuildError> {
+        self.device.encode(Vec::new())
+    }
 }
