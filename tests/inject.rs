@@ -7,9 +7,10 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{corpus_or_skip, exiftool_gps, fixture, run, stream_hashes, telemux, tool};
+use common::{fixture, run, stream_hashes, telemux};
 use predicates::prelude::*;
 use telemux_read::gpx;
+use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
 use telemux_read::track::{resample, ResampleOptions};
 use time::macros::datetime;
 
