@@ -9,9 +9,17 @@ pub fn report_if_asked() {
     let field = |file: &str, key: &str| -> Option<u64> {
         let text = std::fs::read_to_string(file).ok()?;
         let line = text.lines().find(|l| l.starts_with(key))?;
-        line[key.len()..].trim().trim_end_matches(" kB").trim().parse().ok()
+        line[key.len()..]
+            .trim()
+            .trim_end_matches(" kB")
+            .trim()
+            .parse()
+            .ok()
     };
-    let (read, written) = (field("/proc/self/io", "rchar:"), field("/proc/self/io", "wchar:"));
+    let (read, written) = (
+        field("/proc/self/io", "rchar:"),
+        field("/proc/self/io", "wchar:"),
+    );
     let peak_kib = field("/proc/self/status", "VmHWM:");
     eprintln!(
         "telemux: stats: read {} bytes, wrote {} bytes, peak RSS {} KiB",
