@@ -7,9 +7,10 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{corpus_or_skip, exiftool_gps, fixture, run, stream_hashes, telemux, tool};
+use common::{fixture, run, stream_hashes, telemux};
 use predicates::prelude::*;
 use telemux_read::gpx;
+use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
 use telemux_read::track::{resample, ResampleOptions};
 use time::macros::datetime;
 
@@ -342,4 +343,62 @@ fn a_full_disk_leaves_no_partial_output() {
         fs::read_dir(dir.path()).unwrap().next().is_none(),
         "files left behind"
     );
+}
+
+#[test]
+fn telemetry_past_4_gib_uses_co64_and_reads_back() {
+    // ride.mp4 followed by a sparse 4.5 GB `free` box: appending in place puts the telemetry
+    // past 4 GiB without writing gigabytes.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.mp4");
+    fs::copy(fixture("ride.mp4"), &path).unwrap();
+    let file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+    let free_size: u64 = 4_500_000_000;
+    let mut header = 1u32.to_be_bytes().to_vec();
+    header.extend_from_slice(b"free");
+    header.extend_from_slice(&free_size.to_be_bytes());
+    use std::io::Write as _;
+    (&file).write_all(&header).unwrap();
+    let len = file.metadata().unwrap().len();
+    file.set_len(len - 16 + free_size).unwrap();
+    drop(file);
+
+    telemux()
+        .arg("inject")
+        .arg(&path)
+        .arg("--gpx")
+        .arg(fixture("ride.gpx"))
+        .arg("--in-place")
+        .assert()
+        .success();
+    let mp4 = telemux_read::mp4::Mp4::open(&mut fs::File::open(&path).unwrap()).unwrap();
+    let track = mp4.tracks().last().unwrap().unwrap();
+    assert!(
+        track.sample_table.chunk_offsets.is_64_bit(),
+        "telemetry offsets need co64"
+    );
+    assert!(track.sample_table.chunk_offsets.get(0).unwrap() > 1 << 32);
+    // Only the new track's table is wide; the others did not move.
+    let first = mp4.tracks().next().unwrap().unwrap();
+    assert!(!first.sample_table.chunk_offsets.is_64_bit());
+
+    let expected = expected_ride_points();
+    let csv = telemux()
+        .arg("extract")
+        .arg(&path)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(csv.status.success());
+    assert_eq!(
+        String::from_utf8(csv.stdout).unwrap().lines().count(),
+        expected.len() + 1
+    );
+    if let Some(points) = exiftool_gps(&path) {
+        assert_points(&points, &expected);
+    }
+    if let (Some(before), Some(after)) = (stream_hashes(&fixture("ride.mp4")), stream_hashes(&path))
+    {
+        assert_eq!(before, after);
+    }
 }

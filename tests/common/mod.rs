@@ -16,7 +16,7 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-pub use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
+use telemux_read::testkit::external_tool as tool;
 
 /// Runs a command and returns its stdout; panics with its stderr when it fails.
 pub fn run(mut cmd: Command) -> String {

@@ -97,6 +97,9 @@ pub fn exiftool_gps(path: &std::path::Path) -> Option<Vec<(f64, f64)>> {
     let mut cmd = external_tool("exiftool")?;
     let out = cmd
         .args([
+            // Files past 4 GB need this in ExifTool 12.
+            "-api",
+            "LargeFileSupport=1",
             "-ee",
             "-G3",
             "-n",
