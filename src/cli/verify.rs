@@ -3,7 +3,7 @@
 
 use std::fs::File;
 use std::io::{self, BufReader, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -106,7 +106,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(exit_code(&outcomes)))
 }
 
-fn check_file(path: &PathBuf, options: &Options) -> Result<Report, Unreadable> {
+fn check_file(path: &Path, options: &Options) -> Result<Report, Unreadable> {
     let file = File::open(path).map_err(|err| Unreadable {
         message: err.to_string(),
         path: None,

@@ -100,7 +100,7 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     let (sources, suspects) = sources::find(reader, &mp4, &tracks, &layout.boxes);
     checks.push(telemetry::sources(&sources, &suspects));
     checks.extend(gpmf_checks(&sources));
-    let primary = telemetry::primary(&sources).map(|(_, t)| t);
+    let primary = telemetry::primary(&sources);
     let mvhd = mp4.mvhd().ok().filter(|m| m.timescale > 0);
     let duration = mvhd.map(|m| m.duration as f64 / f64::from(m.timescale));
     checks.extend(telemetry::checks(primary, duration));
@@ -126,18 +126,11 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     Ok(Report { checks })
 }
 
-/// `gpmf_payloads` and `gpmf_tsmp` from the first GPMF source that reports them.
+/// `gpmf_payloads` and `gpmf_tsmp` from the GPMF source, if there is one.
 fn gpmf_checks(sources: &[Source]) -> [Check; 2] {
-    let gpmf = sources.iter().find(|s| s.kind == SourceKind::GoProGpmf);
-    match gpmf.and_then(|s| s.gpmf.as_ref()) {
+    match sources.iter().find_map(|s| s.gpmf.as_ref()) {
         Some(facts) => [gpmf::payloads(&facts.payloads), gpmf::tsmp(&facts.tsmp)],
-        None => {
-            let why = match gpmf {
-                Some(_) => "GPMF payloads are not validated by this build",
-                None => "no GPMF telemetry",
-            };
-            ["gpmf_payloads", "gpmf_tsmp"]
-                .map(|id| Check::new(id, Section::Telemetry, Status::Skip, why))
-        }
+        None => ["gpmf_payloads", "gpmf_tsmp"]
+            .map(|id| Check::new(id, Section::Telemetry, Status::Skip, "no GPMF telemetry")),
     }
 }

@@ -41,25 +41,10 @@ pub struct Source {
     pub location: String,
     /// Its size in the source's own terms, e.g. `13 payloads`.
     pub extent: String,
-    /// The decoded telemetry; `None` when this build has no decoder for the source or decoding
-    /// failed (`error`).
-    pub telemetry: Option<Telemetry>,
-    pub error: Option<String>,
+    /// The decoded telemetry, or why it could not be decoded.
+    pub telemetry: Result<Telemetry, String>,
     /// Per-payload validity and TSMP counters, for GPMF.
     pub gpmf: Option<GpmfFacts>,
-}
-
-impl Source {
-    fn found(kind: SourceKind, location: String, extent: String) -> Source {
-        Source {
-            kind,
-            location,
-            extent,
-            telemetry: None,
-            error: None,
-            gpmf: None,
-        }
-    }
 }
 
 /// What looks like telemetry but is not readable as its kind, e.g. a `gpmd` track whose
@@ -109,17 +94,16 @@ pub fn find<R: Read + Seek>(
 /// The GoPro source: telemetry from `gopro::read`, plus each payload's validation and TSMP
 /// counters from a second pass over the payloads.
 fn gpmf_source<R: Read + Seek>(reader: &mut R, mp4: &Mp4, track: &Track<'_>) -> Source {
-    let mut source = Source::found(
-        SourceKind::GoProGpmf,
-        track.node.path.clone(),
-        format!("{} payloads", track.sample_count()),
-    );
-    match gopro::read(mp4, reader, gopro::ReadOptions { sensors: true }) {
-        Ok(read) => source.telemetry = Some(read.telemetry),
-        Err(error) => source.error = Some(error.to_string()),
+    let telemetry = gopro::read(mp4, reader, gopro::ReadOptions { sensors: true })
+        .map(|read| read.telemetry)
+        .map_err(|error| error.to_string());
+    Source {
+        kind: SourceKind::GoProGpmf,
+        location: track.node.path.clone(),
+        extent: format!("{} payloads", track.sample_count()),
+        telemetry,
+        gpmf: Some(gpmf_facts(reader, track)),
     }
-    source.gpmf = Some(gpmf_facts(reader, track));
-    source
 }
 
 fn gpmf_facts<R: Read + Seek>(reader: &mut R, track: &Track<'_>) -> GpmfFacts {
@@ -196,18 +180,21 @@ fn novatek_source<R: Read + Seek>(
 ) -> Option<Source> {
     let options = novatek::DecodeOptions::default();
     let mut builder = novatek::TrackBuilder::new();
-    let mut source = if let Some(index) = mp4.moov().root().child(b"gps ") {
-        let mut source = Source::found(SourceKind::NovatekGps, index.path.clone(), String::new());
-        let parsed = novatek::parse_gps_index(mp4.moov().body(index), index.header.body_offset())
+    let (location, extent, read) = if let Some(index) = mp4.moov().root().child(b"gps ") {
+        let read = novatek::parse_gps_index(mp4.moov().body(index), index.header.body_offset())
             .and_then(|parsed| {
                 novatek::read_indexed_blocks(reader, &parsed, &options, &mut builder)?;
-                Ok(parsed)
+                Ok(parsed.entries.len())
             });
-        match parsed {
-            Ok(parsed) => source.extent = format!("{} indexed blocks", parsed.entries.len()),
-            Err(error) => source.error = Some(error.to_string()),
-        }
-        source
+        let extent = read.as_ref().map_or_else(
+            |_| "an index".to_string(),
+            |n| format!("{n} indexed blocks"),
+        );
+        (
+            index.path.clone(),
+            extent,
+            read.map(drop).map_err(|e| e.to_string()),
+        )
     } else {
         let blocks: Vec<&BoxHeader> = top_level
             .iter()
@@ -217,50 +204,45 @@ fn novatek_source<R: Read + Seek>(
         if blocks.is_empty() {
             return None;
         }
-        let mut source = Source::found(
-            SourceKind::NovatekGps,
-            "top-level free boxes".to_string(),
-            format!("{} freeGPS blocks", blocks.len()),
-        );
-        for block in blocks {
+        let read = blocks.iter().try_for_each(|block| {
             let len = block.size.min(novatek::MAX_BLOCK_LEN as u64) as u32;
-            match read_prefix(reader, block.offset, len) {
-                Ok(bytes) => builder.add(novatek::decode_block(&bytes, &options)),
-                Err(error) => {
-                    source.error = Some(format!("free at byte {}: {error}", block.offset));
-                    break;
-                }
-            }
-        }
-        source
+            let bytes = read_prefix(reader, block.offset, len)
+                .map_err(|error| format!("free at byte {}: {error}", block.offset))?;
+            builder.add(novatek::decode_block(&bytes, &options));
+            Ok(())
+        });
+        let extent = format!("{} freeGPS blocks", blocks.len());
+        ("top-level free boxes".to_string(), extent, read)
     };
-    if source.error.is_none() {
-        source.telemetry = Some(Telemetry {
+    Some(Source {
+        kind: SourceKind::NovatekGps,
+        location,
+        extent,
+        telemetry: read.map(|()| Telemetry {
             source: "Novatek freeGPS".to_string(),
             gps: builder.finish().points,
             ..Telemetry::default()
-        });
-    }
-    Some(source)
+        }),
+        gpmf: None,
+    })
 }
 
 fn tomtom(mp4: &Mp4) -> Option<Source> {
     let moov = mp4.moov();
     let ttmd = moov.root().child(b"udta")?.child(b"TTMD")?;
     let payload = child_payload(moov.body(ttmd), b"TTAD")?;
-    let mut source = Source::found(
-        SourceKind::TomTomTtad,
-        format!("{}/TTAD", ttmd.path),
-        format!("{} bytes", payload.len()),
-    );
     let options = ttad::DecodeOptions {
         include_unfixed_gps: true,
     };
-    match ttad::decode(payload, &options) {
-        Ok(decoded) => source.telemetry = Some(decoded.telemetry),
-        Err(error) => source.error = Some(error.to_string()),
-    }
-    Some(source)
+    Some(Source {
+        kind: SourceKind::TomTomTtad,
+        location: format!("{}/TTAD", ttmd.path),
+        extent: format!("{} bytes", payload.len()),
+        telemetry: ttad::decode(payload, &options)
+            .map(|decoded| decoded.telemetry)
+            .map_err(|error| error.to_string()),
+        gpmf: None,
+    })
 }
 
 /// The payload of the first child box of type `kind` in `body`, a sequence of boxes with

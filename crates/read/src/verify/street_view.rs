@@ -98,12 +98,18 @@ fn gap(points: &[GpsPoint], movie: &Movie) -> Check {
     };
     times.sort_by(f64::total_cmp);
     let on_video = points.iter().all(|p| p.media_time.is_some());
+    // UTC times are shown from the first point: seconds since 1970 say nothing.
+    let (origin, axis) = match times.first() {
+        Some(&first) if !on_video => (first, " into the track"),
+        _ => (0.0, ""),
+    };
     let mut spans: Vec<(f64, String)> = times
         .windows(2)
         .map(|w| {
+            let (a, b) = (w[0] - origin, w[1] - origin);
             (
                 w[1] - w[0],
-                format!("between GPS times {:.2} s and {:.2} s", w[0], w[1]),
+                format!("between GPS times {a:.2} s and {b:.2} s{axis}"),
             )
         })
         .collect();

@@ -28,10 +28,9 @@ pub fn sources(sources: &[Source], suspects: &[Suspect]) -> Check {
     let described: Vec<String> = sources
         .iter()
         .map(|s| {
-            let note = match (&s.telemetry, &s.error) {
-                (_, Some(error)) => format!("; unreadable: {error}"),
-                (None, None) => "; not decoded by this build".to_string(),
-                (Some(t), None) => format!("; {} GPS points", t.gps.len()),
+            let note = match &s.telemetry {
+                Err(error) => format!("; unreadable: {error}"),
+                Ok(t) => format!("; {} GPS points", t.gps.len()),
             };
             format!("{} at {} ({}{note})", s.kind.name(), s.location, s.extent)
         })
@@ -54,7 +53,7 @@ pub fn sources(sources: &[Source], suspects: &[Suspect]) -> Check {
         )
         .with_value(value);
     }
-    let status = if sources.iter().any(|s| s.error.is_some()) {
+    let status = if sources.iter().any(|s| s.telemetry.is_err()) {
         Status::Warn
     } else {
         Status::Pass
@@ -64,18 +63,14 @@ pub fn sources(sources: &[Source], suspects: &[Suspect]) -> Check {
 
 /// The telemetry the checks look at: the first decoded source with GPS, else the first
 /// decoded source.
-pub fn primary(sources: &[Source]) -> Option<(&Source, &Telemetry)> {
-    let decoded = || {
-        sources
-            .iter()
-            .filter_map(|s| s.telemetry.as_ref().map(|t| (s, t)))
-    };
+pub fn primary(sources: &[Source]) -> Option<&Telemetry> {
+    let decoded = || sources.iter().filter_map(|s| s.telemetry.as_ref().ok());
     decoded()
-        .find(|(_, t)| !t.gps.is_empty())
+        .find(|t| !t.gps.is_empty())
         .or_else(|| decoded().next())
 }
 
-/// The GPS checks when there is no decoded GPS track.
+/// A check with nothing to look at.
 fn skipped(id: &'static str, why: &str) -> Check {
     Check::new(id, SECTION, Status::Skip, why)
 }
@@ -99,7 +94,7 @@ pub fn checks(telemetry: Option<&Telemetry>, duration: Option<f64>) -> Vec<Check
     };
     let mut checks = vec![sample_times(telemetry)];
     if telemetry.gps.is_empty() {
-        checks.extend(ids[1..].iter().map(|id| skipped(id, "no GPS points")));
+        checks.extend(ids.iter().skip(1).map(|id| skipped(id, "no GPS points")));
         return checks;
     }
     checks.extend([
@@ -362,7 +357,7 @@ fn gaps(telemetry: &Telemetry) -> Check {
 }
 
 /// The median, sorting `values` in place.
-pub(crate) fn median(values: &mut [f64]) -> Option<f64> {
+fn median(values: &mut [f64]) -> Option<f64> {
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
     match values.len() {

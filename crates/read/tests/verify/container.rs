@@ -426,6 +426,7 @@ fn stco_is_enough_below_4_gib() {
     );
     let mut big = beyond_4_gib(|_| {});
     let r = verify(&mut big, &options(false)).unwrap();
+    assert_eq!(big.middle_reads, 0, "verify read the media data");
     assert_check(
         &r,
         "chunk_offset_width",

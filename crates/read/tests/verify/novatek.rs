@@ -40,6 +40,13 @@ fn an_indexed_dashcam_track_is_found_and_checked() {
         "10 GPS points; Street View needs more than 10",
         int(10),
     );
+    assert_check(
+        &r,
+        "sv_gps_gap",
+        Status::Pass,
+        "longest gap 1.00 s between GPS times 8.00 s and 9.00 s into the track",
+        Some(1.0.into()),
+    );
     // Dashcam points carry UTC times only, not positions on the video's timeline.
     assert_check(
         &r,

@@ -86,6 +86,23 @@ fn a_video_without_telemetry_warns_and_skips_the_gps_checks() {
 }
 
 #[test]
+fn an_unreadable_ttad_box_warns_telemetry_sources() {
+    use telemux_read::testkit::{mp4_box, mp4_container};
+    let ttmd = mp4_container(b"TTMD", &[mp4_box(b"TTAD", &[1, 2, 3])]);
+    let bytes = crate::edit::insert_box(&fixture("clip.mov"), "moov/udta", &ttmd);
+    let r = report(&bytes, &options(false));
+    assert_check(
+        &r,
+        "telemetry_sources",
+        Status::Warn,
+        "TomTom TTAD at moov/udta/TTMD/TTAD (3 bytes; unreadable: moov/udta/TTMD/TTAD @0: the \
+         3-byte payload holds neither a type table nor ExifTool's",
+        int(1),
+    );
+    assert_check(&r, "gps_fix", Status::Skip, "no decoded telemetry", None);
+}
+
+#[test]
 fn points_out_of_order_fail_sample_times() {
     let mut points = drive(20, 10.0);
     points.swap(5, 6);
