@@ -189,6 +189,18 @@ fn mp4_box_tree_tracks_and_payloads() {
             "GPMF payload 12 (track [3], at byte 4063482, 3052 bytes, 12.012 s):\nDEVC nest",
         ))
         .stdout(predicate::str::contains("GPMF payload 0 ").not());
+    telemux()
+        .arg("dump")
+        .arg(corpus.join("gopro/max-heromode.mp4"))
+        .arg("--global")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "udta GPMF global settings: 25600 bytes\nDEVC nest",
+        ))
+        .stdout(predicate::str::contains(
+            "  DVNM c 1x15 \"Global Settings\"\n  VERS B 1x3 [7, 6, 0]",
+        ));
 }
 
 #[test]

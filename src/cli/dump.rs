@@ -24,6 +24,7 @@ Examples:
   telemux dump GX010042.MP4
   telemux dump GX010042.MP4 --payload 5 --payload 6
   telemux dump GX010042.MP4 --every-payload --all > klv.txt
+  telemux dump GX010042.MP4 --global      # the camera's settings (udta GPMF)
   telemux dump hero5.raw")]
 pub struct DumpArgs {
     /// An MP4/MOV file, or raw GPMF (payloads back to back)
@@ -40,6 +41,10 @@ pub struct DumpArgs {
     /// List every GPMF payload
     #[arg(long, conflicts_with = "payload")]
     pub every_payload: bool,
+
+    /// Also list the camera's global settings (the udta `GPMF` payload of GoPro files)
+    #[arg(long)]
+    pub global: bool,
 }
 
 pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
@@ -97,6 +102,12 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             track.sample_count(),
             seconds
         );
+    }
+    if let Some(global) = mp4.user_data().and_then(|u| u.get(b"GPMF")) {
+        let _ = writeln!(out, "udta GPMF global settings: {} bytes", global.len());
+        if args.global {
+            gpmf::print(global, PrintOptions { all: args.all }, out).context("udta GPMF")?;
+        }
     }
     let Some(track) = gopro::find_track(&mp4, file)? else {
         out.push_str("no GPMF track\n");

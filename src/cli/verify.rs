@@ -2,7 +2,7 @@
 //! JSON document (schema `telemux-verify/1`, documented in docs/verify.md).
 
 use std::fs::File;
-use std::io::{self, BufReader, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -107,12 +107,12 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn check_file(path: &Path, options: &Options) -> Result<Report, Unreadable> {
-    let file = File::open(path).map_err(|err| Unreadable {
+    let mut file = File::open(path).map_err(|err| Unreadable {
         message: err.to_string(),
         path: None,
         offset: None,
     })?;
-    verify::verify(&mut BufReader::new(file), options).map_err(|err| {
+    verify::verify(&mut file, options).map_err(|err| {
         let message = err.to_string();
         match err {
             SourceError::Mp4(err) => Unreadable {

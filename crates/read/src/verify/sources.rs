@@ -92,9 +92,11 @@ pub fn find<R: Read + Seek>(
 }
 
 /// The GoPro source: telemetry from `gopro::read`, plus each payload's validation and TSMP
-/// counters from a second pass over the payloads.
+/// counters from a second pass over the payloads. Sensor streams are left out: their times
+/// are spread over each payload's MP4 time span, so they cannot go back, and on long videos
+/// they are most of the memory.
 fn gpmf_source<R: Read + Seek>(reader: &mut R, mp4: &Mp4, track: &Track<'_>) -> Source {
-    let telemetry = gopro::read(mp4, reader, gopro::ReadOptions { sensors: true })
+    let telemetry = gopro::read(mp4, reader, gopro::ReadOptions { sensors: false })
         .map(|read| read.telemetry)
         .map_err(|error| error.to_string());
     Source {
