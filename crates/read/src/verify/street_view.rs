@@ -10,6 +10,7 @@ use crate::mp4::UserData;
 use crate::track::geo::distance_m;
 
 use super::report::{Check, Section, Status};
+use super::telemetry::pairs;
 use super::time::{seconds, show, span, track_times};
 
 const SECTION: Section = Section::StreetView;
@@ -103,13 +104,12 @@ fn gap(points: &[GpsPoint], movie: &Movie) -> Check {
         Some(&first) if !on_video => (first, " into the track"),
         _ => (0.0, ""),
     };
-    let mut spans: Vec<(f64, String)> = times
-        .windows(2)
-        .map(|w| {
-            let (a, b) = (w[0] - origin, w[1] - origin);
+    let mut spans: Vec<(f64, String)> = pairs(&times)
+        .map(|(a, b)| {
+            let (from, to) = (a - origin, b - origin);
             (
-                w[1] - w[0],
-                format!("between GPS times {a:.2} s and {b:.2} s{axis}"),
+                b - a,
+                format!("between GPS times {from:.2} s and {to:.2} s{axis}"),
             )
         })
         .collect();

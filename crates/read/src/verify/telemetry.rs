@@ -275,8 +275,13 @@ fn sorted_times(telemetry: &Telemetry) -> Option<Vec<f64>> {
     Some(times)
 }
 
+/// Consecutive pairs of times.
+pub(crate) fn pairs(times: &[f64]) -> impl Iterator<Item = (f64, f64)> + '_ {
+    times.iter().copied().zip(times.iter().copied().skip(1))
+}
+
 fn intervals(times: &[f64]) -> Vec<f64> {
-    times.windows(2).map(|w| w[1] - w[0]).collect()
+    pairs(times).map(|(a, b)| b - a).collect()
 }
 
 fn coverage(telemetry: &Telemetry, duration: Option<f64>) -> Check {
@@ -292,10 +297,9 @@ fn coverage(telemetry: &Telemetry, duration: Option<f64>) -> Check {
     };
     let steps = intervals(&times);
     let threshold = gap_threshold(&steps);
-    let covered: f64 = times
-        .windows(2)
-        .filter(|w| w[1] - w[0] <= threshold)
-        .map(|w| (w[1].min(duration) - w[0].max(0.0)).max(0.0))
+    let covered: f64 = pairs(&times)
+        .filter(|(a, b)| b - a <= threshold)
+        .map(|(a, b)| (b.min(duration) - a.max(0.0)).max(0.0))
         .sum();
     let percent = covered * 100.0 / duration;
     let status = if covered <= 0.0 {
@@ -322,9 +326,8 @@ fn gaps(telemetry: &Telemetry) -> Check {
     let steps = intervals(&times);
     let threshold = gap_threshold(&steps);
     let start = times.first().copied().unwrap_or_default();
-    let mut gaps: Vec<(f64, f64)> = times
-        .windows(2)
-        .map(|w| (w[1] - w[0], w[0] - start))
+    let mut gaps: Vec<(f64, f64)> = pairs(&times)
+        .map(|(a, b)| (b - a, a - start))
         .filter(|(len, _)| *len > threshold)
         .collect();
     gaps.sort_by(|a, b| b.0.total_cmp(&a.0));
