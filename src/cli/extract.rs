@@ -1,5 +1,5 @@
 //! `telemux extract`: the GPS (and sensors) of one or more videos as GPX, KML, GeoJSON, CSV or
-//! JSON.
+//! JSON, or the sensor samples alone as CSV.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -10,21 +10,26 @@ use clap::ValueEnum;
 use telemux_read::model::{Fix, GpsPoint, Telemetry};
 use telemux_read::source::{self, Options};
 use telemux_read::track::Filters;
-use telemux_write::export::{csv, geojson, gpx, json, kml};
+use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv};
 
 use super::text_output::write_text;
 
-/// Export the GPS track of videos (GoPro GPMF, telemux output) as GPX, KML, GeoJSON, CSV or JSON.
+/// Export the GPS track of videos (GoPro GPMF, TomTom Bandit, telemux output) as GPX, KML,
+/// GeoJSON, CSV or JSON, or their sensor samples as CSV.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Several files (GoPro chapters, a folder of clips) become one track: each file is a segment, in
 time order (or name order with --sort name). A one-line summary per file goes to stderr.
 
+--format json holds the GPS and every sensor stream; --format sensors-csv writes one row per
+sensor sample (media_time, time, stream, unit, value_1, value_2, …).
+
 Examples:
   telemux extract GX010042.MP4 -o ride.gpx
   telemux extract GX01*.MP4 --min-fix 3 --max-dop 5 -o ride.gpx
   telemux extract clips/ --format csv > drive.csv
-  telemux extract GX010042.MP4 --format json -o all-sensors.json")]
+  telemux extract GX010042.MP4 --format json -o all-sensors.json
+  telemux extract bandit.mp4 --format sensors-csv -o imu.csv")]
 pub struct ExtractArgs {
     /// Video files or folders of them
     #[arg(required = true)]
@@ -50,6 +55,11 @@ pub struct ExtractArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(2..=3))]
     pub min_fix: Option<u8>,
 
+    /// Keep GPS records the device marks as having no fix (TomTom Bandit modes 0 and 1; their
+    /// position may be stale)
+    #[arg(long, conflicts_with = "min_fix")]
+    pub all_fixes: bool,
+
     /// Drop points whose dilution of precision is above this
     #[arg(long)]
     pub max_dop: Option<f64>,
@@ -74,6 +84,8 @@ pub enum Format {
     Geojson,
     Csv,
     Json,
+    /// Sensor samples (accelerometer, gyroscope, …), one row each
+    SensorsCsv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -96,8 +108,10 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         max_speed: args.drop_outliers.then_some(args.max_speed),
         keep_null_island: false,
     };
+    let sensors_only = format == Format::SensorsCsv;
     let options = Options {
-        sensors: format == Format::Json,
+        sensors: matches!(format, Format::Json | Format::SensorsCsv),
+        unfixed_gps: args.all_fixes,
     };
     let mut files = Vec::new();
     for path in expand(&args.inputs)? {
@@ -134,7 +148,11 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         });
     }
     let segments: Vec<Vec<GpsPoint>> = files.iter().map(|t| t.gps.clone()).collect();
-    if segments.iter().all(Vec::is_empty) {
+    if sensors_only {
+        if files.iter().all(|t| t.sensors.is_empty()) {
+            bail!("no sensor samples to export (the files hold GPS only)");
+        }
+    } else if segments.iter().all(Vec::is_empty) {
         bail!("no GPS points to export (all were filtered out or none were recorded)");
     }
     write_text(args.output.as_deref(), args.force, |out| {
@@ -151,6 +169,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             Format::Geojson => geojson::write_geojson(out, &segments)?,
             Format::Csv => csv::write_csv(out, &segments)?,
             Format::Json => json::write_json(out, &merge(files))?,
+            Format::SensorsCsv => sensors_csv::write_sensors_csv(out, &merge(files).sensors)?,
         }
         Ok(())
     })?;

@@ -1,6 +1,7 @@
 //! Shared support for the end-to-end tests: the binary, fixtures, and external readers.
 #![allow(dead_code)] // each test file uses its own part of this module
 
+pub mod bandit;
 pub mod synthetic;
 
 use std::path::{Path, PathBuf};

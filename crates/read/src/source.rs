@@ -6,11 +6,14 @@ use std::io::{Read, Seek, SeekFrom};
 use crate::gopro::{self, GoproError};
 use crate::model::Telemetry;
 use crate::mp4::{Mp4, Mp4Error};
+use crate::ttad::{self, DecodeOptions, TtadError};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
     /// Collect non-GPS sensor streams too (for JSON exports).
     pub sensors: bool,
+    /// Keep GPS points the source marks as having no fix (TomTom Bandit modes 0 and 1).
+    pub unfixed_gps: bool,
 }
 
 /// A file's telemetry and what the user should be told about it.
@@ -29,7 +32,12 @@ pub enum SourceError {
     Mp4(#[from] Mp4Error),
     #[error(transparent)]
     Gopro(GoproError),
-    #[error("no telemetry found (looked for a GoPro GPMF track)")]
+    #[error(transparent)]
+    Ttad(#[from] TtadError),
+    #[error(
+        "no telemetry found (looked for a GoPro GPMF track and a TomTom Bandit \
+         moov/udta/TTMD/TTAD box)"
+    )]
     NoTelemetry,
     #[error("not an MP4/MOV file (it starts with {start:?})")]
     NotMp4 { start: String },
@@ -82,8 +90,41 @@ pub fn read<R: Read + Seek>(
             warnings: t.skipped,
             telemetry: t.telemetry,
         }),
-        Err(GoproError::NoTelemetry) => Err(SourceError::NoTelemetry),
+        Err(GoproError::NoTelemetry) => read_ttad(&mp4, options),
         Err(GoproError::Mp4(e)) => Err(SourceError::Mp4(e)),
         Err(e) => Err(SourceError::Gopro(e)),
     }
+}
+
+/// A TomTom Bandit's `moov/udta/TTMD/TTAD` (a Bandit file has no GPMF track). Damage is
+/// reported as warnings next to what could be decoded; a payload yielding nothing is an error.
+fn read_ttad(mp4: &Mp4, options: Options) -> Result<FileTelemetry, SourceError> {
+    let atom = ttad::find(mp4)?.ok_or(SourceError::NoTelemetry)?;
+    let decode_options = DecodeOptions {
+        include_unfixed_gps: options.unfixed_gps,
+    };
+    let mut decoded = ttad::decode(atom.payload, &decode_options)?;
+    let warnings = ttad::damage(&decoded.summary, atom.payload.len());
+    let nothing = decoded.telemetry.gps.is_empty()
+        && decoded
+            .telemetry
+            .sensors
+            .iter()
+            .all(|s| s.samples.is_empty());
+    if nothing {
+        let damage = match warnings.is_empty() {
+            true => ttad::summary_line(&decoded),
+            false => warnings.join("; "),
+        };
+        return Err(TtadError::NothingDecoded { damage }.into());
+    }
+    let summary = ttad::summary_line(&decoded);
+    if !options.sensors {
+        decoded.telemetry.sensors.clear();
+    }
+    Ok(FileTelemetry {
+        telemetry: decoded.telemetry,
+        summary,
+        warnings,
+    })
 }
