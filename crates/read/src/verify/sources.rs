@@ -230,36 +230,30 @@ fn novatek_source<R: Read + Seek>(
 }
 
 fn tomtom(mp4: &Mp4) -> Option<Source> {
-    let moov = mp4.moov();
-    let ttmd = moov.root().child(b"udta")?.child(b"TTMD")?;
-    let payload = child_payload(moov.body(ttmd), b"TTAD")?;
+    let atom = match ttad::find(mp4) {
+        Ok(atom) => atom?,
+        Err(error) => {
+            return Some(Source {
+                kind: SourceKind::TomTomTtad,
+                location: "moov/udta/TTMD".to_string(),
+                extent: String::new(),
+                telemetry: Err(error.to_string()),
+                gpmf: None,
+            })
+        }
+    };
     let options = ttad::DecodeOptions {
         include_unfixed_gps: true,
     };
     Some(Source {
         kind: SourceKind::TomTomTtad,
-        location: format!("{}/TTAD", ttmd.path),
-        extent: format!("{} bytes", payload.len()),
-        telemetry: ttad::decode(payload, &options)
+        location: "moov/udta/TTMD/TTAD".to_string(),
+        extent: format!("{} bytes", atom.payload.len()),
+        telemetry: ttad::decode(atom.payload, &options)
             .map(|decoded| decoded.telemetry)
             .map_err(|error| error.to_string()),
         gpmf: None,
     })
-}
-
-/// The payload of the first child box of type `kind` in `body`, a sequence of boxes with
-/// 32-bit sizes (`TTMD` is not a container the `moov` tree knows).
-fn child_payload<'a>(body: &'a [u8], kind: &[u8; 4]) -> Option<&'a [u8]> {
-    let mut rest = body;
-    while let (Some(size), Some(found)) = (rest.get(..4), rest.get(4..8)) {
-        let size = u32::from_be_bytes(size.try_into().ok()?) as usize;
-        let this = rest.get(..size).filter(|_| size >= 8)?;
-        if found == kind {
-            return this.get(8..);
-        }
-        rest = rest.get(size..)?;
-    }
-    None
 }
 
 /// Up to `len` bytes at `offset` (the caller knows they lie inside the file).
