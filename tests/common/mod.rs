@@ -16,6 +16,7 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+#[allow(unused_imports)] // each test file uses its own part of this module
 pub use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
 
 /// Runs a command and returns its stdout; panics with its stderr when it fails.

@@ -57,28 +57,45 @@ pub fn find_track<'a, R: Read + Seek>(
 ) -> Result<Option<Track<'a>>, Mp4Error> {
     for track in mp4.tracks() {
         let track = track?;
-        if !track
-            .stsd
-            .entries
-            .iter()
-            .any(|e| e.kind.as_bytes() == b"gpmd")
-        {
-            continue;
-        }
-        let Some(first) = track.samples().next().transpose()? else {
-            continue;
-        };
-        let mut head = Vec::new();
-        let probe = Sample {
-            size: first.size.min(4),
-            ..first
-        };
-        track.read_sample_into(reader, &probe, &mut head)?;
-        if head.as_slice() == keys::DEVC.as_bytes() {
+        if holds_gpmf(&track, reader)? {
             return Ok(Some(track));
         }
     }
     Ok(None)
+}
+
+/// The indexes (among the file's tracks) of every track that holds GPMF, by the same test as
+/// `find_track`: what a writer must replace or refuse to duplicate.
+pub fn gpmf_tracks<R: Read + Seek>(mp4: &Mp4, reader: &mut R) -> Result<Vec<usize>, Mp4Error> {
+    let mut found = Vec::new();
+    for track in mp4.tracks() {
+        let track = track?;
+        if holds_gpmf(&track, reader)? {
+            found.push(track.index);
+        }
+    }
+    Ok(found)
+}
+
+fn holds_gpmf<R: Read + Seek>(track: &Track<'_>, reader: &mut R) -> Result<bool, Mp4Error> {
+    if !track
+        .stsd
+        .entries
+        .iter()
+        .any(|e| e.kind.as_bytes() == b"gpmd")
+    {
+        return Ok(false);
+    }
+    let Some(first) = track.samples().next().transpose()? else {
+        return Ok(false);
+    };
+    let mut head = Vec::new();
+    let probe = Sample {
+        size: first.size.min(4),
+        ..first
+    };
+    track.read_sample_into(reader, &probe, &mut head)?;
+    Ok(head.as_slice() == keys::DEVC.as_bytes())
 }
 
 /// Reads the telemetry of a GoPro (or telemux-written) file, reading only the gpmd samples.
