@@ -201,14 +201,14 @@ fn read_file(path: &Path, options: Options) -> anyhow::Result<FileTelemetry> {
 /// given); returns how many per file.
 fn drop_repeated_fixes(files: &mut [(String, FileTelemetry)]) -> Vec<usize> {
     let mut dropped = vec![0; files.len()];
-    for i in 1..files.len() {
+    for (i, slot) in dropped.iter_mut().enumerate().skip(1) {
         let (before, after) = files.split_at_mut(i);
         let (Some((_, previous)), Some((_, clip))) = (before.last(), after.first_mut()) else {
             continue;
         };
         let dashcam = |f: &FileTelemetry| matches!(f.origin, Origin::Novatek(_));
         if dashcam(previous) && dashcam(clip) {
-            dropped[i] = novatek::drop_repeated(&previous.telemetry.gps, &mut clip.telemetry.gps);
+            *slot = novatek::drop_repeated(&previous.telemetry.gps, &mut clip.telemetry.gps);
         }
     }
     dropped
