@@ -432,3 +432,55 @@ fn convert_folders_in_place_and_refusals() {
         .stderr(predicate::str::contains("no GPS telemetry found"));
     assert!(!refused.exists());
 }
+
+/// Some dashcams store other data in a track whose sample entry is `gpmd`: it is not GPMF,
+/// so extract reads the Novatek blocks and convert adds its track beside it.
+#[test]
+fn a_gpmd_named_track_that_is_not_gpmf_is_left_alone() {
+    use common::synthetic::{SynthTrack, SynthVideo};
+    let own_data = SynthTrack {
+        handler: *b"meta",
+        sample_entry: *b"gpmd",
+        timescale: 1000,
+        samples: (0..12)
+            .map(|i| format!("ACCL {i} 0.01 0.98").into_bytes())
+            .collect(),
+        sample_duration: 1000,
+        chunking: vec![1],
+        co64: false,
+    };
+    let video = SynthVideo {
+        tracks: vec![own_data],
+        moov_first: false,
+        // 2024-05-01 10:00:00 in seconds since 1904.
+        creation_time: 3_797_402_400,
+    }
+    .build();
+    let blocks: Vec<Vec<u8>> = fixes().iter().map(novatek_at16).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("own-gpmd.MP4");
+    fs::write(&input, splice(&video, &blocks, true).bytes).unwrap();
+    let (rows, stderr) = extract_csv(&[], &[&input]);
+    assert_fixes(&rows, &fixes());
+    assert!(
+        stderr.contains("Novatek freeGPS (moov/gps index)"),
+        "{stderr}"
+    );
+
+    let out = dir.path().join("out.mp4");
+    telemux()
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("GPMF track 2 written"));
+    let mp4 = telemux_read::mp4::Mp4::open(&mut fs::File::open(&out).unwrap()).unwrap();
+    let kinds: Vec<String> = mp4
+        .tracks()
+        .map(|t| t.unwrap().stsd.entries[0].kind.to_string())
+        .collect();
+    assert_eq!(kinds, ["gpmd", "gpmd"]);
+    assert_same_positions(&gpmf_points(&out), &expected_converted(&input));
+}
