@@ -158,3 +158,47 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
         .collect();
     assert_eq!(values, [287.0 / 418.0, -4099.0 / 418.0, -8.0 / 418.0]);
 }
+
+#[test]
+fn convert_writes_the_bandit_gps_and_sensors_as_gpmf() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bandit.mp4");
+    std::fs::write(&input, bandit::video_with_ttad(&bandit::ride_payload())).unwrap();
+    let output = dir.path().join("out.mp4");
+    let result = common::telemux()
+        .arg("convert")
+        .arg(&input)
+        .arg("-o")
+        .arg(&output)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(result.status.success(), "{stderr}");
+    for key in ["ACCL", "GYRO", "MAGN", "PRES", "TEMP"] {
+        assert!(
+            stderr.contains(&format!("sensor stream {key}: ")),
+            "{key}: {stderr}"
+        );
+    }
+    let json = common::telemux()
+        .arg("extract")
+        .arg(&output)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(json.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["source"], "GoPro GPMF (GPS5)");
+    let first = &json["gps"][0];
+    let expected = bandit::fix(0);
+    assert!((first["latitude"].as_f64().unwrap() - expected.latitude).abs() < 1e-6);
+    let keys: Vec<&str> = json["sensors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    for key in ["ACCL", "GYRO", "MAGN", "PRES", "TEMP"] {
+        assert!(keys.contains(&key), "{key} missing from {keys:?}");
+    }
+}

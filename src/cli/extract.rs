@@ -8,18 +8,26 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use telemux_read::model::{Fix, GpsPoint, Telemetry};
-use telemux_read::source::{self, Options};
+use telemux_read::novatek::{self, DecodeOptions};
+use telemux_read::source::{self, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
 use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv};
+use time::UtcOffset;
 
+use super::sync::parse_utc_offset;
 use super::text_output::write_text;
+use super::EXIT_UNREADABLE;
 
 /// Export the GPS track of videos (GoPro GPMF, TomTom Bandit, telemux output) as GPX, KML,
 /// GeoJSON, CSV or JSON, or their sensor samples as CSV.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Several files (GoPro chapters, a folder of clips) become one track: each file is a segment, in
-time order (or name order with --sort name). A one-line summary per file goes to stderr.
+time order (or name order with --sort name). A one-line summary per file goes to stderr
+(-v adds a line per dashcam block). Dashcam clips (Novatek freeGPS in MP4/MOV, MPEG-TS) are
+read through their moov/gps index when they have one, else by scanning mdat; fixes a clip
+repeats from the previous one are dropped. With several files, one that cannot be read is
+reported and skipped, and the exit code is 2.
 
 --format json holds the GPS and every sensor stream; --format sensors-csv writes one row per
 sensor sample (media_time, time, stream, unit, value_1, value_2, …).
@@ -28,6 +36,7 @@ Examples:
   telemux extract GX010042.MP4 -o ride.gpx
   telemux extract GX01*.MP4 --min-fix 3 --max-dop 5 -o ride.gpx
   telemux extract clips/ --format csv > drive.csv
+  telemux extract DCIM/Movie/ --gps-tz +09:00 -o drive.gpx
   telemux extract GX010042.MP4 --format json -o all-sensors.json
   telemux extract bandit.mp4 --format sensors-csv -o imu.csv")]
 pub struct ExtractArgs {
@@ -75,6 +84,23 @@ pub struct ExtractArgs {
     /// Order of several files: by their first GPS time, or by name as given
     #[arg(long, value_enum, default_value_t = Sort::Time)]
     pub sort: Sort,
+
+    /// Dashcams whose GPS clock is local time: its UTC offset (e.g. +09:00)
+    #[arg(long, value_parser = parse_utc_offset, allow_hyphen_values = true)]
+    pub gps_tz: Option<UtcOffset>,
+
+    /// Undo Rexing V1-4K coordinate obfuscation (automatic when the file says frea/ver
+    /// 3.01.054)
+    #[arg(long)]
+    pub rexing: bool,
+
+    /// Ignore a dashcam's moov/gps index and scan the whole mdat for GPS blocks
+    #[arg(long)]
+    pub scan: bool,
+
+    /// Print a line per dashcam GPS block
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,40 +138,45 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let options = Options {
         sensors: matches!(format, Format::Json | Format::SensorsCsv),
         unfixed_gps: args.all_fixes,
+        novatek: DecodeOptions {
+            gps_tz: args.gps_tz.unwrap_or(UtcOffset::UTC),
+            rexing_deobfuscate: args.rexing,
+        },
+        force_scan: args.scan,
+        details: args.verbose,
     };
-    let mut files = Vec::new();
-    for path in expand(&args.inputs)? {
+    let paths = expand(&args.inputs)?;
+    let several = paths.len() > 1;
+    let mut read = Vec::new();
+    let mut failed = 0;
+    for path in paths {
         let name = path.display().to_string();
-        let mut file = File::open(&path).with_context(|| name.clone())?;
-        let read = source::read(&mut file, options).with_context(|| name.clone())?;
-        let (points, report) = filters.apply(read.telemetry.gps.clone());
-        let dropped = if report.dropped() > 0 {
-            format!(
-                " ({} dropped: {} no-fix/low-fix, {} high DOP, {} outliers, {} at 0,0)",
-                report.dropped(),
-                report.low_fix,
-                report.high_dop,
-                report.outliers,
-                report.null_island
-            )
-        } else {
-            String::new()
-        };
-        eprintln!("{name}: {}; {} kept{dropped}", read.summary, points.len());
-        for w in &read.warnings {
-            eprintln!("{name}: warning: {w}");
+        match read_file(&path, options) {
+            Ok(file) => read.push((name, file)),
+            Err(error) if several => {
+                eprintln!("{name}: error: {error:#}");
+                failed += 1;
+            }
+            Err(error) => return Err(error.context(name)),
         }
-        files.push(Telemetry {
-            gps: points,
-            ..read.telemetry
-        });
     }
     if args.sort == Sort::Time {
         // Files without times keep their order, after the timed ones.
-        files.sort_by_key(|t| {
-            let first = t.gps.first().and_then(|p| p.time);
+        read.sort_by_key(|(_, f)| {
+            let first = f.telemetry.gps.first().and_then(|p| p.time);
             (first.is_none(), first)
         });
+    }
+    let repeated = drop_repeated_fixes(&mut read);
+    let mut files = Vec::new();
+    for ((name, file), repeated) in read.into_iter().zip(repeated) {
+        files.push(report_and_filter(
+            &name,
+            file,
+            repeated,
+            &filters,
+            args.verbose,
+        ));
     }
     let segments: Vec<Vec<GpsPoint>> = files.iter().map(|t| t.gps.clone()).collect();
     if sensors_only {
@@ -173,7 +204,76 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         }
         Ok(())
     })?;
+    if failed > 0 {
+        eprintln!("{failed} file(s) could not be read (see above)");
+        return Ok(ExitCode::from(EXIT_UNREADABLE));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn read_file(path: &Path, options: Options) -> anyhow::Result<FileTelemetry> {
+    let mut file = File::open(path)?;
+    Ok(source::read(&mut file, options)?)
+}
+
+/// Drops from each dashcam clip the fixes it repeats from the clip before it (in the order
+/// given); returns how many per file.
+fn drop_repeated_fixes(files: &mut [(String, FileTelemetry)]) -> Vec<usize> {
+    let mut dropped = vec![0; files.len()];
+    for (i, slot) in dropped.iter_mut().enumerate().skip(1) {
+        let (before, after) = files.split_at_mut(i);
+        let (Some((_, previous)), Some((_, clip))) = (before.last(), after.first_mut()) else {
+            continue;
+        };
+        let dashcam = |f: &FileTelemetry| matches!(f.origin, Origin::Novatek(_));
+        if dashcam(previous) && dashcam(clip) {
+            *slot = novatek::drop_repeated(&previous.telemetry.gps, &mut clip.telemetry.gps);
+        }
+    }
+    dropped
+}
+
+/// Prints a file's summary (and block details with `--verbose`) and applies the filters.
+fn report_and_filter(
+    name: &str,
+    file: FileTelemetry,
+    repeated: usize,
+    filters: &Filters,
+    verbose: bool,
+) -> Telemetry {
+    let (points, report) = filters.apply(file.telemetry.gps);
+    let mut dropped = Vec::new();
+    if repeated > 0 {
+        dropped.push(format!("{repeated} repeated from the previous clip"));
+    }
+    if report.dropped() > 0 {
+        dropped.push(format!(
+            "{} filtered: {} no-fix/low-fix, {} high DOP, {} outliers, {} at 0,0",
+            report.dropped(),
+            report.low_fix,
+            report.high_dop,
+            report.outliers,
+            report.null_island
+        ));
+    }
+    let dropped = if dropped.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", dropped.join("; "))
+    };
+    eprintln!("{name}: {}; {} kept{dropped}", file.summary, points.len());
+    for w in &file.warnings {
+        eprintln!("{name}: warning: {w}");
+    }
+    if verbose {
+        for line in &file.details {
+            eprintln!("{name}: {line}");
+        }
+    }
+    Telemetry {
+        gps: points,
+        ..file.telemetry
+    }
 }
 
 /// The format named by an output file's extension.
@@ -190,7 +290,7 @@ fn format_of(path: &Path) -> Option<Format> {
 }
 
 /// Files as given, and the videos inside folders (sorted by name).
-fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+pub(super) fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod convert;
 mod dump;
+mod embed;
 mod extract;
 mod inject;
 mod sync;
@@ -22,6 +24,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Convert(convert::ConvertArgs),
     Dump(dump::DumpArgs),
     Extract(extract::ExtractArgs),
     Inject(inject::InjectArgs),
@@ -31,6 +34,7 @@ pub enum Command {
 impl Command {
     fn execute(self) -> anyhow::Result<ExitCode> {
         match self {
+            Command::Convert(args) => convert::run(args),
             Command::Dump(args) => dump::run(args),
             Command::Extract(args) => extract::run(args),
             Command::Inject(args) => inject::run(args),

@@ -13,6 +13,9 @@ pub enum Anchor {
     },
     Start(OffsetDateTime),
     FirstPoint,
+    /// A dashcam clip: mvhd creation time when it matches the GPS up to a time zone, else the
+    /// first GPS fix (see `dashcam_start`).
+    Dashcam,
 }
 
 /// The video's start in UTC and a description of where it came from.
@@ -38,6 +41,10 @@ pub fn align(
         Anchor::FirstPoint => match first_point {
             Some(t) => (t, "the first GPS point (--sync first-point)".to_string()),
             None => bail!("--sync first-point: the track has no timed points"),
+        },
+        Anchor::Dashcam => match first_point {
+            Some(first) => dashcam_start(creation, first)?,
+            None => bail!("the dashcam clip has no timed GPS fix to line the video up with"),
         },
         Anchor::CreationTime { video_tz } => {
             // 0 is what muxers write when they know no time.
@@ -75,6 +82,59 @@ pub fn align(
         video_start: base + Duration::seconds_f64(offset),
         how,
     })
+}
+
+/// Largest difference, after removing a time zone, between a dashcam's mvhd creation time and
+/// its first GPS fix for the two to be taken as the same moment. Clips start with the one or
+/// two blocks carried over from the previous clip, and both clocks have whole seconds.
+const DASHCAM_TOLERANCE_S: i64 = 5;
+/// Time zones are whole quarter hours and at most 14 hours from UTC.
+const ZONE_STEP_S: i64 = 15 * 60;
+const MAX_ZONE_S: i64 = 14 * 3600;
+
+/// The start of a dashcam clip. Novatek cameras write mvhd's creation time on their display
+/// clock, usually local time, while the GPS blocks carry UTC. When the creation time equals
+/// the first fix plus a whole time zone (± `DASHCAM_TOLERANCE_S`), it is the more exact start
+/// (the first block may be carried over from the previous clip, a second or two earlier) and
+/// is used with that zone removed; otherwise the clock is not trusted and the first fix is
+/// t = 0. Either way the sentence says what the camera's clock was off by.
+fn dashcam_start(creation: u64, first: OffsetDateTime) -> Result<(OffsetDateTime, String)> {
+    let stored = i64::try_from(creation)
+        .ok()
+        .filter(|&c| c != 0)
+        .and_then(|c| OffsetDateTime::from_unix_timestamp(c - MAC_TO_UNIX).ok());
+    let Some(stored) = stored else {
+        return Ok((
+            first,
+            "the first GPS fix (the video has no creation time)".to_string(),
+        ));
+    };
+    let difference = (stored - first).whole_seconds();
+    let zone = (difference as f64 / ZONE_STEP_S as f64).round() as i64 * ZONE_STEP_S;
+    let residual = difference - zone;
+    if zone.abs() <= MAX_ZONE_S && residual.abs() <= DASHCAM_TOLERANCE_S {
+        let tz = UtcOffset::from_whole_seconds(zone as i32)?;
+        Ok((
+            stored - Duration::seconds(zone),
+            format!(
+                "the video's creation time (mvhd), camera clock at UTC{tz} judging by the GPS; \
+                 the first GPS fix is at {:+} s of the video",
+                -residual
+            ),
+        ))
+    } else {
+        Ok((
+            first,
+            format!(
+                "the first GPS fix: the video's creation time (mvhd, read as UTC {}) is \
+                 {difference} s from it, which no time zone explains (use --sync creation-time \
+                 --video-tz to trust it)",
+                stored
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .unwrap_or_default()
+            ),
+        ))
+    }
 }
 
 /// Parses `--video-tz`: `+02:00`, `-0530`, `Z`, or `UTC`.
@@ -158,6 +218,25 @@ mod tests {
             t
         );
         assert!(align(Anchor::FirstPoint, 0, None, 0.0).is_err());
+    }
+
+    #[test]
+    fn dashcam_clips_trust_mvhd_up_to_a_time_zone() {
+        // mvhd says 10:00:00 local; the first block is 07:59:59 UTC, carried over.
+        let first = datetime!(2024-05-01 07:59:59 UTC);
+        let a = align(Anchor::Dashcam, CREATED, Some(first), 0.0).unwrap();
+        assert_eq!(a.video_start, datetime!(2024-05-01 08:00:00 UTC));
+        assert!(a.how.contains("UTC+02:00:00"), "{}", a.how);
+        assert!(a.how.contains("at -1 s of the video"), "{}", a.how);
+        // A clock 10 minutes off is no time zone: the first fix starts the video.
+        let off = datetime!(2024-05-01 09:50:00 UTC);
+        let a = align(Anchor::Dashcam, CREATED, Some(off), 0.0).unwrap();
+        assert_eq!(a.video_start, off);
+        assert!(a.how.contains("is 600 s from it"), "{}", a.how);
+        // No creation time: the first fix.
+        let a = align(Anchor::Dashcam, 0, Some(first), 0.5).unwrap();
+        assert_eq!(a.video_start, first + Duration::milliseconds(500));
+        assert!(align(Anchor::Dashcam, CREATED, None, 0.0).is_err());
     }
 
     #[test]

@@ -17,7 +17,8 @@ pub fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-use telemux_read::testkit::external_tool as tool;
+#[allow(unused_imports)] // each test file uses its own part of this module
+pub use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
 
 /// Runs a command and returns its stdout; panics with its stderr when it fails.
 pub fn run(mut cmd: Command) -> String {

@@ -4,9 +4,10 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use crate::gopro::{self, GoproError};
-use crate::model::Telemetry;
+use crate::model::{AltitudeRef, Telemetry};
 use crate::mp4::{Mp4, Mp4Error};
-use crate::ttad::{self, DecodeOptions, TtadError};
+use crate::novatek::{self, DecodeOptions, FileOptions, NovatekError, NovatekFile};
+use crate::ttad::{self, TtadError};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Options {
@@ -14,17 +15,41 @@ pub struct Options {
     pub sensors: bool,
     /// Keep GPS points the source marks as having no fix (TomTom Bandit modes 0 and 1).
     pub unfixed_gps: bool,
+    /// How to read dashcam GPS (`--gps-tz`, `--rexing`).
+    pub novatek: DecodeOptions,
+    /// Ignore a Novatek `moov/gps ` index and scan `mdat` instead.
+    pub force_scan: bool,
+    /// Keep a line per dashcam block in `FileTelemetry::details` (`--verbose`).
+    pub details: bool,
+}
+
+/// Where a file's telemetry was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// A GPMF `gpmd` track (GoPro cameras, telemux output).
+    GoproTrack,
+    /// Novatek `freeGPS` blocks in an MP4/MOV, found as `how` says.
+    Novatek(novatek::Located),
+    /// A TomTom Bandit's `moov/udta/TTMD/TTAD` box.
+    Ttad,
 }
 
 /// A file's telemetry and what the user should be told about it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FileTelemetry {
     pub telemetry: Telemetry,
+    pub origin: Origin,
     /// One line: where the points came from and how many.
     pub summary: String,
     /// Damage that was skipped (bad payloads, …), one line each.
     pub warnings: Vec<String>,
+    /// One line per dashcam block, when `Options::details` asked for them.
+    pub details: Vec<String>,
 }
+
+/// What `read` looks for, in this order, for the "nothing found" message.
+const LOOKED_FOR: &str = "looked for a GoPro GPMF track (gpmd samples starting with DEVC), a \
+    TomTom Bandit moov/udta/TTMD/TTAD box, a Novatek moov/gps index, and freeGPS blocks in mdat";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
@@ -33,14 +58,17 @@ pub enum SourceError {
     #[error(transparent)]
     Gopro(GoproError),
     #[error(transparent)]
+    Novatek(#[from] NovatekError),
+    #[error(transparent)]
     Ttad(#[from] TtadError),
-    #[error(
-        "no telemetry found (looked for a GoPro GPMF track and a TomTom Bandit \
-         moov/udta/TTMD/TTAD box)"
-    )]
+    #[error("no GPS telemetry found ({LOOKED_FOR})")]
     NoTelemetry,
+    #[error("no GPS telemetry found (MPEG-TS: looked for GPS records on PID 0x300)")]
+    NoTsTelemetry,
     #[error("not an MP4/MOV file (it starts with {start:?})")]
     NotMp4 { start: String },
+    #[error("neither an MP4/MOV nor an MPEG-TS file (it starts with {start:?})")]
+    NotVideo { start: String },
     #[error("reading the file: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -57,8 +85,7 @@ pub fn open_mp4<R: Read + Seek>(reader: &mut R) -> Result<Mp4, SourceError> {
     Ok(Mp4::open(reader)?)
 }
 
-/// Errors with `NotMp4` unless the file starts with a box type real MP4/QuickTime files start
-/// with; reads 8 bytes and rewinds.
+/// Tells an MP4/MOV apart from other files by its first box type, leaving the reader at 0.
 pub fn check_mp4<R: Read + Seek>(reader: &mut R) -> Result<(), SourceError> {
     let mut head = [0u8; 8];
     reader.seek(SeekFrom::Start(0))?;
@@ -72,35 +99,140 @@ pub fn check_mp4<R: Read + Seek>(reader: &mut R) -> Result<(), SourceError> {
     })
 }
 
-/// Reads the telemetry of an MP4/MOV file.
+/// Reads the telemetry of an MP4/MOV or MPEG-TS file. Looks for, in order: a GoPro GPMF
+/// track, a Novatek `moov/gps ` index, `freeGPS` blocks in `mdat`; MPEG-TS files are read
+/// for PID 0x300. An MP4 whose boxes cannot be read (a clip cut by a power loss) is scanned
+/// whole for `freeGPS` blocks before its error is reported.
 pub fn read<R: Read + Seek>(
     reader: &mut R,
     options: Options,
 ) -> Result<FileTelemetry, SourceError> {
-    let mp4 = open_mp4(reader)?;
+    let novatek_options = FileOptions {
+        decode: options.novatek,
+        force_scan: options.force_scan,
+        details: options.details,
+    };
+    let mp4 = match open_mp4(reader) {
+        Ok(mp4) => mp4,
+        Err(SourceError::NotMp4 { start }) => {
+            if !is_transport_stream(reader)? {
+                return Err(SourceError::NotVideo { start });
+            }
+            reader.seek(SeekFrom::Start(0))?;
+            return novatek::read_ts_file(reader.by_ref(), &novatek_options)?
+                .map(|file| from_novatek(file, Vec::new()))
+                .ok_or(SourceError::NoTsTelemetry);
+        }
+        Err(SourceError::Mp4(error)) => {
+            return match novatek::read_damaged(reader, &novatek_options)? {
+                Some(file) => Ok(from_novatek(
+                    file,
+                    vec![format!("the MP4 boxes cannot be read ({error}); GPS recovered by scanning the whole file")],
+                )),
+                None => Err(SourceError::Mp4(error)),
+            };
+        }
+        Err(other) => return Err(other),
+    };
     let sensors = options.sensors;
     match gopro::read(&mp4, reader, gopro::ReadOptions { sensors }) {
-        Ok(t) => Ok(FileTelemetry {
-            summary: format!(
-                "{}: {} points in {} payloads",
-                t.telemetry.source,
-                t.telemetry.gps.len(),
-                t.payloads
-            ),
-            warnings: t.skipped,
-            telemetry: t.telemetry,
-        }),
-        Err(GoproError::NoTelemetry) => read_ttad(&mp4, options),
-        Err(GoproError::Mp4(e)) => Err(SourceError::Mp4(e)),
-        Err(e) => Err(SourceError::Gopro(e)),
+        Ok(t) => {
+            return Ok(FileTelemetry {
+                summary: format!(
+                    "{}: {} points in {} payloads",
+                    t.telemetry.source,
+                    t.telemetry.gps.len(),
+                    t.payloads
+                ),
+                origin: Origin::GoproTrack,
+                warnings: t.skipped,
+                details: Vec::new(),
+                telemetry: t.telemetry,
+            })
+        }
+        Err(GoproError::NoTelemetry) => {}
+        Err(GoproError::Mp4(e)) => return Err(SourceError::Mp4(e)),
+        Err(e) => return Err(SourceError::Gopro(e)),
+    }
+    // TTAD lives in moov, so it is checked before a Novatek scan of the media.
+    if let Some(found) = read_ttad(&mp4, options)? {
+        return Ok(found);
+    }
+    novatek::read_mp4(&mp4, reader, &novatek_options)?
+        .map(|file| from_novatek(file, Vec::new()))
+        .ok_or(SourceError::NoTelemetry)
+}
+
+/// Whether the file starts with three TS packets.
+fn is_transport_stream<R: Read + Seek>(reader: &mut R) -> std::io::Result<bool> {
+    let mut head = Vec::with_capacity(3 * novatek::PACKET_LEN);
+    reader.seek(SeekFrom::Start(0))?;
+    reader
+        .by_ref()
+        .take(3 * novatek::PACKET_LEN as u64)
+        .read_to_end(&mut head)?;
+    Ok(novatek::looks_like_ts(&head))
+}
+
+fn from_novatek(file: NovatekFile, mut warnings: Vec<String>) -> FileTelemetry {
+    let NovatekFile {
+        track,
+        located,
+        options,
+        index_unusable,
+        ts,
+    } = file;
+    let source = match located {
+        novatek::Located::TransportStream => "Novatek MPEG-TS",
+        _ => "Novatek freeGPS",
+    };
+    if let Some(why) = index_unusable {
+        warnings.push(format!("moov/gps index not used: {why}"));
+    }
+    if options.rexing_deobfuscate {
+        warnings.push(
+            "Rexing V1-4K coordinate transform applied (frea/ver 3.01.054 or --rexing)".to_string(),
+        );
+    }
+    if let Some(ts) = ts {
+        if ts.resyncs > 0 || ts.dropped_payloads > 0 {
+            warnings.push(format!(
+                "MPEG-TS: sync lost {} times, {} malformed GPS payloads dropped",
+                ts.resyncs, ts.dropped_payloads
+            ));
+        }
+    }
+    // The layout that decoded the most blocks names the device family.
+    let device = track
+        .summary
+        .variants
+        .iter()
+        .max_by_key(|(_, count)| **count)
+        .map(|(variant, _)| variant.name().to_string());
+    FileTelemetry {
+        summary: format!("{source} ({}): {}", located.describe(), track.summary),
+        origin: Origin::Novatek(located),
+        warnings,
+        details: track.details,
+        telemetry: Telemetry {
+            source: source.to_string(),
+            device,
+            // NMEA and the binary layouts give altitude above mean sea level (GGA).
+            altitude_ref: AltitudeRef::MeanSeaLevel,
+            gps: track.points,
+            sensors: Vec::new(),
+        },
     }
 }
 
-/// A TomTom Bandit's `moov/udta/TTMD/TTAD` (a Bandit file has no GPMF track). Damage is
-/// reported as warnings next to what could be decoded; a payload yielding nothing is an error.
-fn read_ttad(mp4: &Mp4, options: Options) -> Result<FileTelemetry, SourceError> {
-    let atom = ttad::find(mp4)?.ok_or(SourceError::NoTelemetry)?;
-    let decode_options = DecodeOptions {
+/// A TomTom Bandit's `moov/udta/TTMD/TTAD` (a Bandit file has no GPMF track), or `None`
+/// without one. Damage is reported as warnings next to what could be decoded; a payload
+/// yielding nothing is an error.
+fn read_ttad(mp4: &Mp4, options: Options) -> Result<Option<FileTelemetry>, SourceError> {
+    let Some(atom) = ttad::find(mp4)? else {
+        return Ok(None);
+    };
+    let decode_options = ttad::DecodeOptions {
         include_unfixed_gps: options.unfixed_gps,
     };
     let mut decoded = ttad::decode(atom.payload, &decode_options)?;
@@ -122,9 +254,11 @@ fn read_ttad(mp4: &Mp4, options: Options) -> Result<FileTelemetry, SourceError> 
     if !options.sensors {
         decoded.telemetry.sensors.clear();
     }
-    Ok(FileTelemetry {
+    Ok(Some(FileTelemetry {
         telemetry: decoded.telemetry,
+        origin: Origin::Ttad,
         summary,
         warnings,
-    })
+        details: Vec::new(),
+    }))
 }

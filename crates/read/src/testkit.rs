@@ -94,13 +94,26 @@ pub fn external_tool(name: &str) -> Option<std::process::Command> {
 /// # Panics
 /// When ExifTool fails or prints something unexpected: this is test support.
 pub fn exiftool_gps(path: &std::path::Path) -> Option<Vec<(f64, f64)>> {
+    exiftool_gps_with(path, "-ee")
+}
+
+/// [`exiftool_gps`] with `-ee3`, which MPEG-TS files need: dashcams do not declare their GPS
+/// PID, and ExifTool reads undeclared streams only in its deepest mode.
+///
+/// # Panics
+/// As [`exiftool_gps`].
+pub fn exiftool_gps_deep(path: &std::path::Path) -> Option<Vec<(f64, f64)>> {
+    exiftool_gps_with(path, "-ee3")
+}
+
+fn exiftool_gps_with(path: &std::path::Path, extract_embedded: &str) -> Option<Vec<(f64, f64)>> {
     let mut cmd = external_tool("exiftool")?;
     let out = cmd
         .args([
             // Files past 4 GB need this in ExifTool 12.
             "-api",
             "LargeFileSupport=1",
-            "-ee",
+            extract_embedded,
             "-G3",
             "-n",
             "-a",

@@ -64,6 +64,19 @@ pub fn find_track<'a, R: Read + Seek>(
     Ok(None)
 }
 
+/// The indexes (among the file's tracks) of every track that holds GPMF, by the same test as
+/// `find_track`: what a writer must replace or refuse to duplicate.
+pub fn gpmf_tracks<R: Read + Seek>(mp4: &Mp4, reader: &mut R) -> Result<Vec<usize>, Mp4Error> {
+    let mut found = Vec::new();
+    for track in mp4.tracks() {
+        let track = track?;
+        if is_gpmf_track(&track, reader)? {
+            found.push(track.index);
+        }
+    }
+    Ok(found)
+}
+
 /// Whether `track` has a `gpmd` sample entry and a first sample that starts with `DEVC`.
 /// Reads at most 4 bytes.
 pub fn is_gpmf_track<R: Read + Seek>(track: &Track<'_>, reader: &mut R) -> Result<bool, Mp4Error> {

@@ -18,14 +18,15 @@ pub(crate) fn kmh_to_mps(kmh: f64) -> f64 {
 }
 
 /// NMEA-style `DDDMM.MMMM` to degrees. `None` for negative or non-finite values and for a
-/// minutes part of 60 or more (a sign of reading the wrong layout).
+/// minutes part above 60 (a sign of reading the wrong layout). Exactly 60 is kept: an f32
+/// rounds 1359.99995 (13°59.99995') up to 1360.0, which is 14°.
 pub(crate) fn ddmm_to_degrees(value: f64) -> Option<f64> {
     if !value.is_finite() || value < 0.0 {
         return None;
     }
     let degrees = (value / 100.0).trunc();
     let minutes = value - degrees * 100.0;
-    (minutes < 60.0).then_some(degrees + minutes / 60.0)
+    (minutes <= 60.0).then_some(degrees + minutes / 60.0)
 }
 
 /// Negates `value` when the hemisphere letter is the southern/western one.
@@ -169,7 +170,8 @@ mod tests {
         assert!((lat - 49.369_050).abs() < 1e-6, "{lat}");
         let lon = ddmm_to_degrees(12305.985).unwrap();
         assert!((signed(lon, b'W') + 123.099_750).abs() < 1e-6, "{lon}");
-        assert_eq!(ddmm_to_degrees(4960.0), None);
+        assert_eq!(ddmm_to_degrees(4960.001), None);
+        assert_eq!(ddmm_to_degrees(1359.99995f32 as f64), Some(14.0));
         assert_eq!(ddmm_to_degrees(-1.0), None);
         assert_eq!(ddmm_to_degrees(f64::NAN), None);
         assert_eq!(ddmm_to_degrees(0.0), Some(0.0));

@@ -9,7 +9,8 @@
 //! - [`TsGpsReader`] + [`decode_ts_payload`]: the same for MPEG-TS;
 //! - [`TrackBuilder`]: outcomes → one clip's points (sorted, de-duplicated) + [`FileSummary`];
 //!   [`merge_clips`] joins consecutive clips;
-//! - [`read_indexed_blocks`], [`read_scanned_blocks`], [`read_ts`]: whole-file drivers.
+//! - [`read_indexed_blocks`], [`read_scanned_blocks`], [`read_ts`]: drivers over a reader;
+//! - [`read_mp4`], [`read_ts_file`], [`read_damaged`]: whole files, index first, else scan.
 //!
 //! Layouts follow `shared/formats/novatek-freegps.md` (the "spec"); nothing here panics or
 //! allocates beyond what the input holds.
@@ -26,6 +27,7 @@ mod core_record;
 mod doubles;
 mod eace;
 mod enciphered;
+mod file;
 mod index;
 mod innovv;
 mod ligo;
@@ -45,11 +47,12 @@ mod xgody;
 use time::UtcOffset;
 
 pub use block::{decode_block, detection_order, MIN_BLOCK_LEN};
+pub use file::{read_damaged, read_mp4, read_ts_file, FileOptions, Located, NovatekFile};
 pub use index::{parse_gps_index, GpsIndex, IndexEntry};
 pub use outcome::{BlockOutcome, Cipher, SkipReason, Variant};
 pub use reader::{read_indexed_blocks, read_scanned_blocks, read_ts};
 pub use scan::{BlockScanner, FoundBlock, MAX_BLOCK_LEN};
-pub use track::{merge_clips, ClipTrack, FileSummary, TrackBuilder};
+pub use track::{drop_repeated, merge_clips, ClipTrack, FileSummary, TrackBuilder};
 pub use ts::{decode_ts_payload, looks_like_ts, TsGpsReader, TsStats, GPS_PID, PACKET_LEN};
 
 /// How to interpret what the camera wrote.

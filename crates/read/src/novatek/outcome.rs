@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use time::format_description::well_known::Rfc3339;
+
 use super::convert::Reading;
 use super::DecodeOptions;
 use crate::model::GpsPoint;
@@ -55,6 +57,27 @@ impl BlockOutcome {
             BlockOutcome::Skipped(first_reason.unwrap_or(none))
         } else {
             BlockOutcome::Points(variant, points)
+        }
+    }
+}
+
+/// One block's outcome in a few words, for `--verbose` listings.
+impl fmt::Display for BlockOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BlockOutcome::Points(variant, points) => {
+                write!(f, "{variant}, {} point(s)", points.len())?;
+                if let Some(first) = points.first() {
+                    write!(f, ", first {:.6},{:.6}", first.latitude, first.longitude)?;
+                    if let Some(time) = first.time.and_then(|t| t.format(&Rfc3339).ok()) {
+                        write!(f, " at {time}")?;
+                    }
+                }
+                Ok(())
+            }
+            BlockOutcome::Skipped(reason) => write!(f, "skipped: {reason}"),
+            BlockOutcome::Encrypted(cipher) => write!(f, "encrypted: {cipher}"),
+            BlockOutcome::Unknown => f.write_str("no known layout"),
         }
     }
 }

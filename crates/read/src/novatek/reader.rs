@@ -33,12 +33,15 @@ pub fn read_indexed_blocks<R: Read + Seek>(
         let wanted = usize::try_from(entry.size).map_or(MAX_BLOCK_LEN, |n| n.min(MAX_BLOCK_LEN));
         block.clear();
         read_up_to(reader, &mut block, wanted).map_err(io_error)?;
-        track.add(if block.is_empty() {
-            // The entry points past the end of the file.
-            BlockOutcome::Skipped(SkipReason::Truncated)
-        } else {
-            decode_block(&block, options)
-        });
+        track.add_at(
+            entry.offset,
+            if block.is_empty() {
+                // The entry points past the end of the file.
+                BlockOutcome::Skipped(SkipReason::Truncated)
+            } else {
+                decode_block(&block, options)
+            },
+        );
     }
     Ok(())
 }
@@ -58,7 +61,8 @@ pub fn read_scanned_blocks<R: Read>(
     track: &mut TrackBuilder,
 ) -> Result<(), NovatekError> {
     for found in BlockScanner::new(reader, base_offset) {
-        track.add(decode_block(&found?.bytes, options));
+        let found = found?;
+        track.add_at(found.offset, decode_block(&found.bytes, options));
     }
     Ok(())
 }

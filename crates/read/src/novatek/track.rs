@@ -3,6 +3,7 @@
 //! blocks each clip repeats from the one before (spec §1.1: 61 blocks in a 60-s clip).
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 use super::outcome::{BlockOutcome, Cipher, SkipReason, Variant};
 use crate::model::GpsPoint;
@@ -23,12 +24,55 @@ pub struct FileSummary {
     pub variants: BTreeMap<Variant, usize>,
 }
 
+/// One line: points, blocks, layouts, and what was skipped, e.g. `181 blocks: 180 points
+/// (Novatek binary @16 (T3) ×180); skipped 1 (receiver reported no fix ×1)`.
+impl fmt::Display for FileSummary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} blocks: {} points", self.blocks, self.points)?;
+        if !self.variants.is_empty() {
+            f.write_str(" (")?;
+            write_counts(f, &self.variants)?;
+            f.write_str(")")?;
+        }
+        if self.duplicates > 0 {
+            write!(f, ", {} repeated fixes dropped", self.duplicates)?;
+        }
+        let skipped: usize = self.skipped.values().sum();
+        if skipped > 0 {
+            write!(f, "; skipped {skipped} (")?;
+            write_counts(f, &self.skipped)?;
+            f.write_str(")")?;
+        }
+        if !self.encrypted.is_empty() {
+            f.write_str("; encrypted, not readable: ")?;
+            write_counts(f, &self.encrypted)?;
+        }
+        if self.unknown > 0 {
+            write!(f, "; {} of an unknown layout", self.unknown)?;
+        }
+        Ok(())
+    }
+}
+
+fn write_counts<K: fmt::Display>(
+    f: &mut fmt::Formatter<'_>,
+    counts: &BTreeMap<K, usize>,
+) -> fmt::Result {
+    for (i, (key, count)) in counts.iter().enumerate() {
+        let sep = if i == 0 { "" } else { ", " };
+        write!(f, "{sep}{key} ×{count}")?;
+    }
+    Ok(())
+}
+
 /// One clip's decoded track.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClipTrack {
     /// In time order when every point has a time; otherwise in block order.
     pub points: Vec<GpsPoint>,
     pub summary: FileSummary,
+    /// One line per block, when the builder was made `with_details`.
+    pub details: Vec<String>,
 }
 
 /// Accumulates the outcomes of one file's blocks, in file order.
@@ -36,6 +80,7 @@ pub struct ClipTrack {
 pub struct TrackBuilder {
     points: Vec<GpsPoint>,
     summary: FileSummary,
+    details: Option<Vec<String>>,
 }
 
 impl TrackBuilder {
@@ -43,10 +88,31 @@ impl TrackBuilder {
         TrackBuilder::default()
     }
 
+    /// A builder that also keeps a line per block (what `--verbose` prints).
+    pub fn with_details() -> TrackBuilder {
+        TrackBuilder {
+            details: Some(Vec::new()),
+            ..TrackBuilder::default()
+        }
+    }
+
     /// Records one block's outcome. Points without a time (INNOVV, 70mai) get a media time
     /// from the block's position, assuming the observed one block per second; the records of
     /// a multi-record block share that second evenly.
     pub fn add(&mut self, outcome: BlockOutcome) {
+        self.record(None, outcome);
+    }
+
+    /// `add` for a block whose file offset is known, so the detail line can name it.
+    pub fn add_at(&mut self, offset: u64, outcome: BlockOutcome) {
+        self.record(Some(offset), outcome);
+    }
+
+    fn record(&mut self, offset: Option<u64>, outcome: BlockOutcome) {
+        if let Some(details) = &mut self.details {
+            let at = offset.map_or_else(String::new, |o| format!(" at byte {o}"));
+            details.push(format!("block {}{at}: {outcome}", self.summary.blocks));
+        }
         let ordinal = self.summary.blocks as f64;
         self.summary.blocks += 1;
         match outcome {
@@ -73,7 +139,11 @@ impl TrackBuilder {
         let (points, duplicates) = ordered_unique(self.points);
         summary.points = points.len();
         summary.duplicates = duplicates;
-        ClipTrack { points, summary }
+        ClipTrack {
+            points,
+            summary,
+            details: self.details.unwrap_or_default(),
+        }
     }
 }
 
@@ -83,6 +153,28 @@ pub fn merge_clips(clips: impl IntoIterator<Item = Vec<GpsPoint>>) -> (Vec<GpsPo
     ordered_unique(clips.into_iter().flatten().collect())
 }
 
+/// Removes from `clip` the fixes it repeats from `previous`, the clip recorded just before
+/// (cameras start a clip with the last one or two blocks of the one before). For callers that
+/// keep each clip as its own segment; returns how many were removed.
+pub fn drop_repeated(previous: &[GpsPoint], clip: &mut Vec<GpsPoint>) -> usize {
+    let seen: HashSet<FixKey> = previous.iter().filter_map(fix_key).collect();
+    let before = clip.len();
+    clip.retain(|point| fix_key(point).is_none_or(|key| !seen.contains(&key)));
+    before - clip.len()
+}
+
+/// What makes two fixes the same: time and position, bit for bit. Time-less fixes have none.
+type FixKey = (i128, u64, u64);
+
+fn fix_key(point: &GpsPoint) -> Option<FixKey> {
+    let time = point.time?;
+    Some((
+        time.unix_timestamp_nanos(),
+        point.latitude.to_bits(),
+        point.longitude.to_bits(),
+    ))
+}
+
 /// Drops every timed point equal in time and position to an earlier one, then sorts by time
 /// if all points have one (time-less layouts keep their block order).
 fn ordered_unique(points: Vec<GpsPoint>) -> (Vec<GpsPoint>, usize) {
@@ -90,14 +182,7 @@ fn ordered_unique(points: Vec<GpsPoint>) -> (Vec<GpsPoint>, usize) {
     let mut seen = HashSet::new();
     let mut kept: Vec<GpsPoint> = points
         .into_iter()
-        .filter(|point| match point.time {
-            Some(time) => seen.insert((
-                time.unix_timestamp_nanos(),
-                point.latitude.to_bits(),
-                point.longitude.to_bits(),
-            )),
-            None => true,
-        })
+        .filter(|point| fix_key(point).is_none_or(|key| seen.insert(key)))
         .collect();
     if kept.iter().all(|point| point.time.is_some()) {
         kept.sort_by_key(|point| point.time);

@@ -155,3 +155,78 @@ pub fn ts(payloads: &[Vec<u8>], first_packet_bytes: usize) -> Vec<u8> {
     }
     out
 }
+
+/// A real video (ffmpeg-made, `mdat` directly followed by a final `moov`) with GPS blocks
+/// spliced in as a camera writes them: appended inside `mdat` (each after some filler, then a
+/// 32 KiB tail, as ExifTool's scan wants), which leaves every chunk offset valid, and, when
+/// `indexed`, a `gps ` index listing them inserted into `moov` after `mvhd`.
+pub fn splice(video: &[u8], blocks: &[Vec<u8>], indexed: bool) -> Mp4 {
+    let boxes = top_level(video);
+    let (mdat_at, mdat_size) = boxes
+        .iter()
+        .find(|b| &b.2 == b"mdat")
+        .map(|b| (b.0, b.1))
+        .expect("an mdat");
+    let (moov_at, moov_size) = boxes
+        .iter()
+        .find(|b| &b.2 == b"moov")
+        .map(|b| (b.0, b.1))
+        .expect("a moov");
+    assert_eq!(
+        mdat_at + mdat_size,
+        moov_at,
+        "mdat must end where moov starts"
+    );
+    assert_eq!(moov_at + moov_size, video.len(), "moov must end the file");
+
+    let mut added = Vec::new();
+    let mut block_offsets = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        added.extend(filler(1000 + 17 * i, i as u32 + 1));
+        block_offsets.push((moov_at + added.len()) as u64);
+        added.extend(block);
+    }
+    added.extend(filler(0x8000, 99));
+    let mut out = video[..moov_at].to_vec();
+    let new_mdat_size = (mdat_size + added.len()) as u32;
+    out[mdat_at..mdat_at + 4].copy_from_slice(&new_mdat_size.to_be_bytes());
+    out.extend(&added);
+
+    let mut moov = video[moov_at..].to_vec();
+    let mut index_payload = None;
+    if indexed {
+        let entries: Vec<(u32, u32)> = block_offsets
+            .iter()
+            .zip(blocks)
+            .map(|(&offset, block)| (offset as u32, block.len() as u32))
+            .collect();
+        let payload = gps_index(&entries, 2);
+        // Right after mvhd: ExifTool 12.57 ignores a `gps ` box that follows the tracks.
+        assert_eq!(&moov[12..16], b"mvhd");
+        let mvhd_end = 8 + u32::from_be_bytes(moov[8..12].try_into().unwrap()) as usize;
+        index_payload = Some(((out.len() + mvhd_end + 8) as u64, payload.clone()));
+        moov.splice(mvhd_end..mvhd_end, mp4_box(b"gps ", &payload));
+        let size = moov.len() as u32;
+        moov[..4].copy_from_slice(&size.to_be_bytes());
+    }
+    out.extend(moov);
+    Mp4 {
+        bytes: out,
+        block_offsets,
+        mdat: ((mdat_at + 8) as u64, (mdat_size - 8 + added.len()) as u64),
+        index_payload,
+    }
+}
+
+/// (offset, size, type) of each top-level box (32-bit sizes only: test inputs are small).
+fn top_level(bytes: &[u8]) -> Vec<(usize, usize, [u8; 4])> {
+    let mut boxes = Vec::new();
+    let mut at = 0;
+    while at + 8 <= bytes.len() {
+        let size = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+        assert!(size >= 8, "box at {at} has size {size}");
+        boxes.push((at, size, bytes[at + 4..at + 8].try_into().unwrap()));
+        at += size;
+    }
+    boxes
+}

@@ -39,6 +39,11 @@ pub struct RewriteOptions {
     pub user_data: Vec<([u8; 4], String)>,
     /// Handler name of the new track; GoPro cameras write "GoPro MET".
     pub handler_name: String,
+    /// Which existing tracks hold GPMF, as the caller found by reading their samples
+    /// (`telemux_read::gopro::gpmf_tracks`): some dashcams name other data `gpmd`, and such a
+    /// track is kept rather than taken for telemetry. `None`: every track whose first sample
+    /// entry is `gpmd`.
+    pub gpmf_tracks: Option<Vec<usize>>,
 }
 
 impl Default for RewriteOptions {
@@ -48,6 +53,7 @@ impl Default for RewriteOptions {
             replace: false,
             user_data: Vec::new(),
             handler_name: "GoPro MET".to_string(),
+            gpmf_tracks: None,
         }
     }
 }
@@ -157,15 +163,18 @@ pub fn prepare(
         });
     }
     let tracks = mp4.tracks().collect::<Result<Vec<Track<'_>>, _>>()?;
-    let telemetry_tracks: Vec<usize> = tracks
-        .iter()
-        .filter(|t| is_gpmf(t))
-        .map(|t| t.index)
-        .collect();
+    let telemetry_tracks: Vec<usize> = match &options.gpmf_tracks {
+        Some(known) => known.clone(),
+        None => tracks
+            .iter()
+            .filter(|t| is_gpmf(t))
+            .map(|t| t.index)
+            .collect(),
+    };
     if let (Some(&index), false) = (telemetry_tracks.first(), options.replace) {
         return Err(RewriteError::HasTelemetry {
             index,
-            track_id: tracks[index].tkhd.track_id,
+            track_id: tracks.get(index).map_or(0, |t| t.tkhd.track_id),
         });
     }
     let kept: Vec<&Track<'_>> = tracks

@@ -1,0 +1,217 @@
+//! `telemux convert`: a dashcam's own GPS (Novatek `freeGPS`) written into its video as a
+//! GoPro GPMF track, through the same writer as `inject`.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::ValueEnum;
+use telemux_read::model::GpsPoint;
+use telemux_read::novatek::{self, DecodeOptions, Located};
+use telemux_read::source::{self, Options, Origin};
+use telemux_write::export::gpx;
+use time::UtcOffset;
+
+use super::embed::{create_output, embed, Embed, WriteArgs};
+use super::extract::expand;
+use super::sync::{parse_utc_offset, Anchor};
+use super::text_output::write_text;
+use super::EXIT_UNREADABLE;
+
+/// Write a dashcam's own GPS (Novatek freeGPS: Viofo, Rexing, Kenwood, Nextbase, Azdome, …)
+/// into its video as a GoPro GPMF telemetry track.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Each clip's GPS blocks (read through moov/gps, else by scanning mdat) are lined up with the
+video by time: --sync auto (the default) uses the video's creation time (mvhd) when it equals
+the first GPS fix up to a whole time zone (Novatek cameras write local time there, the GPS is
+UTC; the zone found is printed), else the first GPS fix is the video's start. The points are
+resampled to --rate Hz and written as a GPMF track; every other byte and track is kept.
+MPEG-TS recordings cannot carry the track: use telemux extract for them.
+
+Examples:
+  telemux convert 2024_0501_100000_001.MP4 -o clip-gps.mp4
+  telemux convert DCIM/Movie/ --out-dir converted/ --gpx drive.gpx
+  telemux convert clip.MP4 --in-place
+  telemux convert clip.MP4 --gps-tz +09:00 --sync first-point -o out.mp4")]
+pub struct ConvertArgs {
+    /// Dashcam videos (MP4/MOV) or folders of them
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+
+    /// Output file, for one input video
+    #[arg(long, short = 'o', conflicts_with_all = ["in_place", "out_dir"])]
+    pub output: Option<PathBuf>,
+
+    /// Folder for the outputs: DIR/<name of each clip>
+    #[arg(long, conflicts_with = "in_place")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Also write the dashcam's GPS (its own fixes, a segment per clip) to this GPX file
+    #[arg(long)]
+    pub gpx: Option<PathBuf>,
+
+    /// The dashcam's GPS clock is local time at this UTC offset (e.g. +09:00)
+    #[arg(long, value_parser = parse_utc_offset, allow_hyphen_values = true)]
+    pub gps_tz: Option<UtcOffset>,
+
+    /// Undo Rexing V1-4K coordinate obfuscation (automatic when the file says frea/ver
+    /// 3.01.054)
+    #[arg(long)]
+    pub rexing: bool,
+
+    /// Ignore the moov/gps index and scan the whole mdat for GPS blocks
+    #[arg(long)]
+    pub scan: bool,
+
+    /// Print a line per GPS block
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+
+    /// What the video's start is lined up with
+    #[arg(long, value_enum, default_value_t = Sync::Auto)]
+    pub sync: Sync,
+
+    /// With --sync creation-time: the video's clock is local time at this UTC offset
+    #[arg(long, value_parser = parse_utc_offset, allow_hyphen_values = true)]
+    pub video_tz: Option<UtcOffset>,
+
+    /// Seconds added to the video's start time (negative moves it earlier)
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    pub offset: f64,
+
+    #[command(flatten)]
+    pub write: WriteArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Sync {
+    /// mvhd creation time if it matches the GPS up to a time zone, else the first fix
+    Auto,
+    /// The first GPS fix
+    FirstPoint,
+    /// The video's creation time (mvhd), as UTC or at --video-tz
+    CreationTime,
+}
+
+pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
+    args.write.check()?;
+    if args.output.is_none() && args.out_dir.is_none() && !args.write.in_place {
+        bail!("say where the result goes: -o FILE, --out-dir DIR, or --in-place");
+    }
+    if args.video_tz.is_some() && args.sync != Sync::CreationTime {
+        bail!("--video-tz applies to --sync creation-time");
+    }
+    let paths = expand(&args.inputs)?;
+    if args.output.is_some() && paths.len() != 1 {
+        bail!(
+            "-o takes one input video ({} given); use --out-dir for several",
+            paths.len()
+        );
+    }
+    let several = paths.len() > 1;
+    let mut clips: Vec<Vec<GpsPoint>> = Vec::new();
+    let mut failed = 0;
+    for path in &paths {
+        match convert_one(path, &args) {
+            Ok(points) => clips.push(points),
+            Err(error) if several => {
+                eprintln!("{}: error: {error:#}", path.display());
+                failed += 1;
+            }
+            Err(error) => return Err(error),
+        }
+    }
+    if let Some(gpx_path) = &args.gpx {
+        for i in 1..clips.len() {
+            let (before, after) = clips.split_at_mut(i);
+            if let (Some(previous), Some(clip)) = (before.last(), after.first_mut()) {
+                novatek::drop_repeated(previous, clip);
+            }
+        }
+        write_text(Some(gpx_path), args.write.force, |out| {
+            gpx::write_gpx(out, &clips, gpx::GpxVersion::V1_1)?;
+            Ok(())
+        })?;
+        eprintln!("{}: dashcam GPS written as GPX", gpx_path.display());
+    }
+    if failed > 0 {
+        eprintln!(
+            "{failed} of {} clips not converted (see above)",
+            paths.len()
+        );
+        return Ok(ExitCode::from(EXIT_UNREADABLE));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Converts one clip; returns its GPS fixes (for `--gpx`).
+fn convert_one(path: &Path, args: &ConvertArgs) -> anyhow::Result<Vec<GpsPoint>> {
+    let name = path.display().to_string();
+    let output = match (&args.output, &args.out_dir) {
+        (Some(file), _) => Some(create_output(path, file, args.write.force)?),
+        (None, Some(dir)) => {
+            let Some(file_name) = path.file_name() else {
+                bail!("{name}: not a file");
+            };
+            Some(create_output(path, &dir.join(file_name), args.write.force)?)
+        }
+        (None, None) => None,
+    };
+    let options = Options {
+        // A TomTom Bandit's IMU, barometer and thermometer go into the GPMF too.
+        sensors: true,
+        unfixed_gps: false,
+        novatek: DecodeOptions {
+            gps_tz: args.gps_tz.unwrap_or(UtcOffset::UTC),
+            rexing_deobfuscate: args.rexing,
+        },
+        force_scan: args.scan,
+        details: args.verbose,
+    };
+    let read = source::read(
+        &mut File::open(path).with_context(|| name.clone())?,
+        options,
+    )
+    .with_context(|| name.clone())?;
+    match read.origin {
+        Origin::GoproTrack => bail!(
+            "{name}: already has GPMF telemetry ({}); there is no dashcam GPS to convert",
+            read.summary
+        ),
+        Origin::Novatek(Located::TransportStream) => bail!(
+            "{name}: an MPEG-TS recording cannot carry a GPMF track; use telemux extract for \
+             its GPS"
+        ),
+        Origin::Novatek(_) | Origin::Ttad => {}
+    }
+    eprintln!("{name}: {}", read.summary);
+    for warning in &read.warnings {
+        eprintln!("{name}: warning: {warning}");
+    }
+    if args.verbose {
+        for line in &read.details {
+            eprintln!("{name}: {line}");
+        }
+    }
+    let points = read.telemetry.gps.clone();
+    let anchor = match args.sync {
+        Sync::Auto => Anchor::Dashcam,
+        Sync::FirstPoint => Anchor::FirstPoint,
+        Sync::CreationTime => Anchor::CreationTime {
+            video_tz: args.video_tz,
+        },
+    };
+    embed(Embed {
+        video: path,
+        output,
+        points: &points,
+        label: "GPS",
+        sensors: &read.telemetry.sensors,
+        anchor,
+        offset: args.offset,
+        args: &args.write,
+    })?;
+    Ok(points)
+}

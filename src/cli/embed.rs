@@ -1,0 +1,316 @@
+//! Writing a GPS track into a video as a GPMF track: what `inject` (a GPX) and `convert` (the
+//! dashcam's own GPS) share, from lining the track up with the video to the atomic write.
+
+use std::fs::{File, OpenOptions};
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use indicatif::{ProgressBar, ProgressStyle};
+use telemux_read::gopro;
+use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
+use telemux_read::source::open_mp4;
+use telemux_read::track::{resample, ResampleOptions, Resampled};
+use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
+use telemux_write::output::AtomicOutput;
+use telemux_write::telemetry_track::{self, TrackOptions};
+use time::{Duration, OffsetDateTime};
+
+use super::sync::{align, Alignment, Anchor};
+
+/// How the GPMF track is written (flags shared by `inject` and `convert`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct WriteArgs {
+    /// Modify the video itself: append the telemetry and a new moov (moov-at-end files only;
+    /// takes milliseconds whatever the video's size, and the file is valid at every moment)
+    #[arg(long)]
+    pub in_place: bool,
+
+    /// Overwrite the output file if it exists
+    #[arg(long)]
+    pub force: bool,
+
+    /// Put moov at the front of the output, for streaming
+    #[arg(long, conflicts_with = "in_place")]
+    pub faststart: bool,
+
+    /// Replace an existing GPMF track instead of refusing
+    #[arg(long)]
+    pub replace: bool,
+
+    /// GPS samples per second written
+    #[arg(long, default_value_t = 10.0)]
+    pub rate: f64,
+
+    /// Longest gap between GPS points that is interpolated, seconds
+    #[arg(long, default_value_t = 5.0)]
+    pub max_gap: f64,
+
+    /// Also write GPS9 (per-sample time, as HERO11 and later cameras do)
+    #[arg(long)]
+    pub gps9: bool,
+
+    /// Device name written in the telemetry (DVNM)
+    #[arg(long, default_value = "telemux")]
+    pub device_name: String,
+
+    /// Camera make, written as udta ©mak
+    #[arg(long)]
+    pub make: Option<String>,
+
+    /// Camera model, written as udta ©mod
+    #[arg(long)]
+    pub model: Option<String>,
+
+    /// Also write udta manu/modl, as Street View's published video spec asks (needs --make
+    /// and --model)
+    #[arg(long, requires_all = ["make", "model"])]
+    pub street_view: bool,
+}
+
+impl WriteArgs {
+    /// Refuses values that cannot make a track, before any file is touched.
+    pub fn check(&self) -> anyhow::Result<()> {
+        if !(0.1..=1000.0).contains(&self.rate) {
+            bail!("--rate must be between 0.1 and 1000 Hz");
+        }
+        if self.max_gap.is_nan() || self.max_gap < 0.0 {
+            bail!("--max-gap must be a positive number of seconds");
+        }
+        Ok(())
+    }
+
+    fn user_data(&self) -> Vec<([u8; 4], String)> {
+        let mut items = Vec::new();
+        if let Some(make) = &self.make {
+            items.push((*b"\xa9mak", make.clone()));
+            if self.street_view {
+                items.push((*b"manu", make.clone()));
+            }
+        }
+        if let Some(model) = &self.model {
+            items.push((*b"\xa9mod", model.clone()));
+            if self.street_view {
+                items.push((*b"modl", model.clone()));
+            }
+        }
+        items
+    }
+}
+
+/// Creates the output file for `video` (refusing an existing one unless `force`, and the
+/// input itself), before any work is done.
+pub fn create_output(video: &Path, output: &Path, force: bool) -> anyhow::Result<AtomicOutput> {
+    if is_same_file(video, output) {
+        bail!(
+            "{}: this is the input video; use --in-place to modify it",
+            output.display()
+        );
+    }
+    Ok(AtomicOutput::create(output, force)?)
+}
+
+/// What to write into one video.
+pub struct Embed<'a> {
+    pub video: &'a Path,
+    /// `None` writes into the video itself (`--in-place`).
+    pub output: Option<AtomicOutput>,
+    /// Timed points, in time order.
+    pub points: &'a [GpsPoint],
+    /// What the points are called in the report (`GPX`, `GPS`).
+    pub label: &'a str,
+    /// Sensor streams to write beside the GPS (TomTom Bandit), on the video's timeline.
+    pub sensors: &'a [SensorStream],
+    pub anchor: Anchor,
+    /// `--offset`, seconds added to the start.
+    pub offset: f64,
+    pub args: &'a WriteArgs,
+}
+
+/// Lines the points up with the video, resamples them, and writes the GPMF track, telling
+/// the user how it was aligned and what was written.
+pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
+    let Embed {
+        video,
+        mut output,
+        points,
+        label,
+        sensors,
+        anchor,
+        offset,
+        args,
+    } = job;
+    let video_name = video.display().to_string();
+    let mut input = if output.is_none() {
+        OpenOptions::new().read(true).write(true).open(video)
+    } else {
+        File::open(video)
+    }
+    .with_context(|| video_name.clone())?;
+    let mp4 = open_mp4(&mut input).with_context(|| video_name.clone())?;
+    let mvhd = mp4.mvhd().with_context(|| video_name.clone())?;
+    let duration = mvhd.duration as f64 / f64::from(mvhd.timescale.max(1));
+    if duration.is_nan() || duration <= 0.0 {
+        bail!("{video_name}: the video has no duration (mvhd)");
+    }
+    let first = points.first().and_then(|p| p.time);
+    let alignment =
+        align(anchor, mvhd.times.creation, first, offset).with_context(|| video_name.clone())?;
+    let options = ResampleOptions {
+        rate_hz: args.rate,
+        max_gap: args.max_gap,
+    };
+    let resampled = resample(points, alignment.video_start, duration, &options);
+    report_alignment(&alignment, points, label, duration, &resampled)?;
+
+    let built = telemetry_track::build_with_sensors(
+        &resampled.points,
+        sensors,
+        duration,
+        &TrackOptions {
+            rate_hz: args.rate,
+            device_name: args.device_name.clone(),
+            gps9: args.gps9,
+            altitude_ref: AltitudeRef::MeanSeaLevel,
+        },
+    )?;
+    for (key, count, scale) in &built.written {
+        eprintln!("sensor stream {key}: {count} samples written (SCAL {scale})");
+    }
+    if !built.unsupported.is_empty() {
+        eprintln!(
+            "sensor streams not written (no GPMF layout): {}",
+            built.unsupported.join(", ")
+        );
+    }
+    if built.left_out > 0 {
+        eprintln!(
+            "{} sensor samples outside the video were left out",
+            built.left_out
+        );
+    }
+    let track = built.track;
+    let target = if output.is_none() {
+        Target::InPlace
+    } else if args.faststart {
+        Target::Copy(MoovPlacement::Front)
+    } else {
+        Target::Copy(MoovPlacement::Keep)
+    };
+    // Dashcams may name other data `gpmd`: only tracks that hold GPMF count as telemetry.
+    let gpmf_tracks = gopro::gpmf_tracks(&mp4, &mut input).with_context(|| video_name.clone())?;
+    let rewrite = RewriteOptions {
+        target,
+        replace: args.replace,
+        user_data: args.user_data(),
+        gpmf_tracks: Some(gpmf_tracks),
+        ..RewriteOptions::default()
+    };
+    let prepared = prepare(&mp4, &track, &rewrite).with_context(|| video_name.clone())?;
+    if prepared.replaced > 0 {
+        eprintln!("replacing {} existing GPMF track(s)", prepared.replaced);
+    }
+
+    let written_to = match output.take() {
+        None => {
+            prepared
+                .write_in_place(&mut input)
+                .with_context(|| format!("{video_name}: writing in place"))?;
+            video_name.clone()
+        }
+        Some(mut out) => {
+            let name = out.path().display().to_string();
+            let bar = progress_bar(prepared.output_size());
+            prepared
+                .write_copy(&mut input, out.file(), &mut |n| bar.set_position(n))
+                .with_context(|| format!("{name}: writing"))?;
+            bar.finish_and_clear();
+            out.commit()?;
+            name
+        }
+    };
+    eprintln!(
+        "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
+        prepared.track_id,
+        resampled.points.len(),
+        args.rate,
+        track.samples.len()
+    );
+    Ok(())
+}
+
+/// Files larger than this get a progress bar while they copy.
+const PROGRESS_FROM: u64 = 256 << 20;
+
+/// Whether two paths name the same existing file (hard links and symlinks included).
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Tells the user how the track was lined up, and refuses when nothing overlaps.
+fn report_alignment(
+    alignment: &Alignment,
+    points: &[GpsPoint],
+    label: &str,
+    duration: f64,
+    resampled: &Resampled,
+) -> anyhow::Result<()> {
+    let start = alignment.video_start;
+    let end = start + Duration::seconds_f64(duration);
+    let (first, last) = match (points.first(), points.last()) {
+        (Some(f), Some(l)) => (f.time, l.time),
+        _ => (None, None),
+    };
+    let span = |t: Option<OffsetDateTime>| t.map_or_else(|| "?".into(), rfc3339);
+    eprintln!(
+        "video: {} to {} ({duration:.1} s), start from {}",
+        rfc3339(start),
+        rfc3339(end),
+        alignment.how
+    );
+    eprintln!(
+        "{:<7}{} to {} ({} points)",
+        format!("{}:", label.to_lowercase()),
+        span(first),
+        span(last),
+        points.len(),
+    );
+    if resampled.points.is_empty() {
+        bail!(
+            "the {label} and the video do not overlap in time: check --video-tz (cameras \
+             often record local time), --offset or --start, or use --sync first-point"
+        );
+    }
+    eprintln!(
+        "covers {:.1} s of {duration:.1} s ({:.0}%)",
+        resampled.covered,
+        100.0 * resampled.covered / duration
+    );
+    for gap in &resampled.gaps {
+        eprintln!(
+            "gap: no GPS from {:.1} s to {:.1} s of the video (longer than --max-gap, not bridged)",
+            gap.start, gap.end
+        );
+    }
+    Ok(())
+}
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
+}
+
+fn progress_bar(total: u64) -> ProgressBar {
+    if total < PROGRESS_FROM {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}
