@@ -122,7 +122,12 @@ proptest! {
 
     #[test]
     fn any_bytes_give_a_result_or_an_error_naming_the_box(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        match read(&bytes, Options { sensors: true, unfixed_gps: true }) {
+        let options = Options {
+            sensors: true,
+            unfixed_gps: true,
+            ..Options::default()
+        };
+        match read(&bytes, options) {
             Ok(read) => prop_assert!(
                 !read.telemetry.gps.is_empty() || !read.telemetry.sensors.is_empty()
             ),
