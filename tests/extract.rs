@@ -123,7 +123,7 @@ fn filters_and_several_files() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "191 dropped: 0 no-fix/low-fix, 191 high DOP",
+            "0 kept (191 filtered: 0 no-fix/low-fix, 191 high DOP",
         ))
         .stderr(predicate::str::contains("no GPS points to export"));
     let csv = extract(
@@ -190,8 +190,11 @@ fn bad_inputs_exit_2_with_one_line() {
                 "moov at byte 40810: declared size 7582 runs past",
             ),
             (stco_count_too_big, "/stbl/stco at byte"),
-            (b"hello world, not a video".to_vec(), "not an MP4/MOV file"),
-            (ride.clone(), "no telemetry found"),
+            (
+                b"hello world, not a video".to_vec(),
+                "neither an MP4/MOV nor an MPEG-TS file",
+            ),
+            (ride.clone(), "no GPS telemetry found"),
         ]
     };
     for (i, (bytes, message)) in cases.into_iter().enumerate() {
