@@ -2,6 +2,7 @@
 //! ExifTool, and under random damage.
 
 mod exiftool;
+mod fuzz_seeds;
 mod payload;
 mod props;
 mod records;
