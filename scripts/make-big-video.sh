@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Makes the large test video the benchmarks use: 10 minutes of raw 352x288@30 video (~2.7 GB,
+# Makes the large test video the benchmarks use: 10 minutes of raw 352x288@30 RGB video (~5.5 GB,
 # written at disk speed, no encoding), the corpus GoPro's AAC audio and its gpmd telemetry
 # track looped for the whole duration. Usage: scripts/make-big-video.sh OUT.mov [SECONDS]
 set -euo pipefail

@@ -3,7 +3,10 @@
 use clap::Parser;
 
 mod cli;
+mod stats;
 
 fn main() -> std::process::ExitCode {
-    cli::run(cli::Cli::parse())
+    let code = cli::run(cli::Cli::parse());
+    stats::report_if_asked();
+    code
 }

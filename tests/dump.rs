@@ -152,7 +152,54 @@ fn missing_files_and_mp4s_exit_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::ends_with(
-            ": this is an MP4 file; dump reads raw GPMF payloads\n",
+            ": moov at byte 0: box not found\n",
+        ));
+}
+
+#[test]
+fn mp4_box_tree_tracks_and_payloads() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/ride.mp4");
+    telemux()
+        .arg("dump")
+        .arg(&fixture)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "boxes (offset, size):\n  ftyp 0 32\n  free 32 8\n  mdat 40 ",
+        ))
+        .stdout(predicate::str::contains("      stco "))
+        .stdout(predicate::str::contains(
+            "  [0] id 1 vide avc1 \"VideoHandler\" 180 samples 12.000 s\n",
+        ))
+        .stdout(predicate::str::ends_with("no GPMF track\n"));
+
+    let Some(corpus) = corpus_or_skip("mp4_box_tree_tracks_and_payloads") else {
+        return;
+    };
+    telemux()
+        .arg("dump")
+        .arg(corpus.join("gopro/karma.mp4"))
+        .args(["--payload", "12"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "  [3] id 4 meta gpmd \"GoPro MET\" 13 samples 13.013 s\n",
+        ))
+        .stdout(predicate::str::contains(
+            "GPMF payload 12 (track [3], at byte 4063482, 3052 bytes, 12.012 s):\nDEVC nest",
+        ))
+        .stdout(predicate::str::contains("GPMF payload 0 ").not());
+    telemux()
+        .arg("dump")
+        .arg(corpus.join("gopro/max-heromode.mp4"))
+        .arg("--global")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "udta GPMF global settings: 25600 bytes\nDEVC nest",
+        ))
+        .stdout(predicate::str::contains(
+            "  DVNM c 1x15 \"Global Settings\"\n  VERS B 1x3 [7, 6, 0]",
         ));
 }
 

@@ -1,38 +1,68 @@
-//! `telemux dump FILE`: lists the KLV tree of a raw GPMF file.
+//! `telemux dump FILE`: what is inside a file. For MP4/MOV: the box tree, the tracks and the
+//! KLV listing of chosen GPMF payloads; for raw GPMF: the KLV listing.
 
 use std::fs::File;
-use std::io::{self, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Read, Seek, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
+use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
+use telemux_read::mp4::BoxNode;
+use telemux_read::source::open_mp4;
 
-/// List the KLV tree of a raw GPMF file (keys, types, sizes, scaled values).
+/// Show what is inside a video (box tree, tracks, GPMF payloads) or a raw GPMF file.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
-Each line is KEY TYPE STRUCTSIZExREPEAT and the values; nests are indented. Values are divided
-by the stream's SCAL; strings are quoted; GPSU times are shown as UTC.
+For MP4/MOV: every box with its offset and size, a line per track (handler, sample entry,
+samples, duration), then the KLV listing of the GPMF payloads asked for (the first by default).
+For raw GPMF files: the KLV listing. Each KLV line is KEY TYPE STRUCTSIZExREPEAT and the
+values, divided by the stream's SCAL; nests are indented; GPSU times are shown as UTC.
 
 Examples:
-  telemux dump hero5.raw
-  telemux dump --all hero5.raw > hero5.txt")]
+  telemux dump GX010042.MP4
+  telemux dump GX010042.MP4 --payload 5 --payload 6
+  telemux dump GX010042.MP4 --every-payload --all > klv.txt
+  telemux dump GX010042.MP4 --global      # the camera's settings (udta GPMF)
+  telemux dump hero5.raw")]
 pub struct DumpArgs {
-    /// Raw GPMF: one or more payloads back to back (as extracted from a gpmd track or udta/GPMF)
+    /// An MP4/MOV file, or raw GPMF (payloads back to back)
     pub file: PathBuf,
 
-    /// Print every sample instead of the first few and a count
+    /// Print every sample of every KLV instead of the first few and a count
     #[arg(long)]
     pub all: bool,
+
+    /// GPMF payload (gpmd sample, from 0) to list; repeat for several [default: 0]
+    #[arg(long)]
+    pub payload: Vec<u32>,
+
+    /// List every GPMF payload
+    #[arg(long, conflicts_with = "payload")]
+    pub every_payload: bool,
+
+    /// Also list the camera's global settings (the udta `GPMF` payload of GoPro files)
+    #[arg(long)]
+    pub global: bool,
 }
 
 pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
     let name = args.file.display().to_string();
-    let bytes = read_raw(&args.file).with_context(|| name.clone())?;
-    let mut listing = String::new();
-    // Print what decoded even when a later KLV is bad: the good part helps find the damage.
-    let result = gpmf::print(&bytes, PrintOptions { all: args.all }, &mut listing);
-    match io::stdout().lock().write_all(listing.as_bytes()) {
+    let mut file = File::open(&args.file).with_context(|| name.clone())?;
+    let mut head = [0u8; 8];
+    let n = file.read(&mut head).with_context(|| name.clone())?;
+    file.rewind().with_context(|| name.clone())?;
+    let mut out = String::new();
+    let result = if n == 8 && &head[..4] == b"DEVC" {
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).with_context(|| name.clone())?;
+        // Print what decoded even when a later KLV is bad: the good part helps find the damage.
+        gpmf::print(&bytes, PrintOptions { all: args.all }, &mut out).map_err(anyhow::Error::from)
+    } else {
+        dump_mp4(&mut file, &args, &mut out)
+    };
+    match io::stdout().lock().write_all(out.as_bytes()) {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
         other => other.context("writing to stdout")?,
     }
@@ -40,14 +70,81 @@ pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The whole file, after checking it is not an MP4 (which would be read in full for nothing).
-fn read_raw(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let mut file = File::open(path)?;
-    let mut bytes = Vec::new();
-    Read::by_ref(&mut file).take(8).read_to_end(&mut bytes)?;
-    if bytes.get(4..8) == Some(b"ftyp") {
-        bail!("this is an MP4 file; dump reads raw GPMF payloads");
+fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Result<()> {
+    use std::fmt::Write as _;
+    let mp4 = open_mp4(file)?;
+    out.push_str("boxes (offset, size):\n");
+    for header in mp4.top_level() {
+        if header.offset == mp4.moov().root().header.offset {
+            box_tree(mp4.moov().root(), 1, out);
+        } else {
+            let _ = writeln!(out, "  {} {} {}", header.kind, header.offset, header.size);
+        }
     }
-    file.read_to_end(&mut bytes)?;
-    Ok(bytes)
+    out.push_str("tracks:\n");
+    for track in mp4.tracks() {
+        let track = track?;
+        let entry = track
+            .stsd
+            .entries
+            .first()
+            .map(|e| e.kind.to_string())
+            .unwrap_or_default();
+        let seconds = track.mdhd.duration as f64 / f64::from(track.mdhd.timescale.max(1));
+        let _ = writeln!(
+            out,
+            "  [{}] id {} {} {} {:?} {} samples {:.3} s",
+            track.index,
+            track.tkhd.track_id,
+            track.hdlr.subtype,
+            entry,
+            track.hdlr.name,
+            track.sample_count(),
+            seconds
+        );
+    }
+    if let Some(global) = mp4.user_data().and_then(|u| u.get(b"GPMF")) {
+        let _ = writeln!(out, "udta GPMF global settings: {} bytes", global.len());
+        if args.global {
+            gpmf::print(global, PrintOptions { all: args.all }, out).context("udta GPMF")?;
+        }
+    }
+    let Some(track) = gopro::find_track(&mp4, file)? else {
+        out.push_str("no GPMF track\n");
+        return Ok(());
+    };
+    let mut buf = Vec::new();
+    for sample in track.samples() {
+        let sample = sample?;
+        if !(args.every_payload
+            || args.payload.contains(&sample.index)
+            || (args.payload.is_empty() && sample.index == 0))
+        {
+            continue;
+        }
+        track.read_sample_into(file, &sample, &mut buf)?;
+        let _ = writeln!(
+            out,
+            "GPMF payload {} (track [{}], at byte {}, {} bytes, {:.3} s):",
+            sample.index, track.index, sample.offset, sample.size, sample.decode_seconds
+        );
+        gpmf::print(&buf, PrintOptions { all: args.all }, out)
+            .with_context(|| format!("GPMF payload {} at byte {}", sample.index, sample.offset))?;
+    }
+    Ok(())
+}
+
+fn box_tree(node: &BoxNode, depth: usize, out: &mut String) {
+    use std::fmt::Write as _;
+    let indent = "  ".repeat(depth);
+    let _ = writeln!(
+        out,
+        "{indent}{} {} {}",
+        node.kind(),
+        node.header.offset,
+        node.header.size
+    );
+    for child in node.children() {
+        box_tree(child, depth + 1, out);
+    }
 }

@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod dump;
+mod extract;
+mod inject;
+mod sync;
+mod text_output;
+mod verify;
 
 /// Put GPS telemetry into videos as GoPro GPMF, and read it back out.
 #[derive(Debug, Parser)]
@@ -18,12 +23,18 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Dump(dump::DumpArgs),
+    Extract(extract::ExtractArgs),
+    Inject(inject::InjectArgs),
+    Verify(verify::VerifyArgs),
 }
 
 impl Command {
     fn execute(self) -> anyhow::Result<ExitCode> {
         match self {
             Command::Dump(args) => dump::run(args),
+            Command::Extract(args) => extract::run(args),
+            Command::Inject(args) => inject::run(args),
+            Command::Verify(args) => verify::run(args),
         }
     }
 }

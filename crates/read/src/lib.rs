@@ -4,13 +4,16 @@
 //! needs), returns `Result`, never panics, and never allocates more than the input can hold.
 
 pub mod fourcc;
+pub mod gopro;
 pub mod gpmf;
 pub mod gpx;
 pub mod model;
 pub mod mp4;
 pub mod novatek;
+pub mod source;
 pub mod track;
 pub mod ttad;
+pub mod verify;
 
 pub use fourcc::FourCC;
 pub use model::{AltitudeRef, Fix, GpsPoint, SensorSample, SensorStream, Telemetry};

@@ -1,5 +1,5 @@
-//! Test support shared by every crate of the workspace: finding the reference corpus, and
-//! building MP4 boxes byte by byte for synthetic inputs.
+//! Test support shared by every crate of the workspace: finding the reference corpus and the
+//! external readers used as oracles, and building MP4 boxes byte by byte for synthetic inputs.
 //!
 //! Tests use `$TELEMUX_CORPUS` or `../shared/corpus` beside the checkout. When it is absent they
 //! skip with a printed reason, unless `TELEMUX_REQUIRE_CORPUS=1` (set by `.ci/run`), in which
@@ -62,6 +62,84 @@ pub fn mp4_full_box(kind: &[u8; 4], version: u8, flags: u32, payload: &[u8]) -> 
 /// A container box holding the concatenation of `children`.
 pub fn mp4_container(kind: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
     mp4_box(kind, &children.concat())
+}
+
+/// An external program (ffprobe, ffmpeg, exiftool, xmllint), or `None` after saying why the
+/// calling check is skipped. With `TELEMUX_REQUIRE_CORPUS=1` (CI) a missing program fails the
+/// test instead.
+///
+/// # Panics
+/// When the program is missing and `TELEMUX_REQUIRE_CORPUS=1`.
+pub fn external_tool(name: &str) -> Option<std::process::Command> {
+    // Spawning fails only when the program is not there; its exit code does not matter.
+    let found = std::process::Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok();
+    if found {
+        return Some(std::process::Command::new(name));
+    }
+    let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "{name} is needed for interop tests (.ci/run installs it)"
+    );
+    eprintln!("{name} not installed: interop check skipped");
+    None
+}
+
+/// (lat, lon) of every GPS point `exiftool -ee` finds in the timed documents, in order, or
+/// `None` when ExifTool is not installed (see [`external_tool`]).
+///
+/// # Panics
+/// When ExifTool fails or prints something unexpected: this is test support.
+pub fn exiftool_gps(path: &std::path::Path) -> Option<Vec<(f64, f64)>> {
+    let mut cmd = external_tool("exiftool")?;
+    let out = cmd
+        .args([
+            // Files past 4 GB need this in ExifTool 12.
+            "-api",
+            "LargeFileSupport=1",
+            "-ee",
+            "-G3",
+            "-n",
+            "-a",
+            "-s",
+            "-GPSLatitude",
+            "-GPSLongitude",
+        ])
+        .arg(path)
+        .output()
+        .expect("exiftool runs");
+    assert!(
+        out.status.success(),
+        "exiftool failed on {}",
+        path.display()
+    );
+    let text = String::from_utf8(out.stdout).expect("exiftool prints UTF-8");
+    // ExifTool lists every latitude (Doc1, Doc2, …) before every longitude: key by document.
+    let mut docs: std::collections::BTreeMap<u32, (Vec<f64>, Vec<f64>)> = Default::default();
+    for line in text.lines() {
+        let Some((group, rest)) = line.split_once(']') else {
+            continue;
+        };
+        let Some(doc) = group.trim_start_matches('[').strip_prefix("Doc") else {
+            continue;
+        };
+        let (tag, value) = rest.split_once(':').expect("TAG : VALUE");
+        let value: f64 = value.trim().parse().expect("a number with -n");
+        let doc = docs.entry(doc.parse().expect("DocN")).or_default();
+        match tag.trim() {
+            "GPSLatitude" => doc.0.push(value),
+            "GPSLongitude" => doc.1.push(value),
+            other => panic!("unexpected tag {other}"),
+        }
+    }
+    Some(
+        docs.into_values()
+            .flat_map(|(lats, lons)| lats.into_iter().zip(lons))
+            .collect(),
+    )
 }
 
 #[cfg(test)]

@@ -4,3 +4,4 @@ pub mod export;
 pub mod gpmf;
 pub mod mp4;
 pub mod output;
+pub mod telemetry_track;

@@ -141,6 +141,38 @@ fn every_corpus_payload_re_encodes_byte_for_byte() {
     }
 }
 
+/// Every gpmd sample of the corpus MP4s, and max-heromode's udta `GPMF` global settings.
+#[test]
+fn every_mp4_payload_re_encodes_byte_for_byte() {
+    let Some(corpus) = corpus_or_skip("every_mp4_payload_re_encodes_byte_for_byte") else {
+        return;
+    };
+    let mut payloads = 0;
+    for (name, samples) in [("gopro/karma.mp4", 13), ("gopro/max-heromode.mp4", 11)] {
+        let mut file = std::fs::File::open(corpus.join(name)).unwrap();
+        let mp4 = telemux_read::mp4::Mp4::open(&mut file).unwrap();
+        let track = telemux_read::gopro::find_track(&mp4, &mut file)
+            .unwrap()
+            .unwrap();
+        let mut count = 0;
+        for sample in track.samples() {
+            let bytes = track.read_sample(&mut file, &sample.unwrap()).unwrap();
+            let tree = read_tree(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(encode(&tree).unwrap() == bytes, "{name} sample {count}");
+            count += 1;
+        }
+        assert_eq!(count, samples, "{name}");
+        payloads += count;
+        if let Some(global) = mp4.user_data().and_then(|u| u.get(b"GPMF")) {
+            let tree = read_tree(global).unwrap();
+            assert!(encode(&tree).unwrap() == global, "{name} udta GPMF");
+            assert_eq!(global.len(), 25600);
+            payloads += 1;
+        }
+    }
+    assert_eq!(payloads, 25);
+}
+
 #[test]
 fn non_zero_padding_is_kept() {
     let Some(corpus) = corpus_or_skip("non_zero_padding_is_kept") else {

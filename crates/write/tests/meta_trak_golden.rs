@@ -1,5 +1,6 @@
 //! Our telemetry `trak` against the one a GoPro HERO5 wrote into corpus `karma.mp4`.
 
+use telemux_read::mp4::NameStyle;
 use telemux_read::testkit::corpus_or_skip;
 use telemux_write::mp4::MetaTrack;
 
@@ -28,6 +29,7 @@ fn telemetry_trak_matches_gopro_byte_for_byte() {
         movie_timescale: 90_000,
         timescale: 1000,
         handler_name: "GoPro MET",
+        name_style: NameStyle::Pascal,
         sample_durations: &[1001; 13],
         sample_sizes: &sizes,
         chunk_offsets: &offsets,
@@ -44,6 +46,7 @@ fn offsets_past_4_gib_switch_to_co64_and_long_times_to_version_1() {
         movie_timescale: 600,
         timescale: 1000,
         handler_name: "GoPro MET",
+        name_style: NameStyle::CString,
         sample_durations: &[1000, 1000, 500],
         sample_sizes: &[10, 20, 30],
         chunk_offsets: &[100, 5 << 30, (5 << 30) + 20],
@@ -62,4 +65,6 @@ fn offsets_past_4_gib_switch_to_co64_and_long_times_to_version_1() {
         &[0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0x03, 0xe8, 0, 0, 0, 1][..]
     );
     assert_eq!(track.movie_duration(), 1500);
+    let hdlr = find(b"hdlr");
+    assert_eq!(&bytes[hdlr + 28..hdlr + 38], b"GoPro MET\0");
 }

@@ -19,3 +19,5 @@ pub const GPSP: FourCC = FourCC::new(b"GPSP");
 pub const GPSA: FourCC = FourCC::new(b"GPSA");
 pub const GPS5: FourCC = FourCC::new(b"GPS5");
 pub const GPS9: FourCC = FourCC::new(b"GPS9");
+/// The Karma drone's raw GPS (TYPE `JlllSSSSBB`).
+pub const GPRI: FourCC = FourCC::new(b"GPRI");

@@ -48,6 +48,7 @@ mod tests;
 use std::io::{Read, Seek, SeekFrom};
 
 pub use box_header::BoxHeader;
+pub(crate) use box_header::{parse_header, HeaderError, MAX_HEADER_LEN};
 pub use elst::{parse_elst, Edit};
 pub use error::{ErrorKind, Mp4Error};
 pub use hdlr::{Hdlr, NameStyle};
@@ -78,6 +79,17 @@ impl Mp4 {
             .seek(SeekFrom::End(0))
             .map_err(|err| Mp4Error::new("file", 0, ErrorKind::Io(err)))?;
         let top_level = top_level::scan(reader, file_len)?;
+        Mp4::open_with_top_level(reader, file_len, top_level)
+    }
+
+    /// Loads the first `moov` among `top_level`, headers the caller found by its own walk of a
+    /// `file_len`-byte file (`telemux verify` steps over damaged boxes that `open` refuses).
+    /// Each header must lie inside the file.
+    pub fn open_with_top_level<R: Read + Seek>(
+        reader: &mut R,
+        file_len: u64,
+        top_level: Vec<BoxHeader>,
+    ) -> Result<Mp4, Mp4Error> {
         let moov_header = top_level::find_moov(&top_level)?;
         let moov = Moov::parse(top_level::load(reader, &moov_header)?, moov_header)?;
         Ok(Mp4 {

@@ -5,7 +5,7 @@
 pub mod filter;
 pub mod geo;
 pub mod resample;
-mod timeline;
+pub(crate) mod timeline;
 
 pub use filter::{FilterReport, Filters};
 pub use resample::{resample, Gap, ResampleOptions, Resampled};

@@ -12,4 +12,10 @@ pub enum TtadError {
          {min}-byte header"
     )]
     NoHeader { len: usize, min: usize },
+    #[error(
+        "{path}: the child box at file offset {offset} has a broken header or runs past its parent"
+    )]
+    BadBox { path: &'static str, offset: u64 },
+    #[error("{TTAD_PATH}: no GPS point and no sensor sample could be decoded ({damage})")]
+    NothingDecoded { damage: String },
 }

@@ -138,14 +138,15 @@ struct SensorSamples {
 
 impl SensorSamples {
     /// Streams with at least one sample. Keys follow GoPro where it has one (ACCL, GYRO,
-    /// MAGN, TMPC); PRES and HRAT are ours.
+    /// MAGN); PRES, TEMP and HRAT are ours. GoPro's TMPC is a property inside other streams,
+    /// which GPMF readers do not take for samples, so a temperature stream needs its own key.
     fn into_streams(self) -> Vec<SensorStream> {
         let streams = [
             ("ACCL", "Accelerometer", "m/s²", 3, self.accl),
             ("GYRO", "Gyroscope", "rad/s", 3, self.gyro),
             ("MAGN", "Magnetometer", "µT", 3, self.magn),
             ("PRES", "Barometric pressure", "Pa", 1, self.pressure),
-            ("TMPC", "Housing temperature", "°C", 1, self.temperature),
+            ("TEMP", "Housing temperature", "°C", 1, self.temperature),
             ("HRAT", "Heart rate", "bpm", 1, self.heart_rate),
         ];
         streams

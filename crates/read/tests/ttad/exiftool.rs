@@ -6,13 +6,12 @@ use std::f64::consts::PI;
 use std::process::Command;
 
 use serde_json::Value;
-use telemux_read::testkit::{mp4_box, mp4_container, mp4_full_box};
 use telemux_read::ttad::{decode, ByteOrder, DecodeOptions, Record, Records};
 use telemux_read::SensorStream;
 use time::macros::format_description;
 
-use crate::assert_close;
 use crate::payload::{exiftool_rows, Payload, FULL_TABLE};
+use crate::{assert_close, synthetic_mp4};
 
 /// Whether ExifTool runs; otherwise the test skips with a message, or fails under
 /// `TELEMUX_REQUIRE_CORPUS=1` (CI), where a silently skipped interop test would hide a gap.
@@ -52,16 +51,6 @@ pub(crate) fn interop_payload() -> Vec<u8> {
     p.timecode(2000).gps(&c).record(7, &[1, 2, 3, 4, 5, 6]);
     p.timecode(2050).accelerometer([500, 500, 500]);
     p.bytes()
-}
-
-fn synthetic_mp4(ttad: &[u8]) -> Vec<u8> {
-    let ftyp = mp4_box(b"ftyp", b"isom\0\0\x02\0isomiso2");
-    let udta = mp4_container(
-        b"udta",
-        &[mp4_container(b"TTMD", &[mp4_box(b"TTAD", ttad)])],
-    );
-    let moov = mp4_container(b"moov", &[mp4_full_box(b"mvhd", 0, 0, &[0; 96]), udta]);
-    [ftyp, moov].concat()
 }
 
 /// ExifTool's `-ee -G3` output as one tag map per embedded document, in document order.
@@ -198,6 +187,6 @@ fn exiftool_decodes_what_we_decode() {
         "{warnings:?}"
     );
     let keys: Vec<&str> = sensors.iter().map(|s| s.key.as_str()).collect();
-    assert_eq!(keys, ["ACCL", "GYRO", "MAGN", "PRES", "TMPC", "HRAT"]);
+    assert_eq!(keys, ["ACCL", "GYRO", "MAGN", "PRES", "TEMP", "HRAT"]);
     assert!(decoded.summary.unknown_types.is_empty());
 }

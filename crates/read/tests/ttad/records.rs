@@ -148,7 +148,7 @@ fn sensor_streams_carry_si_units_and_timecodes() {
         ),
         ("MAGN", "µT", &[(0.0, &[0.806, 8.124, -4.323])]),
         ("PRES", "Pa", &[(0.0, &[98_123.0])]),
-        ("TMPC", "°C", &[(0.0, &[23.456]), (0.04, &[-5.25])]),
+        ("TEMP", "°C", &[(0.0, &[23.456]), (0.04, &[-5.25])]),
         ("HRAT", "bpm", &[(0.0, &[142.0])]),
     ];
     let sensors = &decoded.telemetry.sensors;

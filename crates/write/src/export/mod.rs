@@ -1,4 +1,5 @@
-//! Text exports of the telemetry model: GPX (1.1 or 1.0), KML, GeoJSON, CSV and JSON.
+//! Text exports of the telemetry model: GPX (1.1 or 1.0), KML, GeoJSON, CSV, JSON, and sensor
+//! samples as CSV.
 //!
 //! Every writer streams into any `std::io::Write` (buffered internally) and prints numbers in
 //! the shortest form that reads back to the same `f64`, so nothing is lost to rounding.
@@ -10,6 +11,7 @@ pub mod geojson;
 pub mod gpx;
 pub mod json;
 pub mod kml;
+pub mod sensors_csv;
 mod values;
 
 use std::io;

@@ -30,6 +30,12 @@ pub enum BuildError {
     TypeSize { type_size: usize, struct_size: u8 },
     #[error("SCAL has {scales} values for {elements}-element samples (want 1 or {elements})")]
     ScaleArity { scales: usize, elements: usize },
+    #[error("{key} sample has {got} values where the stream has {want}")]
+    SampleWidth {
+        key: FourCC,
+        want: usize,
+        got: usize,
+    },
 }
 
 /// A device: the DVID and DVNM that open each of its payloads.

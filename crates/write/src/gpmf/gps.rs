@@ -191,6 +191,17 @@ impl GpsPayloads {
         points: &[GpsPoint],
         timestamp_us: Option<u64>,
     ) -> Result<Vec<u8>, BuildError> {
+        let streams = self.streams(points, timestamp_us)?;
+        self.device.encode(streams)
+    }
+
+    /// The GPS `STRM`s of [`GpsPayloads::payload`], for a payload that holds other streams
+    /// too (encode them all with [`GpsPayloads::device`]).
+    pub fn streams(
+        &mut self,
+        points: &[GpsPoint],
+        timestamp_us: Option<u64>,
+    ) -> Result<Vec<Klv>, BuildError> {
         // Everything fallible about the samples happens before any stream counts them.
         let gps5 = gps5_samples(points)?;
         let gps9 = match self.gps9 {
@@ -205,6 +216,16 @@ impl GpsPayloads {
         if let (Some(stream), Some(samples)) = (&mut self.gps9, gps9) {
             streams.push(stream.payload(timestamp_us, Vec::new(), samples)?);
         }
-        self.device.encode(streams)
+        Ok(streams)
+    }
+
+    pub fn device(&self) -> &DeviceWriter {
+        &self.device
+    }
+
+    /// A payload for a stretch without fixes: the device alone and no GPS stream, so no
+    /// reader takes held positions for fixes.
+    pub fn gap_payload(&self) -> Result<Vec<u8>, BuildError> {
+        self.device.encode(Vec::new())
     }
 }

@@ -1,6 +1,8 @@
 //! The `trak` of a GPMF telemetry track, laid out box for box as GoPro cameras write it (see
 //! the corpus MANIFEST), so that every reader that understands camera files understands ours.
 
+use telemux_read::mp4::NameStyle;
+
 use super::box_writer::BoxWriter;
 
 /// What the telemetry `trak` describes. Times are in the track's own timescale.
@@ -11,8 +13,11 @@ pub struct MetaTrack<'a> {
     pub creation_time: u64,
     pub movie_timescale: u32,
     pub timescale: u32,
-    /// Handler name written as a QuickTime Pascal string, as GoPro does ("GoPro MET").
+    /// Handler name ("GoPro MET").
     pub handler_name: &'a str,
+    /// Pascal string as GoPro and QuickTime write it, or C string as ISO files do (ffmpeg
+    /// shows a Pascal name's length byte in ISO files).
+    pub name_style: NameStyle,
     pub sample_durations: &'a [u32],
     pub sample_sizes: &'a [u32],
     /// One chunk per sample, as GoPro writes it: readers that assume so keep working.
@@ -87,9 +92,17 @@ impl MetaTrack<'_> {
             w.bytes(b"mhlr");
             w.bytes(b"meta");
             w.zeros(12); // manufacturer, flags, flags mask
-            let name = &self.handler_name.as_bytes()[..self.handler_name.len().min(255)];
-            w.u8(name.len() as u8);
-            w.bytes(name);
+            let name = &self.handler_name.as_bytes()[..self.handler_name.len().min(254)];
+            match self.name_style {
+                NameStyle::Pascal => {
+                    w.u8(name.len() as u8);
+                    w.bytes(name);
+                }
+                NameStyle::CString => {
+                    w.bytes(name);
+                    w.u8(0);
+                }
+            }
         });
     }
 

@@ -5,7 +5,7 @@
 use std::fs::File;
 use std::io;
 
-use telemux_read::mp4::{BoxHeader, ChunkOffsets, Mp4, Mp4Error, Track};
+use telemux_read::mp4::{BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track};
 use telemux_read::FourCC;
 
 use super::box_writer::BoxWriter;
@@ -199,6 +199,10 @@ pub fn prepare(
     let telemetry: Vec<u8> = track.samples.concat();
     let telemetry_len = telemetry.len() as u64;
 
+    // Name the handler the way the file's own tracks do.
+    let name_style = kept
+        .first()
+        .map_or(NameStyle::CString, |t| t.hdlr.name_style);
     let sizes: Vec<u32> = track.samples.iter().map(|s| s.len() as u32).collect();
     let meta = |offsets: &[u64]| -> Vec<u8> {
         MetaTrack {
@@ -207,6 +211,7 @@ pub fn prepare(
             movie_timescale: mvhd.timescale,
             timescale: 1000,
             handler_name: &options.handler_name,
+            name_style,
             sample_durations: &track.durations_ms,
             sample_sizes: &sizes,
             chunk_offsets: offsets,

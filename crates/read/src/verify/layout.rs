@@ -1,0 +1,221 @@
+//! A tolerant walk of the top-level boxes. Where `Mp4::open` stops at the first bad size, this
+//! walk records the damage and steps over it (a box cut short by the end of the file, bytes
+//! that are no box, a size that runs over the next box), so a report can say what is wrong and
+//! still check everything else.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use crate::fourcc::FourCC;
+use crate::mp4::MAX_TOP_LEVEL_BOXES;
+use crate::mp4::{parse_header, BoxHeader, ErrorKind, HeaderError, Mp4Error, MAX_HEADER_LEN};
+
+/// How far around a broken header the walk looks for the next box. Damage is local (a wrong
+/// size, a few stray bytes); a wider search would read media data for nothing.
+const RESYNC_WINDOW: u64 = 1 << 20;
+
+/// Box types that only occur at the top level, so finding one after damage is a safe place to
+/// resume (`free`, `udta` and `meta` also occur inside `moov` and would mislead).
+const TOP_LEVEL_ONLY: [&[u8; 4]; 9] = [
+    b"ftyp", b"moov", b"mdat", b"wide", b"moof", b"mfra", b"styp", b"sidx", b"pnot",
+];
+
+/// Something wrong in the chain of top-level boxes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// A box whose declared size runs past the end of the file: the file was cut short.
+    PastEnd {
+        kind: FourCC,
+        offset: u64,
+        size: u64,
+        file_len: u64,
+    },
+    /// A size smaller than the box's own header.
+    TooSmall {
+        kind: FourCC,
+        offset: u64,
+        size: u64,
+        header_len: u64,
+    },
+    /// Bytes between two boxes that do not form a box.
+    Junk { offset: u64, len: u64 },
+    /// `first`'s declared size runs into `second`, found by searching after the damage.
+    Overlap { first: BoxHeader, second: BoxHeader },
+}
+
+/// The top-level boxes as found, and what was wrong on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    pub file_len: u64,
+    /// In file order. A box cut short by the end of the file is clamped to it, so every box
+    /// here lies inside the file.
+    pub boxes: Vec<BoxHeader>,
+    pub damage: Vec<Damage>,
+    /// Bytes after the last box that form no box: `(offset, length)`.
+    pub trailing: Option<(u64, u64)>,
+}
+
+impl Layout {
+    /// Walks the top level of a `file_len`-byte file. Errors only when the first box cannot
+    /// be read (then this is not an MP4/QuickTime file) or when reading fails.
+    pub fn walk<R: Read + Seek>(reader: &mut R, file_len: u64) -> Result<Layout, Mp4Error> {
+        let mut layout = Layout {
+            file_len,
+            boxes: Vec::new(),
+            damage: Vec::new(),
+            trailing: None,
+        };
+        let mut offset = 0u64;
+        while offset < file_len && layout.boxes.len() < MAX_TOP_LEVEL_BOXES {
+            let head = read_at(reader, offset, MAX_HEADER_LEN as u64, file_len)?;
+            let room = file_len - offset;
+            let parsed = parse_header(&head, offset, room, true);
+            if layout.boxes.is_empty() {
+                let header = parsed.map_err(|HeaderError { kind, error }| {
+                    let path = kind.map_or_else(|| "file".to_string(), |k| k.to_string());
+                    Mp4Error::new(path, offset, error)
+                })?;
+                layout.boxes.push(header);
+                offset = header.end();
+                continue;
+            }
+            match parsed {
+                Ok(header) if plausible(header.kind) => {
+                    layout.boxes.push(header);
+                    offset = header.end();
+                    continue;
+                }
+                Err(HeaderError {
+                    kind: Some(kind),
+                    error: ErrorKind::PastParentEnd { size, .. },
+                }) if plausible(kind) => {
+                    layout.damage.push(Damage::PastEnd {
+                        kind,
+                        offset,
+                        size,
+                        file_len,
+                    });
+                    if let Ok(header) = parse_header(&head, offset, u64::MAX, false) {
+                        layout.boxes.push(BoxHeader {
+                            size: room,
+                            ..header
+                        });
+                    }
+                    break;
+                }
+                Err(HeaderError {
+                    kind: Some(kind),
+                    error: ErrorKind::SizeTooSmall { size, header_len },
+                }) if plausible(kind) => layout.damage.push(Damage::TooSmall {
+                    kind,
+                    offset,
+                    size,
+                    header_len,
+                }),
+                _ => {}
+            }
+            let previous = layout.boxes.last().copied();
+            match resync(reader, previous, offset, file_len)? {
+                Some(found) => {
+                    match previous {
+                        Some(first) if found.offset < offset => {
+                            layout.damage.push(Damage::Overlap {
+                                first,
+                                second: found,
+                            })
+                        }
+                        _ if found.offset > offset
+                            && !last_is_too_small(&layout.damage, offset) =>
+                        {
+                            layout.damage.push(Damage::Junk {
+                                offset,
+                                len: found.offset - offset,
+                            })
+                        }
+                        _ => {}
+                    }
+                    layout.boxes.push(found);
+                    offset = found.end();
+                }
+                None => {
+                    if !last_is_too_small(&layout.damage, offset) {
+                        layout.trailing = Some((offset, file_len - offset));
+                    }
+                    break;
+                }
+            }
+        }
+        Ok(layout)
+    }
+
+    /// The top-level `moov` boxes, in file order.
+    pub fn moovs(&self) -> impl Iterator<Item = &BoxHeader> {
+        self.boxes.iter().filter(|b| b.kind.as_bytes() == b"moov")
+    }
+
+    /// The top-level `mdat` boxes, in file order.
+    pub fn mdats(&self) -> impl Iterator<Item = &BoxHeader> {
+        self.boxes.iter().filter(|b| b.kind.as_bytes() == b"mdat")
+    }
+}
+
+/// A box found at `offset` declared a size below its header: that is already the damage, the
+/// bytes up to the next box need no second report.
+fn last_is_too_small(damage: &[Damage], at: u64) -> bool {
+    matches!(damage.last(), Some(Damage::TooSmall { offset, .. }) if *offset == at)
+}
+
+/// Printable ASCII or `©`, and not all spaces: what real box types look like. Anything else
+/// after a valid box means the chain of sizes is broken there.
+fn plausible(kind: FourCC) -> bool {
+    let bytes = kind.as_bytes();
+    bytes
+        .iter()
+        .all(|&b| (0x20..=0x7E).contains(&b) || b == 0xA9)
+        && bytes != b"    "
+}
+
+/// Searches around the broken header at `broken` for a top-level-only box that ends after
+/// `broken` (so the walk always moves on), starting inside `previous` to catch a size that
+/// runs over the next box.
+fn resync<R: Read + Seek>(
+    reader: &mut R,
+    previous: Option<BoxHeader>,
+    broken: u64,
+    file_len: u64,
+) -> Result<Option<BoxHeader>, Mp4Error> {
+    let low = previous
+        .map_or(broken, |p| p.body_offset())
+        .max(broken.saturating_sub(RESYNC_WINDOW));
+    let high = broken.saturating_add(RESYNC_WINDOW).min(file_len);
+    let window = read_at(reader, low, high - low, file_len)?;
+    let found = (0..window.len().saturating_sub(7))
+        .filter(|&i| {
+            window
+                .get(i + 4..i + 8)
+                .is_some_and(|kind| TOP_LEVEL_ONLY.iter().any(|k| k.as_slice() == kind))
+        })
+        .filter_map(|i| {
+            let offset = low + i as u64;
+            let head = window.get(i..).unwrap_or_default();
+            let head = head.get(..MAX_HEADER_LEN).unwrap_or(head);
+            parse_header(head, offset, file_len - offset, false).ok()
+        })
+        .find(|header| header.offset != broken && header.end() > broken);
+    Ok(found)
+}
+
+/// Up to `len` bytes at `offset`, fewer where the file ends.
+fn read_at<R: Read + Seek>(
+    reader: &mut R,
+    offset: u64,
+    len: u64,
+    file_len: u64,
+) -> Result<Vec<u8>, Mp4Error> {
+    let len = len.min(file_len.saturating_sub(offset));
+    let mut bytes = vec![0; len as usize];
+    reader
+        .seek(SeekFrom::Start(offset))
+        .and_then(|_| reader.read_exact(&mut bytes))
+        .map_err(|err| Mp4Error::new("file", offset, ErrorKind::Io(err)))?;
+    Ok(bytes)
+}

@@ -1,0 +1,136 @@
+//! `telemux verify`: is a video and its telemetry sound, before it is uploaded?
+//!
+//! [`verify`] reads the top-level box headers, `moov` and the telemetry samples (never the
+//! media data) and returns a [`Report`] of checks in three sections:
+//! - container: box sizes, overlaps, trailing bytes, `moov` count and position, sample tables,
+//!   chunk placement, chunk offset width, edit lists;
+//! - telemetry: which sources are present, GPMF payload validity and TSMP continuity, time
+//!   order, and the GPS track's fix share, DOP, rate, coverage and gaps;
+//! - street_view (on request): the reasons Street View gives for rejecting an upload.
+//!
+//! A damaged top level (a file cut short, stray bytes, a size that runs over the next box) is
+//! reported as failed checks; only a file that is no MP4/MOV, or whose first box or `moov`
+//! cannot be read, is an error.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use telemux_read::verify::{verify, Options, Status};
+//!
+//! let mut file = std::fs::File::open("GX010001.MP4")?;
+//! let report = verify(&mut file, &Options::default())?;
+//! for check in &report.checks {
+//!     println!("{}  {}  {}", check.status.label(), check.id, check.message);
+//! }
+//! assert_ne!(report.status(), Status::Fail);
+//! # Ok(())
+//! # }
+//! ```
+
+mod boxes;
+mod chunks;
+mod gpmf;
+mod layout;
+mod report;
+mod sources;
+mod street_view;
+mod telemetry;
+mod time;
+mod tracks;
+
+use std::io::{Read, Seek, SeekFrom};
+
+use ::time::OffsetDateTime;
+
+use crate::mp4::Mp4;
+use crate::source::{check_mp4, SourceError};
+
+pub use gpmf::{GpmfFacts, PayloadValidity, TsmpReading};
+pub use layout::{Damage, Layout};
+pub use report::{Check, Report, Section, Status, Tally, Value};
+pub use sources::{Source, SourceKind, Suspect};
+
+/// Street View's JUMPY_GPS threshold as telemux estimates it: 150 m/s ≈ 540 km/h, faster than
+/// any road vehicle, slower than a GPS outlier.
+pub const DEFAULT_MAX_SPEED: f64 = 150.0;
+
+/// What to check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Add the `street_view` section.
+    pub street_view: bool,
+    /// Implied speed between consecutive GPS points above which the track jumps, m/s.
+    pub max_speed: f64,
+    /// The current time, for "capture time in the future".
+    pub now: OffsetDateTime,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            street_view: false,
+            max_speed: DEFAULT_MAX_SPEED,
+            now: OffsetDateTime::now_utc(),
+        }
+    }
+}
+
+/// Verifies the MP4/QuickTime file in `reader`. Errors when the file cannot be read as one:
+/// not an MP4/MOV at all (`NotMp4`), no readable first box, no `moov`, a `moov` whose tree is
+/// broken (`Mp4`, naming the box path and byte offset), or a failed read.
+pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Report, SourceError> {
+    check_mp4(reader)?;
+    let file_len = reader.seek(SeekFrom::End(0))?;
+    let layout = Layout::walk(reader, file_len)?;
+    let mp4 = Mp4::open_with_top_level(reader, file_len, layout.boxes.clone())?;
+    let tracks: Vec<_> = mp4.tracks().collect();
+    let placement = chunks::Placement::of(&tracks);
+    let mdats: Vec<_> = layout.mdats().copied().collect();
+
+    let mut checks = boxes::checks(&layout, &mp4.moov().root().header);
+    checks.extend([
+        tracks::movie_header(&mp4),
+        tracks::tracks(&tracks),
+        tracks::sample_tables(&tracks),
+        chunks::in_mdat(&placement, &mdats),
+        chunks::overlap(&placement),
+        chunks::offset_width(&tracks, file_len),
+        tracks::edit_lists(&tracks),
+    ]);
+
+    let (sources, suspects) = sources::find(reader, &mp4, &tracks, &layout.boxes);
+    checks.push(telemetry::sources(&sources, &suspects));
+    checks.extend(gpmf_checks(&sources));
+    let primary = telemetry::primary(&sources);
+    let mvhd = mp4.mvhd().ok().filter(|m| m.timescale > 0);
+    let duration = mvhd.map(|m| m.duration as f64 / f64::from(m.timescale));
+    checks.extend(telemetry::checks(primary, duration));
+
+    if options.street_view {
+        let movie = street_view::Movie {
+            created: mvhd
+                .filter(|m| m.times.creation != 0)
+                .and_then(|m| m.times.creation_utc()),
+            duration,
+        };
+        let limits = street_view::Limits {
+            max_speed: options.max_speed,
+            now: options.now,
+        };
+        checks.extend(street_view::checks(
+            primary,
+            &movie,
+            mp4.user_data(),
+            &limits,
+        ));
+    }
+    Ok(Report { checks })
+}
+
+/// `gpmf_payloads` and `gpmf_tsmp` from the GPMF source, if there is one.
+fn gpmf_checks(sources: &[Source]) -> [Check; 2] {
+    match sources.iter().find_map(|s| s.gpmf.as_ref()) {
+        Some(facts) => [gpmf::payloads(&facts.payloads), gpmf::tsmp(&facts.tsmp)],
+        None => ["gpmf_payloads", "gpmf_tsmp"]
+            .map(|id| Check::new(id, Section::Telemetry, Status::Skip, "no GPMF telemetry")),
+    }
+}

@@ -1,0 +1,192 @@
+//! The result of verifying one file: a list of checks, each with a verdict, a one-line message
+//! and the number (or text) the verdict rests on.
+
+use std::fmt;
+
+/// Which part of the file a check looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Section {
+    /// The MP4/QuickTime structure: boxes, sample tables, chunk placement, edit lists.
+    Container,
+    /// The embedded telemetry: which sources, their payloads, the GPS track's quality.
+    Telemetry,
+    /// The reasons Street View gives for rejecting an upload (`--street-view`).
+    StreetView,
+}
+
+impl Section {
+    /// The stable snake_case name used in the JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Container => "container",
+            Section::Telemetry => "telemetry",
+            Section::StreetView => "street_view",
+        }
+    }
+}
+
+/// A check's verdict, from best to worst; `Skip` means the check had nothing to look at and
+/// ranks between a pass and a warning only for sorting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Pass,
+    Skip,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    /// `pass`, `skip`, `warn` or `fail`: the stable name used in the JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Skip => "skip",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+
+    /// `PASS`, `SKIP`, `WARN` or `FAIL`, as the text output prints it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Skip => "SKIP",
+            Status::Warn => "WARN",
+            Status::Fail => "FAIL",
+        }
+    }
+}
+
+/// The fact behind a verdict: a count, a measurement, or a word such as `front`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Integer(i64),
+    Number(f64),
+    Text(String),
+}
+
+impl From<u64> for Value {
+    fn from(value: u64) -> Value {
+        Value::Integer(i64::try_from(value).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<usize> for Value {
+    fn from(value: usize) -> Value {
+        Value::from(value as u64)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(value: i64) -> Value {
+        Value::Integer(value)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(value: f64) -> Value {
+        Value::Number(value)
+    }
+}
+
+impl From<&str> for Value {
+    fn from(value: &str) -> Value {
+        Value::Text(value.to_owned())
+    }
+}
+
+impl From<String> for Value {
+    fn from(value: String) -> Value {
+        Value::Text(value)
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Integer(v) => write!(f, "{v}"),
+            Value::Number(v) => write!(f, "{v}"),
+            Value::Text(v) => f.write_str(v),
+        }
+    }
+}
+
+/// One verdict about one property of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    /// Stable snake_case name, e.g. `chunks_in_mdat`; scripts may rely on it.
+    pub id: &'static str,
+    pub section: Section,
+    pub status: Status,
+    /// One line that names the problem (box path, byte offset, point index) or what passed.
+    pub message: String,
+    pub value: Option<Value>,
+}
+
+impl Check {
+    pub fn new(
+        id: &'static str,
+        section: Section,
+        status: Status,
+        message: impl Into<String>,
+    ) -> Check {
+        Check {
+            id,
+            section,
+            status,
+            message: message.into(),
+            value: None,
+        }
+    }
+
+    pub fn with_value(mut self, value: impl Into<Value>) -> Check {
+        self.value = Some(value.into());
+        self
+    }
+}
+
+/// Every check run on one file, in a fixed order: container, telemetry, then Street View.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub checks: Vec<Check>,
+}
+
+/// How many checks ended with each verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub skip: usize,
+}
+
+impl Report {
+    /// `Fail` when a check failed, else `Warn` when one warned, else `Pass` (skipped checks
+    /// do not count).
+    pub fn status(&self) -> Status {
+        self.checks
+            .iter()
+            .map(|c| c.status)
+            .filter(|s| *s != Status::Skip)
+            .max()
+            .unwrap_or(Status::Pass)
+    }
+
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for check in &self.checks {
+            match check.status {
+                Status::Pass => tally.pass += 1,
+                Status::Warn => tally.warn += 1,
+                Status::Fail => tally.fail += 1,
+                Status::Skip => tally.skip += 1,
+            }
+        }
+        tally
+    }
+
+    /// The check with this id, if it ran.
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+}

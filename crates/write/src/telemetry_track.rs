@@ -1,0 +1,202 @@
+//! GPS points on a video's timeline turned into the payloads of a GPMF telemetry track: one
+//! payload per second, as GoPro cameras write them.
+//!
+//! Readers spread a payload's GPS5 samples evenly over the payload's duration, so a payload
+//! must hold a sample for every slot of its span. Where a gap starts or ends inside a second,
+//! the second is split there; stretches without fixes get payloads without GPS.
+//!
+//! Sensor streams (ACCL, GYRO, …) go into the same payloads, each payload holding the samples
+//! whose media time falls in its span, which readers spread over the span as they do GPS5.
+
+use telemux_read::gpmf::Klv;
+use telemux_read::model::{AltitudeRef, Fix, GpsPoint, SensorStream};
+
+use crate::gpmf::{BuildError, DeviceWriter, GpsPayloads, SensorWriter};
+use crate::mp4::TelemetryTrack;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackOptions {
+    /// Samples per second of the points (they sit at media times k / rate).
+    pub rate_hz: f64,
+    /// DVNM of the device.
+    pub device_name: String,
+    /// Add a GPS9 stream (per-sample time) as HERO11+ cameras do.
+    pub gps9: bool,
+    pub altitude_ref: AltitudeRef,
+}
+
+/// More slots than this is not a video anyone films (over a day at 1 kHz).
+const MAX_SLOTS: u64 = 100_000_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrackError {
+    #[error("{rate} Hz over {duration} s is not a track telemux can write (rate must be 0.1 to 1000 Hz)")]
+    BadTiming { rate: f64, duration: f64 },
+    #[error(transparent)]
+    Build(#[from] BuildError),
+}
+
+/// A track with sensor streams, and what became of them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SensorTrack {
+    pub track: TelemetryTrack,
+    /// Per stream written: key, samples written and the SCAL chosen.
+    pub written: Vec<(String, u64, i32)>,
+    /// Keys of streams GPMF output has no layout for (see `gpmf::SENSOR_LAYOUTS`).
+    pub unsupported: Vec<String>,
+    /// Samples of written streams outside the video (or without a media time).
+    pub left_out: u64,
+}
+
+/// Builds the track for a video of `duration` seconds from `points`, which carry media times on
+/// the `options.rate_hz` grid (as `telemux_read::track::resample` makes them).
+pub fn build(
+    points: &[GpsPoint],
+    duration: f64,
+    options: &TrackOptions,
+) -> Result<TelemetryTrack, TrackError> {
+    Ok(build_with_sensors(points, &[], duration, options)?.track)
+}
+
+/// [`build`] plus the samples of `sensors` (media times in seconds) in the same payloads.
+pub fn build_with_sensors(
+    points: &[GpsPoint],
+    sensors: &[SensorStream],
+    duration: f64,
+    options: &TrackOptions,
+) -> Result<SensorTrack, TrackError> {
+    let rate = options.rate_hz;
+    let slots = (duration * rate - 1e-9).ceil();
+    if !((0.1..=1000.0).contains(&rate) && slots >= 1.0 && slots <= MAX_SLOTS as f64) {
+        return Err(TrackError::BadTiming { rate, duration });
+    }
+    let slots = slots as usize;
+    let mut by_slot: Vec<Option<GpsPoint>> = vec![None; slots];
+    for p in points {
+        let Some(t) = p.media_time else { continue };
+        let k = (t * rate).round();
+        if k >= 0.0 && (k as usize) < slots {
+            by_slot[k as usize] = Some(with_default_fix(p));
+        }
+    }
+
+    let mut timelines: Vec<Timeline<'_>> = SensorWriter::for_streams(sensors)?
+        .into_iter()
+        .filter_map(|(index, writer)| Some(Timeline::new(writer, sensors.get(index)?)))
+        .collect();
+    let mut payloads = GpsPayloads::new(
+        DeviceWriter::new(1, &options.device_name),
+        options.altitude_ref,
+        options.gps9,
+    );
+    let boundary_ms = |k: usize| (k as f64 * 1000.0 / rate).round() as u64;
+    let mut track = TelemetryTrack {
+        samples: Vec::new(),
+        durations_ms: Vec::new(),
+    };
+    let mut start = 0;
+    while start < slots {
+        let second_end = (((start as f64 / rate).floor() + 1.0) * rate - 1e-9).ceil() as usize;
+        let second_end = second_end.clamp(start + 1, slots);
+        let present = by_slot[start].is_some();
+        let end = (start..second_end)
+            .find(|&k| by_slot[k].is_some() != present)
+            .unwrap_or(second_end);
+        let stmp = (start as f64 * 1e6 / rate).round() as u64;
+        let mut streams = if present {
+            let run: Vec<GpsPoint> = by_slot[start..end].iter().flatten().cloned().collect();
+            payloads.streams(&run, Some(stmp))?
+        } else {
+            Vec::new()
+        };
+        let span = (start as f64 / rate, end as f64 / rate);
+        for timeline in &mut timelines {
+            streams.extend(timeline.take(span, stmp)?);
+        }
+        track.samples.push(payloads.device().encode(streams)?);
+        let ms = boundary_ms(end) - boundary_ms(start);
+        track
+            .durations_ms
+            .push(u32::try_from(ms).unwrap_or(u32::MAX));
+        start = end;
+    }
+    let mut written = Vec::new();
+    let mut left_out = 0;
+    for timeline in &timelines {
+        let taken = timeline.written;
+        written.push((timeline.key.clone(), taken, timeline.writer.scale()));
+        left_out += timeline.samples.len() as u64 - taken + timeline.untimed;
+    }
+    let unsupported = sensors
+        .iter()
+        .filter(|s| !timelines.iter().any(|t| t.key == s.key))
+        .map(|s| s.key.clone())
+        .collect();
+    Ok(SensorTrack {
+        track,
+        written,
+        unsupported,
+        left_out,
+    })
+}
+
+/// One sensor stream's samples in time order, handed out payload by payload.
+struct Timeline<'a> {
+    key: String,
+    writer: SensorWriter,
+    samples: Vec<(f64, &'a [f64])>,
+    next: usize,
+    written: u64,
+    /// Samples without a media time, which no payload can place.
+    untimed: u64,
+}
+
+impl<'a> Timeline<'a> {
+    fn new(writer: SensorWriter, stream: &'a SensorStream) -> Timeline<'a> {
+        let mut samples: Vec<(f64, &[f64])> = stream
+            .samples
+            .iter()
+            .filter_map(|s| Some((s.media_time.filter(|t| t.is_finite())?, &s.values[..])))
+            .collect();
+        samples.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let untimed = (stream.samples.len() - samples.len()) as u64;
+        Timeline {
+            key: stream.key.clone(),
+            writer,
+            samples,
+            next: 0,
+            written: 0,
+            untimed,
+        }
+    }
+
+    /// The STRM of the samples in `[start, end)` seconds, skipping earlier ones; `None` when
+    /// there are none.
+    fn take(&mut self, (start, end): (f64, f64), stmp: u64) -> Result<Option<Klv>, BuildError> {
+        let rest = self.samples.get(self.next..).unwrap_or_default();
+        let skip = rest.iter().take_while(|(t, _)| *t < start).count();
+        let rest = rest.get(skip..).unwrap_or_default();
+        let count = rest.iter().take_while(|(t, _)| *t < end).count();
+        self.next += skip + count;
+        if count == 0 {
+            return Ok(None);
+        }
+        let values = rest.iter().take(count).map(|(_, v)| *v);
+        let strm = self.writer.payload(values, Some(stmp))?;
+        self.written += count as u64;
+        Ok(Some(strm))
+    }
+}
+
+/// A point without fix information is written as a fix: 3D with altitude, else 2D.
+fn with_default_fix(p: &GpsPoint) -> GpsPoint {
+    let mut p = p.clone();
+    if p.fix.is_none() {
+        p.fix = Some(if p.altitude.is_some() {
+            Fix::ThreeD
+        } else {
+            Fix::TwoD
+        });
+    }
+    p
+}
