@@ -8,8 +8,9 @@
 #
 #   scripts/kill-harness.sh        prints one line per scenario and a total; exit 1 if broken
 #
-# Scenarios: a first inject into fixtures/ride.mp4, and a --replace inject into a file that
-# already has a track (the path that drops the old track). Needs strace, ffmpeg, ffprobe.
+# Scenarios: a first inject into fixtures/ride.mp4, a --replace inject into a file that
+# already has a track (the path that drops the old track), and a first inject into
+# fixtures/clip-moov-end.mp4 (ffmpeg's layout). Needs strace, ffmpeg, ffprobe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,7 +34,6 @@ syscalls() {
   awk '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" {print $NF, $4}' "$work/count"
 }
 
-original_hashes=$(hashes fixtures/ride.mp4)
 total_points=0
 total_broken=0
 
@@ -42,6 +42,8 @@ scenario() {
   local name=$1 start=$2
   shift 2
   local args=(inject "$work/video.mp4" --gpx "$gpx" --in-place "$@")
+  local original_hashes
+  original_hashes=$(hashes "$start")
   cp "$start" "$work/video.mp4"
   local before_points
   before_points=$(points "$work/video.mp4")
@@ -90,5 +92,7 @@ cp fixtures/ride.mp4 "$work/with-track.mp4"
 "$telemux" inject "$work/with-track.mp4" --gpx "$gpx" --in-place >/dev/null 2>&1
 cp "$work/with-track.mp4" "$work/start-replace.mp4"
 scenario replace-inject "$work/start-replace.mp4" --replace
+# ffmpeg's own muxer layout (free box, several samples per chunk), GPS placed from its start.
+scenario clip-first-point fixtures/clip-moov-end.mp4 --sync first-point
 printf 'total kill points %d, broken files %d\n' "$total_points" "$total_broken"
 [ "$total_broken" -eq 0 ]
