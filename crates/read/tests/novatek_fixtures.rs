@@ -177,6 +177,45 @@ fn scanning_streams_large_inputs() {
     assert_eq!(found[0].bytes, block);
 }
 
+/// Hands out one byte per read, as a slow pipe may.
+struct OneByte<R>(R);
+
+impl<R: Read> Read for OneByte<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(1);
+        self.0.read(&mut buf[..n])
+    }
+}
+
+#[test]
+fn one_byte_reads_stay_linear() {
+    // The scanner zeroed a fresh 64 KiB buffer for every read and the TS reader 48 KiB, so
+    // 16 MiB read a byte at a time took over a minute (found by the novatek_block fuzz target's
+    // split reads). Both now read on until their buffer is full.
+    let block = encode::novatek_at16(&vancouver());
+    let mut data = containers::filler(16 << 20, 3);
+    data.extend(&block);
+    let start = std::time::Instant::now();
+    let found: Vec<_> = BlockScanner::new(OneByte(Cursor::new(&data)), 0)
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(found.len(), 1);
+    assert_eq!((found[0].offset, &found[0].bytes), (16 << 20, &block));
+
+    let fixes: Vec<Fix> = (0..3).map(|s| vancouver().later(s)).collect();
+    let stream = ts(&ts_payloads(&fixes), 20).repeat(8000);
+    let mut track = TrackBuilder::new();
+    let options = DecodeOptions::default();
+    let stats = read_ts(OneByte(Cursor::new(&stream)), &options, &mut track).unwrap();
+    assert_eq!(stats, ts_track(&stream).1);
+    assert_eq!((stats.payloads, stats.resyncs), (24_000, 0));
+    let elapsed = start.elapsed();
+    assert!(
+        elapsed < std::time::Duration::from_secs(10),
+        "took {elapsed:?}"
+    );
+}
+
 #[test]
 fn a_false_magic_with_an_absurd_size_is_passed_over() {
     let block = encode::novatek_at16(&vancouver());
@@ -349,6 +388,28 @@ fn ts_regains_sync_after_garbage_and_cut_packets() {
 }
 
 #[test]
+fn ts_sync_decisions_do_not_depend_on_read_sizes() {
+    // Two packets whose sync is not confirmed by a third packet start, then garbage. Found by
+    // the novatek_ts fuzz target: a reader deciding with the third start not yet read took
+    // them for packets when reads were small, and not when they were large.
+    let packet = containers::ts_packet(0x1FFF, false, 0, &[0u8; 184]);
+    let mut stream = [packet.clone(), packet].concat();
+    stream.extend([0u8; 200]);
+    let stats = |reader: &mut dyn Read| {
+        let mut ts = TsGpsReader::new(reader);
+        while ts.next_payload().unwrap().is_some() {}
+        ts.stats()
+    };
+    let whole = stats(&mut Cursor::new(&stream));
+    let trickled = stats(&mut Trickle {
+        inner: Cursor::new(&stream),
+        step: 0,
+    });
+    assert_eq!(whole, trickled);
+    assert_eq!((whole.packets, whole.resyncs), (0, 1));
+}
+
+#[test]
 fn ts_reader_hands_out_whole_payloads() {
     let payloads = ts_payloads(&[vancouver(), vancouver().later(1)]);
     let stream = ts(&payloads, 7);
@@ -456,4 +517,38 @@ fn read_errors_name_the_box_and_offset() {
         err.to_string(),
         "MPEG-TS: reading packets at byte 0: disk gone"
     );
+}
+
+/// Not a check but a tool: `scripts/fuzz.sh` runs it to seed the `novatek_block` and
+/// `novatek_ts` fuzz targets with one block of every layout, an index and TS streams
+/// (written under `$TELEMUX_FUZZ_SEEDS`).
+#[test]
+#[ignore = "writes fuzz seeds; run by scripts/fuzz.sh"]
+fn write_fuzz_seeds() {
+    let dir = std::path::PathBuf::from(
+        std::env::var_os("TELEMUX_FUZZ_SEEDS").expect("TELEMUX_FUZZ_SEEDS names the seed folder"),
+    );
+    let write = |target: &str, name: &str, bytes: &[u8]| {
+        let folder = dir.join(target);
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join(name), bytes).unwrap();
+    };
+    for (i, sample) in samples(0).iter().enumerate() {
+        assert!(matches!(
+            decode_block(&sample.block, &DecodeOptions::default()),
+            BlockOutcome::Points(..)
+        ));
+        write("novatek_block", &format!("layout-{i:02}"), &sample.block);
+    }
+    write(
+        "novatek_block",
+        "index",
+        &containers::gps_index(&[(4096, 0x8000), (40960, 0x8000)], 2),
+    );
+    let fixes = [vancouver(), vancouver().later(1), vancouver().later(2)];
+    for first_packet_bytes in [7, 20, 184] {
+        let stream = ts(&ts_payloads(&fixes), first_packet_bytes);
+        assert_eq!(ts_track(&stream).0.points.len(), fixes.len());
+        write("novatek_ts", &format!("ts-{first_packet_bytes}"), &stream);
+    }
 }

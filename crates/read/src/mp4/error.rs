@@ -65,6 +65,14 @@ pub enum ErrorKind {
     SampleEntryTooSmall { size: u64 },
     #[error("timescale is 0")]
     ZeroTimescale,
+    #[error(
+        "{count} samples of {size} bytes each need more bytes than the whole file has ({file_len})"
+    )]
+    SamplesExceedFile {
+        count: u64,
+        size: u32,
+        file_len: u64,
+    },
     #[error("stts describes {stts} samples but the sample size table has {sizes}")]
     SampleCountMismatch { stts: u64, sizes: u64 },
     #[error("entry {entry} starts at chunk {first_chunk}; chunks are numbered from 1 and runs must increase (previous run starts at {previous})")]

@@ -18,6 +18,8 @@ pub struct Sample {
     /// Absolute file offset of the first byte.
     pub offset: u64,
     pub size: u32,
+    /// Position of the chunk holding it in `stco`/`co64`, from 0.
+    pub chunk: u32,
     /// Decode time in media timescale units, from the start of the media (before edits).
     pub decode_time: u64,
     /// `decode_time` in seconds.
@@ -38,8 +40,9 @@ pub struct SampleTable<'a> {
 }
 
 impl<'a> SampleTable<'a> {
-    /// Checks that `stts` times exactly the samples `stsz` sizes, and that the `stsc` runs are
-    /// ordered, stay inside the chunk table and hold at least that many samples.
+    /// Checks that `stts` times exactly the samples `stsz` sizes, that samples of a fixed size
+    /// fit in the file, and that the `stsc` runs are ordered, stay inside the chunk table and
+    /// hold at least that many samples.
     pub fn new(
         time_to_sample: TimeToSample<'a>,
         sizes: SampleSizes<'a>,
@@ -68,6 +71,22 @@ impl<'a> SampleTable<'a> {
                     sizes: count,
                 },
             ));
+        }
+        // A table costs 4 bytes per sample, a fixed size nothing: without this bound a
+        // 20-byte stsz could claim 4 billion samples stacked on a few chunks, and the index
+        // would walk them all.
+        if let Some(size) = sizes.fixed_size() {
+            if count * u64::from(size) > file_len {
+                return Err(Mp4Error::new(
+                    sizes.node.path.clone(),
+                    sizes.node.header.offset,
+                    ErrorKind::SamplesExceedFile {
+                        count,
+                        size,
+                        file_len,
+                    },
+                ));
+            }
         }
         // Without samples the chunk tables are never used (fragmented files leave them empty).
         if count > 0 {
@@ -280,6 +299,8 @@ impl Samples<'_> {
             index,
             offset,
             size,
+            // `enter_next_chunk` has run for this sample, so this is at least 1.
+            chunk: self.next_chunk.saturating_sub(1),
             decode_time,
             decode_seconds: decode_time as f64 / f64::from(self.table.timescale),
             duration: self.delta,

@@ -137,6 +137,14 @@ impl<'a> SampleSizes<'a> {
         self.count == 0
     }
 
+    /// The size every sample has, when the box gives one instead of a table.
+    pub fn fixed_size(&self) -> Option<u32> {
+        match self.form {
+            SizeForm::Fixed(size) => Some(size),
+            SizeForm::Table { .. } => None,
+        }
+    }
+
     /// Size in bytes of sample `index` (from 0).
     pub fn get(&self, index: u32) -> Option<u32> {
         if index >= self.count {

@@ -35,6 +35,7 @@ mod mai70;
 mod nextbase512g;
 mod nmea;
 mod outcome;
+mod read_full;
 mod reader;
 mod scan;
 mod text_fix;

@@ -3,9 +3,10 @@
 //! size. A block straddling two chunks is found because the scan keeps the last bytes of each
 //! chunk; a found block is read whole (up to `MAX_BLOCK_LEN`) before the scan moves past it.
 
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 
 use super::bytes::{find, u32_be};
+use super::read_full::read_full;
 use super::NovatekError;
 
 /// The largest block the scan accepts. Real blocks are 4–32 KiB; a size field beyond this is
@@ -58,12 +59,7 @@ impl<R: Read> BlockScanner<R> {
         }
         let start = self.buf.len();
         self.buf.resize(start + want, 0);
-        let result = loop {
-            match self.reader.read(&mut self.buf[start..]) {
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                other => break other,
-            }
-        };
+        let result = read_full(&mut self.reader, &mut self.buf[start..]);
         let read = match result {
             Ok(read) => read,
             Err(source) => {
@@ -78,7 +74,7 @@ impl<R: Read> BlockScanner<R> {
             }
         };
         self.buf.truncate(start + read);
-        self.eof = read == 0;
+        self.eof = read < want;
         Ok(read > 0)
     }
 

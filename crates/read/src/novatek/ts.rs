@@ -4,11 +4,12 @@
 //! straddle packets (Blueskysea B4K) decode like any other.
 
 use std::collections::VecDeque;
-use std::io::{ErrorKind, Read};
+use std::io::Read;
 
 use super::bytes::{has_at, u16_be, valid_triple_at};
 use super::core_record::CoreRecord;
 use super::outcome::{BlockOutcome, SkipReason, Variant};
+use super::read_full::read_full;
 use super::{innovv, ligo, DecodeOptions, NovatekError};
 
 /// The PID Novatek-family recorders use for GPS (often not declared in the PMT).
@@ -16,6 +17,8 @@ pub const GPS_PID: u16 = 0x0300;
 pub const PACKET_LEN: usize = 188;
 const SYNC: u8 = 0x47;
 const CHUNK_PACKETS: usize = 256;
+/// Bytes a sync decision looks at: a packet, the next one, and the next one's sync byte.
+const LOOKAHEAD: usize = 2 * PACKET_LEN;
 /// A GPS PES payload is a few hundred bytes; anything longer is corrupt.
 const MAX_PES_PAYLOAD: usize = 64 * 1024;
 /// Blueskysea B4K puts 164 bytes of junk before the record.
@@ -91,8 +94,9 @@ impl<R: Read> TsGpsReader<R> {
             if let Some(payload) = self.ready.pop_front() {
                 return Ok(Some(payload));
             }
-            // One packet plus the next sync byte, to confirm sync when regaining it.
-            if self.buf.len() - self.pos <= PACKET_LEN && !self.eof {
+            // A packet plus the sync bytes of the next two, to confirm sync when regaining
+            // it: deciding on less would make the result depend on how reads split the input.
+            if self.buf.len() - self.pos <= LOOKAHEAD && !self.eof {
                 self.refill()?;
                 continue;
             }
@@ -118,16 +122,13 @@ impl<R: Read> TsGpsReader<R> {
         self.pos = 0;
         let start = self.buf.len();
         self.buf.resize(PACKET_LEN * CHUNK_PACKETS, 0);
-        let result = loop {
-            match self.reader.read(&mut self.buf[start..]) {
-                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
-                other => break other,
-            }
-        };
-        match result {
+        match read_full(
+            &mut self.reader,
+            self.buf.get_mut(start..).unwrap_or_default(),
+        ) {
             Ok(read) => {
                 self.buf.truncate(start + read);
-                self.eof = read == 0;
+                self.eof = start + read < PACKET_LEN * CHUNK_PACKETS;
                 Ok(())
             }
             Err(source) => {
@@ -160,7 +161,7 @@ impl<R: Read> TsGpsReader<R> {
         }
         self.synced = false;
         self.pos += 1;
-        while self.buf.len() - self.pos > PACKET_LEN
+        while self.buf.len() - self.pos > LOOKAHEAD
             && !(self.buf.get(self.pos) == Some(&SYNC) && self.next_is_sync_or_unknown(self.pos))
         {
             self.pos += 1;

@@ -35,7 +35,7 @@ fn exiftool_or_skip(test: &str) -> bool {
 /// those sends it into resynchronisation, which the timecode right after them ends, so it
 /// loses nothing it could decode. Records start at byte 80 (a 9-entry table); ExifTool
 /// starts at 76 and skips the last table entry's length field the same way.
-fn interop_payload() -> Vec<u8> {
+pub(crate) fn interop_payload() -> Vec<u8> {
     let [a, b, c] = exiftool_rows();
     let mut p = Payload::with_table(ByteOrder::Big, &FULL_TABLE);
     p.timecode(0)

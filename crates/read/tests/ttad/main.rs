@@ -3,6 +3,7 @@
 
 mod exiftool;
 mod file;
+mod fuzz_seeds;
 mod payload;
 mod props;
 mod records;

@@ -6,7 +6,7 @@ use time::macros::datetime;
 
 use crate::payload::{exiftool_rows, gps_body, Payload};
 
-fn rows_payload() -> Vec<u8> {
+pub(crate) fn rows_payload() -> Vec<u8> {
     let [a, b, c] = exiftool_rows();
     let mut payload = Payload::fixed76();
     payload.timecode(0).gps(&a);

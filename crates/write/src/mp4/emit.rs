@@ -42,7 +42,7 @@ pub fn write_planned(
                 let mut left = b.size;
                 while left > 0 {
                     let step = left.min(COPY_STEP);
-                    let copied = io::copy(&mut Read::by_ref(input).take(step), out)?;
+                    let copied = copy_exact(input, out, step)?;
                     if copied != step {
                         return Err(io::Error::new(
                             io::ErrorKind::UnexpectedEof,
@@ -73,6 +73,28 @@ pub fn write_planned(
         progress(written);
     }
     Ok(())
+}
+
+/// Copies `len` bytes from `input`'s position to `out`'s; fewer only when `input` ends. A
+/// signal can interrupt the kernel copy behind `io::copy` (copy_file_range), which then
+/// returns `Interrupted` without saying how much it copied (found by the rewrite fuzz target,
+/// whose timer signals hit it): progress is read back from the output position and the copy
+/// resumes from there.
+fn copy_exact(input: &mut File, out: &mut File, len: u64) -> io::Result<u64> {
+    let (in_start, out_start) = (input.stream_position()?, out.stream_position()?);
+    loop {
+        let done = out.stream_position()? - out_start;
+        if done >= len {
+            return Ok(done);
+        }
+        input.seek(SeekFrom::Start(in_start + done))?;
+        match io::copy(&mut Read::by_ref(input).take(len - done), out) {
+            Ok(0) => return Ok(done),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Where the in-place append put the new boxes.

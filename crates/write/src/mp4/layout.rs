@@ -111,18 +111,24 @@ impl Plan {
         plan
     }
 
-    /// Where an original file offset (a chunk offset of an existing track) lands in the output,
-    /// or `None` when no kept box contains it.
-    pub fn relocate(&self, boxes: &[TopBox], offset: u64) -> Option<u64> {
-        let i = boxes
-            .partition_point(|b| b.offset <= offset)
-            .checked_sub(1)?;
-        let b = boxes[i];
-        if offset >= b.offset + b.size {
-            return None;
-        }
-        self.new_offsets[i].map(|new| new + (offset - b.offset))
+    /// Where the original bytes `start..end` (a chunk of an existing track) land in the
+    /// output, or `None` when they are not all inside one kept box: boxes move independently,
+    /// so a chunk spanning two could not be moved whole.
+    pub fn relocate(&self, boxes: &[TopBox], start: u64, end: u64) -> Option<u64> {
+        let i = holding_box(boxes, start, end)?;
+        let new = self.new_offsets.get(i).copied().flatten()?;
+        Some(new + (start - boxes[i].offset))
     }
+}
+
+/// The box (an index into `boxes`, in file order) that holds all of the bytes `start..end`;
+/// for an empty range, the box holding byte `start`.
+pub fn holding_box(boxes: &[TopBox], start: u64, end: u64) -> Option<usize> {
+    let i = boxes
+        .partition_point(|b| b.offset <= start)
+        .checked_sub(1)?;
+    let box_end = boxes.get(i)?.offset.saturating_add(boxes.get(i)?.size);
+    (start < box_end && end <= box_end).then_some(i)
 }
 
 #[cfg(test)]
@@ -157,9 +163,18 @@ mod tests {
         assert_eq!((plan.mdat_offset, plan.telemetry_offset), (1020, 1028));
         assert_eq!(plan.moov_offset, 1078);
         assert_eq!(plan.total_size, 1478);
-        assert_eq!(plan.relocate(&boxes, 500), Some(500));
-        assert_eq!(plan.relocate(&boxes, 1100), None, "inside the old moov");
-        assert_eq!(plan.relocate(&boxes, 5000), None, "past the end");
+        assert_eq!(plan.relocate(&boxes, 500, 600), Some(500));
+        assert_eq!(
+            plan.relocate(&boxes, 1100, 1110),
+            None,
+            "inside the old moov"
+        );
+        assert_eq!(
+            plan.relocate(&boxes, 1000, 1030),
+            None,
+            "across mdat and moov"
+        );
+        assert_eq!(plan.relocate(&boxes, 5000, 5001), None, "past the end");
     }
 
     #[test]
@@ -179,7 +194,7 @@ mod tests {
                 Piece::NewMdat
             ]
         );
-        assert_eq!(plan.relocate(&boxes, 328), Some(448));
+        assert_eq!(plan.relocate(&boxes, 328, 1320), Some(448));
         assert_eq!(plan.telemetry_offset, 20 + 420 + 1000 + 8);
     }
 
@@ -204,8 +219,13 @@ mod tests {
                 Piece::NewMdat
             ]
         );
-        assert_eq!(plan.relocate(&boxes, 36), Some(436));
-        assert_eq!(plan.relocate(&boxes, 1330), Some(1430));
+        assert_eq!(plan.relocate(&boxes, 36, 100), Some(436));
+        assert_eq!(plan.relocate(&boxes, 1330, 1344), Some(1430));
+        assert_eq!(
+            plan.relocate(&boxes, 1000, 1040),
+            None,
+            "across mdat and moov"
+        );
     }
 
     #[test]
@@ -217,7 +237,7 @@ mod tests {
             top(b"mdat", 420, 100),
         ];
         let plan = Plan::new(&boxes, 2, MoovPlacement::Keep, 400, 10);
-        assert_eq!(plan.relocate(&boxes, 430), Some(130));
+        assert_eq!(plan.relocate(&boxes, 430, 520), Some(130));
         assert_eq!(plan.moov_offset, 20 + 100 + 100 + 8 + 10);
     }
 

@@ -67,11 +67,15 @@ pub enum RewriteError {
          streaming); write a new file with -o instead"
     )]
     InPlaceNeedsMoovAtEnd,
-    #[error("{path}: chunk {chunk} points at byte {offset}, which is in no box of the file")]
-    ChunkOutsideFile {
+    #[error(
+        "{path}: chunk {chunk} (bytes {start}..{end}) is not inside one top-level box outside \
+         moov, so it cannot be moved safely"
+    )]
+    ChunkOutsideBox {
         path: String,
         chunk: u32,
-        offset: u64,
+        start: u64,
+        end: u64,
     },
     #[error("the new moov would be {size} bytes, more than an MP4 box header can describe here")]
     MoovTooLarge { size: u64 },
@@ -257,9 +261,15 @@ pub fn prepare(
             }
         };
         let mut moov = base.clone();
-        let relocate = |offset: u64| match &layout {
-            Layout::Copy { boxes, plan } => plan.relocate(boxes, offset),
-            Layout::Append { .. } => Some(offset),
+        let old_moov = &boxes[moov_index];
+        let relocate = |start: u64, end: u64| match &layout {
+            Layout::Copy { boxes, plan } => plan.relocate(boxes, start, end),
+            // Nothing moves, but the old moov becomes `free`: no media may lie in it.
+            Layout::Append { .. } => {
+                let in_moov = start < old_moov.offset + old_moov.size
+                    && end.max(start.saturating_add(1)) > old_moov.offset;
+                (!in_moov).then_some(start)
+            }
         };
         patch_chunk_offsets(&mut moov, &kept, relocate)?;
         let offsets: Vec<u64> = sizes
@@ -342,7 +352,7 @@ fn add_trak(moov: &mut EditBox, trak: Vec<u8>) {
 fn patch_chunk_offsets(
     moov: &mut EditBox,
     kept: &[&Track<'_>],
-    relocate: impl Fn(u64) -> Option<u64>,
+    relocate: impl Fn(u64, u64) -> Option<u64>,
 ) -> Result<(), RewriteError> {
     let Some(children) = moov.children_mut() else {
         return Ok(());
@@ -354,13 +364,18 @@ fn patch_chunk_offsets(
         let table: &ChunkOffsets<'_> = &track.sample_table.chunk_offsets;
         let mut moved = false;
         let mut offsets = Vec::with_capacity(table.len() as usize);
-        for (chunk, offset) in table.iter().enumerate() {
-            let new = relocate(offset).ok_or_else(|| RewriteError::ChunkOutsideFile {
-                path: table.node.path.clone(),
-                chunk: chunk as u32,
-                offset,
-            })?;
-            moved |= new != offset;
+        for (chunk, (start, end)) in chunk_extents(track)?.into_iter().enumerate() {
+            let new = if start == end {
+                relocate_empty(&relocate, start)
+            } else {
+                relocate(start, end).ok_or_else(|| RewriteError::ChunkOutsideBox {
+                    path: table.node.path.clone(),
+                    chunk: chunk as u32,
+                    start,
+                    end,
+                })?
+            };
+            moved |= new != start;
             offsets.push(new);
         }
         if !moved {
@@ -384,6 +399,35 @@ fn patch_chunk_offsets(
         }
     }
     Ok(())
+}
+
+/// The bytes each chunk of `track` holds, as (start, end) file offsets: from its offset to
+/// the end of its last sample (end = start for a chunk without bytes).
+fn chunk_extents(track: &Track<'_>) -> Result<Vec<(u64, u64)>, Mp4Error> {
+    let mut extents: Vec<(u64, u64)> = track
+        .sample_table
+        .chunk_offsets
+        .iter()
+        .map(|offset| (offset, offset))
+        .collect();
+    for sample in track.samples() {
+        let sample = sample?;
+        if let Some((_, end)) = extents.get_mut(sample.chunk as usize) {
+            *end = (*end).max(sample.offset + u64::from(sample.size));
+        }
+    }
+    Ok(extents)
+}
+
+/// A chunk without bytes is never read: it moves with the box it starts or ends, when that
+/// box is kept, and otherwise keeps its offset.
+fn relocate_empty(relocate: &impl Fn(u64, u64) -> Option<u64>, at: u64) -> u64 {
+    relocate(at, at.saturating_add(1))
+        .or_else(|| {
+            let last = at.checked_sub(1)?;
+            relocate(last, at).map(|new| new + 1)
+        })
+        .unwrap_or(at)
 }
 
 /// Sets mvhd's next_track_ID (after the 96 or 108 bytes of fields before it).

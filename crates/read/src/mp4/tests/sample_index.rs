@@ -219,6 +219,41 @@ fn million_entry_tables_in_linear_time() {
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
 }
 
+/// A fixed sample size costs nothing per sample: a 20-byte stsz claiming 4 billion 1-byte
+/// samples, spread by stsc over 65536 chunks stacked on the same 64 KiB of media, would keep
+/// the index busy for minutes. Samples of a fixed size must fit in the file.
+#[test]
+fn fixed_size_sample_bomb_is_refused_at_once() {
+    let per_chunk = 1u32 << 16;
+    let fixed = mp4_full_box(b"stsz", 0, 0, &[0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0xFF]);
+    let file = file_with_tables(
+        &[
+            stts(&[[u32::MAX, 1]]),
+            stsc(&[[1, per_chunk, 1]]),
+            fixed,
+            stco(&vec![28; per_chunk as usize]),
+        ],
+        per_chunk as usize,
+    );
+    let start = Instant::now();
+    let err = open(&file).unwrap().tracks().next().unwrap().unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(2));
+    let file_len = file.len() as u64;
+    assert!(matches!(
+        err.kind,
+        ErrorKind::SamplesExceedFile { count: 0xFFFF_FFFF, size: 1, file_len: len } if len == file_len
+    ));
+    assert_eq!(err.path, "moov/trak[0]/mdia/minf/stbl/stsz");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "moov/trak[0]/mdia/minf/stbl/stsz at byte {}: 4294967295 samples of 1 bytes each \
+             need more bytes than the whole file has ({file_len})",
+            err.offset
+        )
+    );
+}
+
 #[test]
 fn stz2_compact_sizes() {
     // 4-bit sizes 1, 2, 3 (odd count: the last nibble is padding).

@@ -1,0 +1,155 @@
+//! The rewrite on files the reader accepts but a muxer would not write: chunks that hold no
+//! bytes, and chunks that run out of their box. Either the rewrite keeps every sample
+//! byte-identical or it refuses; it never writes changed media. (Found by the `rewrite` fuzz
+//! target and the review of its invariants.)
+
+#[path = "../../../tests/common/synthetic.rs"]
+mod synthetic;
+
+use std::io::{Cursor, Seek, SeekFrom, Write};
+
+use synthetic::{SynthTrack, SynthVideo};
+use telemux_read::mp4::Mp4;
+use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target, TelemetryTrack};
+
+fn telemetry() -> TelemetryTrack {
+    TelemetryTrack {
+        samples: vec![b"DEVC\0\x01\0\x04abcd".to_vec()],
+        durations_ms: vec![1001],
+    }
+}
+
+fn video(samples: Vec<Vec<u8>>, moov_first: bool) -> Vec<u8> {
+    SynthVideo {
+        tracks: vec![SynthTrack {
+            handler: *b"vide",
+            sample_entry: *b"avc1",
+            timescale: 1000,
+            samples,
+            sample_duration: 40,
+            chunking: vec![2],
+            co64: false,
+        }],
+        moov_first,
+        creation_time: 3_600_000_000,
+    }
+    .build()
+}
+
+fn options(target: Target) -> RewriteOptions {
+    RewriteOptions {
+        target,
+        ..RewriteOptions::default()
+    }
+}
+
+/// (offset, size, bytes) of every sample of every track.
+fn samples(bytes: &[u8]) -> Vec<Vec<(u64, u32, Vec<u8>)>> {
+    let mut file = Cursor::new(bytes);
+    let mp4 = Mp4::open(&mut file).unwrap();
+    let tracks: Vec<_> = mp4.tracks().map(Result::unwrap).collect();
+    tracks
+        .iter()
+        .map(|t| {
+            t.samples()
+                .map(|s| {
+                    let s = s.unwrap();
+                    (s.offset, s.size, t.read_sample(&mut file, &s).unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Rewrites `input` as `target` asks and returns the output bytes.
+fn rewrite(input: &[u8], target: Target) -> Result<Vec<u8>, String> {
+    let mut file = tempfile::tempfile().unwrap();
+    file.write_all(input).unwrap();
+    let mp4 = Mp4::open(&mut file).unwrap();
+    let prepared = prepare(&mp4, &telemetry(), &options(target)).map_err(|e| e.to_string())?;
+    let mut out = match target {
+        Target::InPlace => {
+            prepared.write_in_place(&mut file).unwrap();
+            file
+        }
+        Target::Copy(_) => {
+            let mut out = tempfile::tempfile().unwrap();
+            prepared
+                .write_copy(&mut file, &mut out, &mut |_| {})
+                .unwrap();
+            out
+        }
+    };
+    let mut bytes = Vec::new();
+    out.seek(SeekFrom::Start(0)).unwrap();
+    std::io::Read::read_to_end(&mut out, &mut bytes).unwrap();
+    Ok(bytes)
+}
+
+#[test]
+fn empty_samples_at_the_end_of_the_file_are_kept() {
+    // Moov first and an empty mdat last: the chunk offset is the file's length, which is in no
+    // box. The reader accepts the empty samples there; the rewrite used to refuse the file.
+    let input = video(vec![Vec::new(), Vec::new(), Vec::new()], true);
+    let before = samples(&input);
+    assert_eq!(before[0].len(), 3);
+    assert!(before[0]
+        .iter()
+        .all(|(offset, size, _)| *size == 0 && *offset == input.len() as u64));
+    for target in [
+        Target::Copy(MoovPlacement::Keep),
+        Target::Copy(MoovPlacement::Front),
+    ] {
+        let after = samples(&rewrite(&input, target).unwrap());
+        assert_eq!(after.len(), 2, "{target:?}");
+        let sizes: Vec<u32> = after[0].iter().map(|(_, size, _)| *size).collect();
+        assert_eq!(sizes, [0, 0, 0], "{target:?}");
+        assert_eq!(after[1][0].2, telemetry().samples[0], "{target:?}");
+    }
+}
+
+/// A one-track video with moov at the end whose only chunk is moved to start 4 bytes before
+/// the end of mdat, so its 8-byte sample runs into the moov.
+fn chunk_into_moov() -> Vec<u8> {
+    let mut input = video(vec![b"abcdefgh".to_vec()], false);
+    let mp4 = Mp4::open(&mut Cursor::new(&input)).unwrap();
+    let mdat = mp4
+        .top_level()
+        .iter()
+        .find(|b| b.kind.as_bytes() == b"mdat")
+        .unwrap();
+    let entry = {
+        let track = mp4.tracks().next().unwrap().unwrap();
+        track.sample_table.chunk_offsets.entry_offset(0) as usize
+    };
+    let offset = (mdat.end() - 4) as u32;
+    input[entry..entry + 4].copy_from_slice(&offset.to_be_bytes());
+    input
+}
+
+#[test]
+fn a_chunk_running_into_the_moov_is_refused() {
+    let input = chunk_into_moov();
+    let before = samples(&input);
+    let (offset, _, sample) = &before[0][0];
+    let mdat_end = offset + 4;
+    // The last 4 bytes of mdat, then the moov's size field.
+    assert_eq!(&sample[..4], b"efgh");
+    let moov_size = input.len() as u64 - mdat_end;
+    assert_eq!(sample[4..], (moov_size as u32).to_be_bytes());
+    let message = format!(
+        "moov/trak[0]/mdia/minf/stbl/stco: chunk 0 (bytes {}..{}) is not inside one top-level \
+         box outside moov, so it cannot be moved safely",
+        mdat_end - 4,
+        mdat_end + 4
+    );
+    // Copied, the old moov's bytes would have become the new moov's; in place, its type would
+    // have become `free`: either way the sample would change.
+    for target in [
+        Target::Copy(MoovPlacement::Keep),
+        Target::Copy(MoovPlacement::Front),
+        Target::InPlace,
+    ] {
+        assert_eq!(rewrite(&input, target), Err(message.clone()), "{target:?}");
+    }
+}
