@@ -8,11 +8,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use telemux_read::model::GpsPoint;
-use telemux_read::novatek::{self, DecodeOptions, Located};
-use telemux_read::source::{self, Options, Origin};
+use telemux_read::novatek::{self, Located};
+use telemux_read::source::{self, Origin};
 use telemux_write::export::gpx;
 use time::UtcOffset;
 
+use super::dashcam_args::DashcamArgs;
 use super::embed::{create_output, embed, Embed, WriteArgs};
 use super::extract::expand;
 use super::sync::{parse_utc_offset, Anchor};
@@ -52,22 +53,8 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub gpx: Option<PathBuf>,
 
-    /// The dashcam's GPS clock is local time at this UTC offset (e.g. +09:00)
-    #[arg(long, value_parser = parse_utc_offset, allow_hyphen_values = true)]
-    pub gps_tz: Option<UtcOffset>,
-
-    /// Undo Rexing V1-4K coordinate obfuscation (automatic when the file says frea/ver
-    /// 3.01.054)
-    #[arg(long)]
-    pub rexing: bool,
-
-    /// Ignore the moov/gps index and scan the whole mdat for GPS blocks
-    #[arg(long)]
-    pub scan: bool,
-
-    /// Print a line per GPS block
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    #[command(flatten)]
+    pub dashcam: DashcamArgs,
 
     /// What the video's start is lined up with
     #[arg(long, value_enum, default_value_t = Sync::Auto)]
@@ -159,17 +146,8 @@ fn convert_one(path: &Path, args: &ConvertArgs) -> anyhow::Result<Vec<GpsPoint>>
         }
         (None, None) => None,
     };
-    let options = Options {
-        // A TomTom Bandit's IMU, barometer and thermometer go into the GPMF too.
-        sensors: true,
-        unfixed_gps: false,
-        novatek: DecodeOptions {
-            gps_tz: args.gps_tz.unwrap_or(UtcOffset::UTC),
-            rexing_deobfuscate: args.rexing,
-        },
-        force_scan: args.scan,
-        details: args.verbose,
-    };
+    // A TomTom Bandit's IMU, barometer and thermometer go into the GPMF too.
+    let options = args.dashcam.options(true, false);
     let read = source::read(
         &mut File::open(path).with_context(|| name.clone())?,
         options,
@@ -190,7 +168,7 @@ fn convert_one(path: &Path, args: &ConvertArgs) -> anyhow::Result<Vec<GpsPoint>>
     for warning in &read.warnings {
         eprintln!("{name}: warning: {warning}");
     }
-    if args.verbose {
+    if args.dashcam.verbose {
         for line in &read.details {
             eprintln!("{name}: {line}");
         }

@@ -8,13 +8,12 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use telemux_read::model::{Fix, GpsPoint, Telemetry};
-use telemux_read::novatek::{self, DecodeOptions};
+use telemux_read::novatek;
 use telemux_read::source::{self, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
 use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv};
-use time::UtcOffset;
 
-use super::sync::parse_utc_offset;
+use super::dashcam_args::DashcamArgs;
 use super::text_output::write_text;
 use super::EXIT_UNREADABLE;
 
@@ -85,22 +84,8 @@ pub struct ExtractArgs {
     #[arg(long, value_enum, default_value_t = Sort::Time)]
     pub sort: Sort,
 
-    /// Dashcams whose GPS clock is local time: its UTC offset (e.g. +09:00)
-    #[arg(long, value_parser = parse_utc_offset, allow_hyphen_values = true)]
-    pub gps_tz: Option<UtcOffset>,
-
-    /// Undo Rexing V1-4K coordinate obfuscation (automatic when the file says frea/ver
-    /// 3.01.054)
-    #[arg(long)]
-    pub rexing: bool,
-
-    /// Ignore a dashcam's moov/gps index and scan the whole mdat for GPS blocks
-    #[arg(long)]
-    pub scan: bool,
-
-    /// Print a line per dashcam GPS block
-    #[arg(long, short = 'v')]
-    pub verbose: bool,
+    #[command(flatten)]
+    pub dashcam: DashcamArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -135,16 +120,10 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         keep_null_island: false,
     };
     let sensors_only = format == Format::SensorsCsv;
-    let options = Options {
-        sensors: matches!(format, Format::Json | Format::SensorsCsv),
-        unfixed_gps: args.all_fixes,
-        novatek: DecodeOptions {
-            gps_tz: args.gps_tz.unwrap_or(UtcOffset::UTC),
-            rexing_deobfuscate: args.rexing,
-        },
-        force_scan: args.scan,
-        details: args.verbose,
-    };
+    let options = args.dashcam.options(
+        matches!(format, Format::Json | Format::SensorsCsv),
+        args.all_fixes,
+    );
     let paths = expand(&args.inputs)?;
     let several = paths.len() > 1;
     let mut read = Vec::new();
@@ -175,7 +154,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             file,
             repeated,
             &filters,
-            args.verbose,
+            args.dashcam.verbose,
         ));
     }
     let segments: Vec<Vec<GpsPoint>> = files.iter().map(|t| t.gps.clone()).collect();

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod convert;
+mod dashcam_args;
 mod dump;
 mod embed;
 mod extract;
