@@ -4,21 +4,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use telemux_read::gpmf::{self, Entries, Entry, Stream};
-use telemux_read::testkit::corpus_or_skip;
+use telemux_read::testkit::{corpus_or_skip, GOPRO_RAW_FILES};
 use telemux_read::FourCC;
-
-const RAW_FILES: [&str; 10] = [
-    "gopro/Fusion.raw",
-    "gopro/hero5.raw",
-    "gopro/hero6+ble.raw",
-    "gopro/hero6.raw",
-    "gopro/karma.raw",
-    "gopro/gopro-telemetry/hero11.raw",
-    "gopro/gopro-telemetry/hero7.raw",
-    "gopro/gopro-telemetry/consecutive1.raw",
-    "gopro/gopro-telemetry/consecutive2.raw",
-    "gopro/gopro-telemetry/mp4header.raw",
-];
 
 /// Every KLV header at every level, the way a reader looking for one key would go.
 fn count_klvs(entries: Entries<'_>) -> usize {
@@ -45,7 +32,7 @@ fn codec(c: &mut Criterion) {
         return;
     };
     // All corpus payloads back to back: concatenated payloads are one valid payload stream.
-    let all: Vec<u8> = RAW_FILES
+    let all: Vec<u8> = GOPRO_RAW_FILES
         .iter()
         .flat_map(|name| std::fs::read(corpus.join(name)).expect("corpus file"))
         .collect();

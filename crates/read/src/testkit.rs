@@ -155,6 +155,44 @@ fn exiftool_gps_with(path: &std::path::Path, extract_embedded: &str) -> Option<V
     )
 }
 
+/// Every raw GPMF file of the corpus (relative to the corpus folder): concatenated DEVCs,
+/// non-zero padding (hero7, consecutive2) and a zero-filled tail (mp4header) included.
+pub const GOPRO_RAW_FILES: [&str; 10] = [
+    "gopro/Fusion.raw",
+    "gopro/hero5.raw",
+    "gopro/hero6+ble.raw",
+    "gopro/hero6.raw",
+    "gopro/karma.raw",
+    "gopro/gopro-telemetry/hero11.raw",
+    "gopro/gopro-telemetry/hero7.raw",
+    "gopro/gopro-telemetry/consecutive1.raw",
+    "gopro/gopro-telemetry/consecutive2.raw",
+    "gopro/gopro-telemetry/mp4header.raw",
+];
+
+/// A GPMF KLV written by hand (key, type char, struct size, repeat, data), zero-padded to 32
+/// bits: for building payloads the encoder would refuse.
+pub fn gpmf_klv(key: &[u8; 4], ty: u8, struct_size: u8, repeat: u16, data: &[u8]) -> Vec<u8> {
+    let mut out = key.to_vec();
+    out.extend([ty, struct_size]);
+    out.extend(repeat.to_be_bytes());
+    out.extend(data);
+    out.resize(out.len().next_multiple_of(4), 0);
+    out
+}
+
+/// A GPMF nest (type 0, struct size 1, repeat = byte length) around `children`.
+pub fn gpmf_nest(key: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
+    let body = children.concat();
+    gpmf_klv(
+        key,
+        0,
+        1,
+        u16::try_from(body.len()).unwrap_or(u16::MAX),
+        &body,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,20 +2,7 @@
 //! filler, and abbreviations unless everything is asked for.
 
 use telemux_read::gpmf::{print, PrintOptions};
-
-fn klv(key: &[u8; 4], ty: u8, ss: u8, repeat: u16, data: &[u8]) -> Vec<u8> {
-    let mut out = key.to_vec();
-    out.extend([ty, ss]);
-    out.extend(repeat.to_be_bytes());
-    out.extend(data);
-    out.resize(out.len().next_multiple_of(4), 0);
-    out
-}
-
-fn nest(key: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
-    let body = children.concat();
-    klv(key, 0, 1, u16::try_from(body.len()).unwrap(), &body)
-}
+use telemux_read::testkit::{gpmf_klv as klv, gpmf_nest as nest};
 
 fn payload() -> Vec<u8> {
     let scen = [

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use telemux_read::gpmf::{
     read_tree, Body, Data, Klv, Node, ShapeError, ValueType, Values, ALL_VALUE_TYPES,
 };
-use telemux_read::testkit::corpus_or_skip;
+use telemux_read::testkit::{corpus_or_skip, GOPRO_RAW_FILES};
 use telemux_read::FourCC;
 use telemux_write::gpmf::{encode, EncodeError};
 
@@ -108,27 +108,12 @@ proptest! {
     }
 }
 
-/// All corpus payloads, including concatenated DEVCs, non-zero padding (hero7, consecutive2)
-/// and a zero-filled tail (mp4header).
-const RAW_FILES: [&str; 10] = [
-    "gopro/Fusion.raw",
-    "gopro/hero5.raw",
-    "gopro/hero6+ble.raw",
-    "gopro/hero6.raw",
-    "gopro/karma.raw",
-    "gopro/gopro-telemetry/hero11.raw",
-    "gopro/gopro-telemetry/hero7.raw",
-    "gopro/gopro-telemetry/consecutive1.raw",
-    "gopro/gopro-telemetry/consecutive2.raw",
-    "gopro/gopro-telemetry/mp4header.raw",
-];
-
 #[test]
 fn every_corpus_payload_re_encodes_byte_for_byte() {
     let Some(corpus) = corpus_or_skip("every_corpus_payload_re_encodes_byte_for_byte") else {
         return;
     };
-    for name in RAW_FILES {
+    for name in GOPRO_RAW_FILES {
         let bytes = std::fs::read(corpus.join(name)).unwrap();
         let tree = read_tree(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         let again = encode(&tree).unwrap();

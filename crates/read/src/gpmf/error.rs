@@ -171,20 +171,7 @@ fn index_among(seen: &mut Vec<(FourCC, usize)>, key: FourCC) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn klv(key: &[u8; 4], ty: u8, ss: u8, repeat: u16, data: &[u8]) -> Vec<u8> {
-        let mut out = key.to_vec();
-        out.extend([ty, ss]);
-        out.extend(repeat.to_be_bytes());
-        out.extend(data);
-        out.resize(out.len().next_multiple_of(4), 0);
-        out
-    }
-
-    fn nest(key: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
-        let body = children.concat();
-        klv(key, 0, 1, body.len() as u16, &body)
-    }
+    use crate::testkit::{gpmf_klv as klv, gpmf_nest as nest};
 
     #[test]
     fn paths_index_nests_by_key_and_end_with_the_leaf_key() {
