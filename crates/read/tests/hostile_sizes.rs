@@ -8,19 +8,11 @@ use std::time::{Duration, Instant};
 use telemux_read::gpmf;
 use telemux_read::gpx::{self, GpxError};
 use telemux_read::novatek::{BlockScanner, TsGpsReader};
+use telemux_read::testkit::gpmf_klv as klv;
 
 /// Generous: each case takes well under a second on a loaded 2-core machine; a quadratic
 /// walk would take minutes.
 const BUDGET: Duration = Duration::from_secs(10);
-
-fn klv(key: &[u8; 4], ty: u8, struct_size: u8, repeat: u16, data: &[u8]) -> Vec<u8> {
-    let mut out = key.to_vec();
-    out.extend([ty, struct_size]);
-    out.extend(repeat.to_be_bytes());
-    out.extend(data);
-    out.resize(out.len().next_multiple_of(4), 0);
-    out
-}
 
 /// A nest as GoPro's writer makes it: struct size doubled until the repeat fits, the body
 /// zero-filled to struct size × repeat.
