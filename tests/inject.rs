@@ -7,10 +7,11 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{fixture, run, stream_hashes, telemux};
+use common::{
+    assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, fixture, stream_hashes, telemux,
+};
 use predicates::prelude::*;
 use telemux_read::gpx;
-use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
 use telemux_read::track::{resample, ResampleOptions};
 use time::macros::datetime;
 
@@ -39,35 +40,7 @@ fn assert_points(actual: &[(f64, f64)], expected: &[(f64, f64)]) {
 
 /// Every check a reader of the output can make.
 fn assert_readers_agree(input: &Path, output: &Path, expected: &[(f64, f64)]) {
-    if let Some(mut ffprobe) = tool("ffprobe") {
-        ffprobe.args(["-v", "error", "-select_streams", "d", "-show_entries"]);
-        ffprobe.args([
-            "stream=codec_tag_string:stream_tags=handler_name",
-            "-of",
-            "csv=p=0",
-        ]);
-        ffprobe.arg(output);
-        let text = run(ffprobe);
-        assert!(
-            text.lines().any(|l| l == "gpmd,GoPro MET"),
-            "ffprobe says: {text}"
-        );
-    }
-    if let Some(mut ffmpeg) = tool("ffmpeg") {
-        ffmpeg.args(["-v", "error", "-i"]).arg(output);
-        ffmpeg.args(["-map", "0", "-f", "null", "-"]);
-        let out = ffmpeg.output().unwrap();
-        assert!(out.status.success());
-        assert_eq!(
-            String::from_utf8_lossy(&out.stderr),
-            "",
-            "ffmpeg decode errors"
-        );
-    }
-    if let (Some(before), Some(after)) = (stream_hashes(input), stream_hashes(output)) {
-        assert_eq!(before, after, "the original streams changed");
-        assert_eq!(before.lines().count(), 2);
-    }
+    assert_gpmf_output_is_sound(input, output);
     if let Some(points) = exiftool_gps(output) {
         assert_points(&points, expected);
     }

@@ -49,3 +49,42 @@ pub fn stream_hashes(path: &Path) -> Option<String> {
     ]);
     Some(run(cmd))
 }
+
+/// What every reader checks on a file telemux wrote a GPMF track into: ffprobe lists a
+/// `gpmd` stream named "GoPro MET", ffmpeg decodes every stream without a message, and the
+/// packets of the original video and audio streams are byte-identical to `input`'s.
+pub fn assert_gpmf_output_is_sound(input: &Path, output: &Path) {
+    if let Some(mut ffprobe) = tool("ffprobe") {
+        ffprobe.args(["-v", "error", "-select_streams", "d", "-show_entries"]);
+        ffprobe.args([
+            "stream=codec_tag_string:stream_tags=handler_name",
+            "-of",
+            "csv=p=0",
+        ]);
+        ffprobe.arg(output);
+        let text = run(ffprobe);
+        assert!(
+            text.lines().any(|l| l == "gpmd,GoPro MET"),
+            "ffprobe says: {text}"
+        );
+    }
+    if let Some(mut ffmpeg) = tool("ffmpeg") {
+        ffmpeg.args(["-v", "error", "-i"]).arg(output);
+        ffmpeg.args(["-map", "0", "-f", "null", "-"]);
+        let out = ffmpeg.output().unwrap();
+        assert!(out.status.success());
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "",
+            "ffmpeg decode errors"
+        );
+    }
+    if let (Some(before), Some(after)) = (stream_hashes(input), stream_hashes(output)) {
+        assert_eq!(before, after, "the original streams changed");
+        assert_eq!(
+            before.lines().count(),
+            2,
+            "one hash per video and audio stream"
+        );
+    }
+}

@@ -107,6 +107,8 @@ pub fn build_with_sensors(
             let run: Vec<GpsPoint> = by_slot[start..end].iter().flatten().cloned().collect();
             payloads.streams(&run, Some(stmp))?
         } else {
+            // No GPS stream at all where there are no fixes, so no reader takes held
+            // positions for fixes.
             Vec::new()
         };
         let span = (start as f64 / rate, end as f64 / rate);
@@ -199,4 +201,40 @@ fn with_default_fix(p: &GpsPoint) -> GpsPoint {
         });
     }
     p
+}
+
+#[cfg(test)]
+mod gap_tests {
+    use telemux_read::gpmf;
+
+    use super::*;
+
+    #[test]
+    fn a_gap_gets_payloads_without_gps_and_splits_the_seconds_it_touches() {
+        // 3 s at 2 Hz: fixes at 0.0, 0.5 and 2.5 s; 1.0–2.0 s has none.
+        let points: Vec<GpsPoint> = [0.0, 0.5, 2.5]
+            .iter()
+            .map(|&t| GpsPoint {
+                media_time: Some(t),
+                time: Some(
+                    time::macros::datetime!(2024-05-01 10:00 UTC) + time::Duration::seconds_f64(t),
+                ),
+                ..GpsPoint::new(45.0, 7.0)
+            })
+            .collect();
+        let options = TrackOptions {
+            rate_hz: 2.0,
+            device_name: "test".into(),
+            gps9: false,
+            altitude_ref: AltitudeRef::MeanSeaLevel,
+        };
+        let track = build(&points, 3.0, &options).unwrap();
+        assert_eq!(track.durations_ms, [1000, 1000, 500, 500]);
+        let streams: Vec<usize> = track
+            .samples
+            .iter()
+            .map(|p| gpmf::payload(p).unwrap().devices[0].streams.len())
+            .collect();
+        assert_eq!(streams, [1, 0, 0, 1]);
+    }
 }

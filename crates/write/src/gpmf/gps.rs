@@ -222,10 +222,4 @@ impl GpsPayloads {
     pub fn device(&self) -> &DeviceWriter {
         &self.device
     }
-
-    /// A payload for a stretch without fixes: the device alone and no GPS stream, so no
-    /// reader takes held positions for fixes.
-    pub fn gap_payload(&self) -> Result<Vec<u8>, BuildError> {
-        self.device.encode(Vec::new())
-    }
 }
