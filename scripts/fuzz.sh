@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target (or the ones named) for SECONDS_PER_TARGET seconds each, one
-# after another, and prints the executions per target. See docs/reliability.md.
+# Runs every libFuzzer target (or the ones named) for SECONDS_PER_TARGET seconds or RUNS
+# executions each, whichever comes first, one after another, and prints the executions per
+# target. See docs/reliability.md.
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]      (default: 60 s, every target)
+#   RUNS=10000000 scripts/fuzz.sh 1800                    (the release bar: 10 M or 30 min)
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz`). cargo-fuzz uses nightly-only compiler flags
 # (sanitizer coverage); RUSTC_BOOTSTRAP=1 lets the stable toolchain accept them. Targets are
@@ -16,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
+runs_cap=${RUNS:--1} # -1: no cap, libFuzzer runs until the time is up
 shift || true
 all=(gpmf_decode mp4_moov novatek_block novatek_ts gpx_parse ttad_decode rewrite)
 targets=("$@")
@@ -80,7 +83,7 @@ for t in "${targets[@]}"; do
     *) max_len=0 ;; # libFuzzer's choice, from the seeds
   esac
   start=$(date +%s)
-  if "${nice_cmd[@]}" "$bin_dir/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 \
+  if "${nice_cmd[@]}" "$bin_dir/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -runs="$runs_cap" -timeout=10 \
     -max_len="$max_len" -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1; then
     result=ok
