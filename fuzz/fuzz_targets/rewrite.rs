@@ -171,6 +171,8 @@ fuzz_target!(|input: Input| {
             .map(|m| (*b"\xa9mak", m.clone()))
             .collect(),
         handler_name: "GoPro MET".into(),
+        // Every synthetic `gpmd` track holds GPMF, which is what `None` assumes.
+        gpmf_tracks: None,
     };
     let mp4 = Mp4::open(&mut file).expect("the synthetic input opens");
     let gpmf_tracks = video
@@ -190,7 +192,7 @@ fuzz_target!(|input: Input| {
         Err(err) => panic!("refused a valid rewrite: {err}"),
     };
     assert!(
-        !(has_gpmf && !input.replace),
+        !has_gpmf || input.replace,
         "added a second GPMF track without --replace"
     );
 
