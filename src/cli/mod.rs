@@ -51,8 +51,45 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command.execute() {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("telemux: error: {err:#}");
+            eprintln!("telemux: error: {}", one_line(&err));
             ExitCode::from(EXIT_UNREADABLE)
         }
+    }
+}
+
+/// The error and its causes on one line, like anyhow's `{:#}`, but a cause whose text the line
+/// already holds is not repeated: library errors show their cause in their own message and
+/// also return it as `source()`.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_are_joined_once() {
+        let io = || std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied");
+        // OutputError::Io shows its source and returns it.
+        let shows_its_source = telemux_write::output::OutputError::Io {
+            path: "out.mp4".into(),
+            source: io(),
+        };
+        let err = anyhow::Error::new(shows_its_source).context("writing");
+        assert_eq!(one_line(&err), "writing: out.mp4: denied");
+        let err = anyhow::Error::new(io()).context("b.gpx").context("extract");
+        assert_eq!(one_line(&err), "extract: b.gpx: denied");
     }
 }

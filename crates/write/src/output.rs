@@ -48,11 +48,16 @@ impl AtomicOutput {
             || ".telemux".into(),
             |n| format!(".{}", n.to_string_lossy()),
         );
-        let temp = tempfile::Builder::new()
-            .prefix(&name)
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(OutputError::io(target))?;
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&name).suffix(".tmp");
+        // Temporary files are private (0600) by default; an output is an ordinary file, so it
+        // gets the mode `File::create` would give it (0666 less the umask, 0644 usually).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder.tempfile_in(dir).map_err(|e| OutputError::Io {
+            path: target.to_owned(),
+            source: cannot_create_in(dir, e),
+        })?;
         Ok(AtomicOutput {
             temp,
             target: target.to_owned(),
@@ -99,6 +104,17 @@ impl Write for AtomicOutput {
     fn flush(&mut self) -> io::Result<()> {
         self.temp.flush()
     }
+}
+
+/// The error of creating the temporary file, told about the folder: tempfile's message ends
+/// with ` at path "…"`, the random name of a file the user never asked for.
+fn cannot_create_in(dir: &Path, err: io::Error) -> io::Error {
+    let text = err.to_string();
+    let reason = text.split(" at path ").next().unwrap_or(&text);
+    io::Error::new(
+        err.kind(),
+        format!("cannot create a file in {}: {reason}", dir.display()),
+    )
 }
 
 /// Makes the rename itself durable.
@@ -169,6 +185,24 @@ mod tests {
         out.write_all(b"new").unwrap();
         out.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn outputs_get_the_mode_of_an_ordinary_new_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let plain = dir.path().join("plain");
+        File::create(&plain).unwrap();
+        let target = dir.path().join("out.mp4");
+        AtomicOutput::create(&target, false)
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(mode(&target), mode(&plain));
+        // Not the temporary file's private 0600 (unless the umask asks for it).
+        assert_ne!(mode(&plain), 0o600);
     }
 
     #[test]

@@ -153,3 +153,74 @@ fn a_chunk_running_into_the_moov_is_refused() {
         assert_eq!(rewrite(&input, target), Err(message.clone()), "{target:?}");
     }
 }
+
+#[test]
+fn empty_samples_next_to_the_moov_are_kept() {
+    // Moov last after an empty mdat: the chunk offset is where the moov starts. In place, the
+    // old moov becomes `free` and the new one goes to the end; copied, the moov moves. The
+    // empty samples must survive every way, pointing anywhere the reader accepts.
+    let input = video(vec![Vec::new(), Vec::new()], false);
+    let moov_start = Mp4::open(&mut Cursor::new(&input))
+        .unwrap()
+        .top_level()
+        .iter()
+        .find(|b| b.kind.as_bytes() == b"moov")
+        .unwrap()
+        .offset;
+    let before = samples(&input);
+    assert!(before[0]
+        .iter()
+        .all(|(offset, size, _)| *size == 0 && *offset == moov_start));
+    for target in [
+        Target::Copy(MoovPlacement::Keep),
+        Target::Copy(MoovPlacement::Front),
+        Target::InPlace,
+    ] {
+        let output = rewrite(&input, target).unwrap();
+        let after = samples(&output);
+        assert_eq!(after.len(), 2, "{target:?}");
+        let sizes: Vec<u32> = after[0].iter().map(|(_, size, _)| *size).collect();
+        assert_eq!(sizes, [0, 0], "{target:?}");
+        assert_eq!(after[1][0].2, telemetry().samples[0], "{target:?}");
+        if target == Target::InPlace {
+            // Only the old moov's type changed in the original bytes.
+            let mut expected = input.clone();
+            let kind = moov_start as usize + 4;
+            expected[kind..kind + 4].copy_from_slice(b"free");
+            assert_eq!(output[..input.len()], expected);
+        }
+    }
+}
+
+#[test]
+fn a_chunk_inside_the_old_moov_is_refused() {
+    // The sample's 8 bytes are the moov's own, from byte 16 on: whichever way the moov is
+    // rewritten, they would change under it.
+    let mut input = video(vec![b"abcdefgh".to_vec()], false);
+    let mp4 = Mp4::open(&mut Cursor::new(&input)).unwrap();
+    let moov = mp4
+        .top_level()
+        .iter()
+        .find(|b| b.kind.as_bytes() == b"moov")
+        .unwrap()
+        .offset;
+    let entry = {
+        let track = mp4.tracks().next().unwrap().unwrap();
+        track.sample_table.chunk_offsets.entry_offset(0) as usize
+    };
+    input[entry..entry + 4].copy_from_slice(&((moov + 16) as u32).to_be_bytes());
+    assert_eq!(samples(&input)[0][0].2, input[moov as usize + 16..][..8]);
+    let message = format!(
+        "moov/trak[0]/mdia/minf/stbl/stco: chunk 0 (bytes {}..{}) is not inside one top-level \
+         box outside moov, so it cannot be moved safely",
+        moov + 16,
+        moov + 24
+    );
+    for target in [
+        Target::Copy(MoovPlacement::Keep),
+        Target::Copy(MoovPlacement::Front),
+        Target::InPlace,
+    ] {
+        assert_eq!(rewrite(&input, target), Err(message.clone()), "{target:?}");
+    }
+}

@@ -47,9 +47,12 @@ pub fn write_planned(
                         return Err(io::Error::new(
                             io::ErrorKind::UnexpectedEof,
                             format!(
-                                "input ended inside the box at byte {} (was it truncated while \
-                                 being read?)",
-                                b.offset
+                                "the input ended at byte {}, inside the {} box at bytes {}..{} \
+                                 (was it truncated while being read?)",
+                                b.offset + (b.size - left) + copied,
+                                String::from_utf8_lossy(&b.kind),
+                                b.offset,
+                                b.offset + b.size
                             ),
                         ));
                     }
