@@ -9,7 +9,7 @@ mod synthetic;
 use std::io::{Cursor, Seek, SeekFrom, Write};
 
 use synthetic::{SynthTrack, SynthVideo};
-use telemux_read::mp4::Mp4;
+use telemux_read::mp4::{BoxHeader, Mp4};
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target, TelemetryTrack};
 
 fn telemetry() -> TelemetryTrack {
@@ -108,28 +108,49 @@ fn empty_samples_at_the_end_of_the_file_are_kept() {
     }
 }
 
-/// A one-track video with moov at the end whose only chunk is moved to start 4 bytes before
-/// the end of mdat, so its 8-byte sample runs into the moov.
-fn chunk_into_moov() -> Vec<u8> {
-    let mut input = video(vec![b"abcdefgh".to_vec()], false);
-    let mp4 = Mp4::open(&mut Cursor::new(&input)).unwrap();
-    let mdat = mp4
-        .top_level()
+/// The top-level box of `kind` in `input`.
+fn top_box(input: &[u8], kind: &[u8; 4]) -> BoxHeader {
+    let mp4 = Mp4::open(&mut Cursor::new(input)).unwrap();
+    *mp4.top_level()
         .iter()
-        .find(|b| b.kind.as_bytes() == b"mdat")
-        .unwrap();
+        .find(|b| b.kind.as_bytes() == kind)
+        .unwrap()
+}
+
+/// A one-track video with moov at the end whose only chunk, one 8-byte sample, is moved to
+/// the offset `place` picks from the mdat and the moov.
+fn chunk_moved(place: impl Fn(&BoxHeader, &BoxHeader) -> u64) -> Vec<u8> {
+    let mut input = video(vec![b"abcdefgh".to_vec()], false);
+    let offset = place(&top_box(&input, b"mdat"), &top_box(&input, b"moov"));
     let entry = {
+        let mp4 = Mp4::open(&mut Cursor::new(&input)).unwrap();
         let track = mp4.tracks().next().unwrap().unwrap();
         track.sample_table.chunk_offsets.entry_offset(0) as usize
     };
-    let offset = (mdat.end() - 4) as u32;
-    input[entry..entry + 4].copy_from_slice(&offset.to_be_bytes());
+    input[entry..entry + 4].copy_from_slice(&(offset as u32).to_be_bytes());
     input
+}
+
+/// Copied, the old moov's bytes would become the new moov's; in place, its type would become
+/// `free`: a chunk that is not wholly in one media box would change under every rewrite.
+fn assert_every_rewrite_refuses(input: &[u8], chunk_start: u64) {
+    let message = format!(
+        "moov/trak[0]/mdia/minf/stbl/stco: chunk 0 (bytes {chunk_start}..{}) is not inside one \
+         top-level box outside moov, so it cannot be moved safely",
+        chunk_start + 8
+    );
+    for target in [
+        Target::Copy(MoovPlacement::Keep),
+        Target::Copy(MoovPlacement::Front),
+        Target::InPlace,
+    ] {
+        assert_eq!(rewrite(input, target), Err(message.clone()), "{target:?}");
+    }
 }
 
 #[test]
 fn a_chunk_running_into_the_moov_is_refused() {
-    let input = chunk_into_moov();
+    let input = chunk_moved(|mdat, _| mdat.end() - 4);
     let before = samples(&input);
     let (offset, _, sample) = &before[0][0];
     let mdat_end = offset + 4;
@@ -137,21 +158,15 @@ fn a_chunk_running_into_the_moov_is_refused() {
     assert_eq!(&sample[..4], b"efgh");
     let moov_size = input.len() as u64 - mdat_end;
     assert_eq!(sample[4..], (moov_size as u32).to_be_bytes());
-    let message = format!(
-        "moov/trak[0]/mdia/minf/stbl/stco: chunk 0 (bytes {}..{}) is not inside one top-level \
-         box outside moov, so it cannot be moved safely",
-        mdat_end - 4,
-        mdat_end + 4
-    );
-    // Copied, the old moov's bytes would have become the new moov's; in place, its type would
-    // have become `free`: either way the sample would change.
-    for target in [
-        Target::Copy(MoovPlacement::Keep),
-        Target::Copy(MoovPlacement::Front),
-        Target::InPlace,
-    ] {
-        assert_eq!(rewrite(&input, target), Err(message.clone()), "{target:?}");
-    }
+    assert_every_rewrite_refuses(&input, *offset);
+}
+
+#[test]
+fn a_chunk_inside_the_old_moov_is_refused() {
+    let input = chunk_moved(|_, moov| moov.offset + 16);
+    let moov = top_box(&input, b"moov").offset;
+    assert_eq!(samples(&input)[0][0].2, input[moov as usize + 16..][..8]);
+    assert_every_rewrite_refuses(&input, moov + 16);
 }
 
 #[test]
@@ -160,13 +175,7 @@ fn empty_samples_next_to_the_moov_are_kept() {
     // old moov becomes `free` and the new one goes to the end; copied, the moov moves. The
     // empty samples must survive every way, pointing anywhere the reader accepts.
     let input = video(vec![Vec::new(), Vec::new()], false);
-    let moov_start = Mp4::open(&mut Cursor::new(&input))
-        .unwrap()
-        .top_level()
-        .iter()
-        .find(|b| b.kind.as_bytes() == b"moov")
-        .unwrap()
-        .offset;
+    let moov_start = top_box(&input, b"moov").offset;
     let before = samples(&input);
     assert!(before[0]
         .iter()
@@ -189,38 +198,5 @@ fn empty_samples_next_to_the_moov_are_kept() {
             expected[kind..kind + 4].copy_from_slice(b"free");
             assert_eq!(output[..input.len()], expected);
         }
-    }
-}
-
-#[test]
-fn a_chunk_inside_the_old_moov_is_refused() {
-    // The sample's 8 bytes are the moov's own, from byte 16 on: whichever way the moov is
-    // rewritten, they would change under it.
-    let mut input = video(vec![b"abcdefgh".to_vec()], false);
-    let mp4 = Mp4::open(&mut Cursor::new(&input)).unwrap();
-    let moov = mp4
-        .top_level()
-        .iter()
-        .find(|b| b.kind.as_bytes() == b"moov")
-        .unwrap()
-        .offset;
-    let entry = {
-        let track = mp4.tracks().next().unwrap().unwrap();
-        track.sample_table.chunk_offsets.entry_offset(0) as usize
-    };
-    input[entry..entry + 4].copy_from_slice(&((moov + 16) as u32).to_be_bytes());
-    assert_eq!(samples(&input)[0][0].2, input[moov as usize + 16..][..8]);
-    let message = format!(
-        "moov/trak[0]/mdia/minf/stbl/stco: chunk 0 (bytes {}..{}) is not inside one top-level \
-         box outside moov, so it cannot be moved safely",
-        moov + 16,
-        moov + 24
-    );
-    for target in [
-        Target::Copy(MoovPlacement::Keep),
-        Target::Copy(MoovPlacement::Front),
-        Target::InPlace,
-    ] {
-        assert_eq!(rewrite(&input, target), Err(message.clone()), "{target:?}");
     }
 }
