@@ -6,6 +6,7 @@ mod cli;
 mod stats;
 
 fn main() -> std::process::ExitCode {
+    cli::remove_unfinished_outputs_on_interrupt();
     let code = cli::run(cli::Cli::parse());
     stats::report_if_asked();
     code

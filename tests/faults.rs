@@ -10,7 +10,7 @@ mod common;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{fixture, telemux};
@@ -121,6 +121,29 @@ fn interrupted_copies_resume_and_give_the_same_file() {
     }
 }
 
+/// Holds the first kernel copy for 3 s at its entry: the output's temporary file exists then.
+const HOLD_FIRST_COPY: &str = "copy_file_range:delay_enter=3000000:when=1";
+
+/// Starts `strace` (made by [`inject_under_strace`] with [`HOLD_FIRST_COPY`]) and waits until
+/// telemux is held at its first copy; returns the child and telemux's process id.
+fn spawn_held_at_the_first_copy(mut strace: Command, log: &Path) -> (Child, u32) {
+    let child = strace
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let trace = fs::read_to_string(log).unwrap_or_default();
+        if let Some(line) = trace.lines().find(|l| l.contains(" copy_file_range(")) {
+            let pid = line.split(' ').next().unwrap().parse().unwrap();
+            return (child, pid);
+        }
+        assert!(Instant::now() < deadline, "the copy never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn an_input_truncated_while_it_is_read_is_reported() {
     let dir = tempfile::tempdir().unwrap();
@@ -128,27 +151,12 @@ fn an_input_truncated_while_it_is_read_is_reported() {
     fs::copy(fixture("ride.mp4"), &input).unwrap();
     let out = dir.path().join("out.mp4");
     let log = dir.path().join("trace");
-    // The first kernel copy is held for 3 s at its entry; the file is cut meanwhile, as another
-    // program (or a camera card pulled out) would.
-    let Some(mut cmd) = inject_under_strace(
-        &["copy_file_range:delay_enter=3000000:when=1"],
-        "copy_file_range",
-        &log,
-        &input,
-        &out,
-    ) else {
+    // The file is cut while the copy is held, as another program (or a card pulled out) would.
+    let Some(cmd) = inject_under_strace(&[HOLD_FIRST_COPY], "copy_file_range", &log, &input, &out)
+    else {
         return;
     };
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !fs::read_to_string(&log).is_ok_and(|t| t.contains("copy_file_range(")) {
-        assert!(Instant::now() < deadline, "the copy never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let (child, _) = spawn_held_at_the_first_copy(cmd, &log);
     let cut = 20_000;
     fs::OpenOptions::new()
         .write(true)
@@ -171,6 +179,55 @@ fn an_input_truncated_while_it_is_read_is_reported() {
         fs::read(&input).unwrap(),
         fs::read(fixture("ride.mp4")).unwrap()[..cut as usize]
     );
+}
+
+#[test]
+fn an_interrupted_inject_removes_its_unfinished_output() {
+    let dir = tempfile::tempdir().unwrap();
+    for signal in ["INT", "TERM"] {
+        let out = dir.path().join(format!("{signal}.mp4"));
+        let log = dir.path().join(format!("{signal}.strace"));
+        let Some(cmd) = inject_under_strace(
+            &[HOLD_FIRST_COPY],
+            "copy_file_range",
+            &log,
+            &fixture("ride.mp4"),
+            &out,
+        ) else {
+            return;
+        };
+        let (child, pid) = spawn_held_at_the_first_copy(cmd, &log);
+        let temporary = format!(".{signal}.mp4");
+        assert!(
+            entries(dir.path())
+                .iter()
+                .any(|n| n.starts_with(&temporary)),
+            "{:?}",
+            entries(dir.path())
+        );
+        let kill = Command::new("kill")
+            .arg(format!("-{signal}"))
+            .arg(pid.to_string())
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(output.status.code(), Some(130), "{signal}: {output:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            // strace may add a line of its own after (delayed wait data).
+            stderr.contains(&format!(
+                "\ntelemux: interrupted; {} was not written\n",
+                out.display()
+            )),
+            "{signal}: {stderr}"
+        );
+        let left: Vec<String> = entries(dir.path())
+            .into_iter()
+            .filter(|n| !n.ends_with(".strace"))
+            .collect();
+        assert!(left.is_empty(), "{signal}: left behind {left:?}");
+    }
 }
 
 /// Runs telemux as `nobody` when this test runs as root (root ignores file modes), else as

@@ -57,6 +57,26 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Exit code after Ctrl-C, SIGTERM or SIGHUP: 128 + SIGINT, as shells report an interrupt.
+const EXIT_INTERRUPTED: i32 = 130;
+
+/// On Ctrl-C, SIGTERM or SIGHUP, removes the temporary files of outputs being written and
+/// exits. A file modified `--in-place` needs nothing: it is valid at every instant.
+pub fn remove_unfinished_outputs_on_interrupt() {
+    // Without a handler (it fails only when one is already set) the default action stands:
+    // the process dies, and a temporary file may stay behind.
+    let _ = ctrlc::set_handler(|| {
+        let removed = telemux_write::output::remove_unfinished();
+        if removed.is_empty() {
+            eprintln!("telemux: interrupted");
+        }
+        for target in removed {
+            eprintln!("telemux: interrupted; {} was not written", target.display());
+        }
+        std::process::exit(EXIT_INTERRUPTED);
+    });
+}
+
 /// The error and its causes on one line, like anyhow's `{:#}`, but a cause whose text the line
 /// already holds is not repeated: library errors show their cause in their own message and
 /// also return it as `source()`.

@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use tempfile::NamedTempFile;
 
@@ -31,6 +32,48 @@ pub struct AtomicOutput {
     temp: NamedTempFile,
     target: PathBuf,
     overwrite: bool,
+    _unfinished: Unfinished,
+}
+
+/// The temporary files of outputs neither committed nor dropped yet, with their targets. A
+/// process killed by a signal runs no destructors, so without this an interrupted `-o` would
+/// leave a hidden temporary file as large as the video.
+static UNFINISHED: Mutex<Vec<(PathBuf, PathBuf)>> = Mutex::new(Vec::new());
+
+/// Removes the temporary file of every output still being written and returns their targets.
+/// Meant for a SIGINT/SIGTERM handler that exits right after; the outputs must not be used
+/// afterwards.
+pub fn remove_unfinished() -> Vec<PathBuf> {
+    let unfinished = UNFINISHED.lock().unwrap_or_else(PoisonError::into_inner);
+    unfinished
+        .iter()
+        // A file committed a moment ago is no longer at its temporary path.
+        .filter(|(temp, _)| std::fs::remove_file(temp).is_ok())
+        .map(|(_, target)| target.clone())
+        .collect()
+}
+
+/// An entry of [`UNFINISHED`] for as long as its output lives.
+#[derive(Debug)]
+struct Unfinished(PathBuf);
+
+impl Unfinished {
+    fn register(temp: &Path, target: &Path) -> Unfinished {
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((temp.to_owned(), target.to_owned()));
+        Unfinished(temp.to_owned())
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        UNFINISHED
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .retain(|(temp, _)| *temp != self.0);
+    }
 }
 
 impl AtomicOutput {
@@ -59,6 +102,7 @@ impl AtomicOutput {
             source: cannot_create_in(dir, e),
         })?;
         Ok(AtomicOutput {
+            _unfinished: Unfinished::register(temp.path(), target),
             temp,
             target: target.to_owned(),
             overwrite,
