@@ -127,7 +127,7 @@ const HOLD_FIRST_COPY: &str = "copy_file_range:delay_enter=3000000:when=1";
 /// Starts `strace` (made by [`inject_under_strace`] with [`HOLD_FIRST_COPY`]) and waits until
 /// telemux is held at its first copy; returns the child and telemux's process id.
 fn spawn_held_at_the_first_copy(mut strace: Command, log: &Path) -> (Child, u32) {
-    let child = strace
+    let mut child = strace
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -139,7 +139,10 @@ fn spawn_held_at_the_first_copy(mut strace: Command, log: &Path) -> (Child, u32)
             let pid = line.split(' ').next().unwrap().parse().unwrap();
             return (child, pid);
         }
-        assert!(Instant::now() < deadline, "the copy never started");
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("the copy never started: {:?}", child.wait_with_output());
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
 }
