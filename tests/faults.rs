@@ -132,19 +132,26 @@ fn spawn_held_at_the_first_copy(mut strace: Command, log: &Path) -> (Child, u32)
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let trace = fs::read_to_string(log).unwrap_or_default();
-        if let Some(line) = trace.lines().find(|l| l.contains(" copy_file_range(")) {
-            let pid = line.split(' ').next().unwrap().parse().unwrap();
-            return (child, pid);
-        }
-        if Instant::now() > deadline {
+    match held_pid(log) {
+        Some(pid) => (child, pid),
+        None => {
             child.kill().unwrap();
             panic!("the copy never started: {:?}", child.wait_with_output());
         }
+    }
+}
+
+/// The process id strace's log shows entering copy_file_range, within 20 s.
+fn held_pid(log: &Path) -> Option<u32> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let trace = fs::read_to_string(log).unwrap_or_default();
+        if let Some(line) = trace.lines().find(|l| l.contains(" copy_file_range(")) {
+            return line.split(' ').next()?.parse().ok();
+        }
         std::thread::sleep(Duration::from_millis(20));
     }
+    None
 }
 
 #[test]
