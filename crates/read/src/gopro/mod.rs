@@ -107,12 +107,25 @@ pub fn read<R: Read + Seek>(
     options: ReadOptions,
 ) -> Result<GoproTelemetry, GoproError> {
     let track = find_track(mp4, reader)?.ok_or(GoproError::NoTelemetry)?;
+    read_track(&track, reader, options, &mut |_, _| {})
+}
+
+/// Reads the telemetry of `track` (a GPMF track, see [`find_track`]), showing `inspect` each
+/// payload as it goes by, so a caller that checks the payloads too (verify) reads them once.
+/// The first error reading a sample ends the read.
+pub fn read_track<R: Read + Seek>(
+    track: &Track<'_>,
+    reader: &mut R,
+    options: ReadOptions,
+    inspect: &mut dyn FnMut(&Sample, &[u8]),
+) -> Result<GoproTelemetry, GoproError> {
     let mut builder = Builder::new(options);
     let mut buf = Vec::new();
     let mut first_error = None;
     for sample in track.samples() {
         let sample = sample?;
         track.read_sample_into(reader, &sample, &mut buf)?;
+        inspect(&sample, &buf);
         let span = Span {
             start: sample.decode_seconds,
             duration: f64::from(sample.duration) / f64::from(track.mdhd.timescale.max(1)),

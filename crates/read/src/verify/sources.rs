@@ -70,7 +70,7 @@ pub fn find<R: Read + Seek>(
         .filter(|t| t.stsd.entries.iter().any(|e| e.kind.as_bytes() == b"gpmd"));
     for track in gpmd {
         match gopro::is_gpmf_track(track, reader) {
-            Ok(true) if sources.is_empty() => sources.push(gpmf_source(reader, mp4, track)),
+            Ok(true) if sources.is_empty() => sources.push(gpmf_source(reader, track)),
             Ok(true) => suspects.push(Suspect {
                 location: track.node.path.clone(),
                 reason: "a second GPMF track; telemux reads the first".to_string(),
@@ -91,52 +91,41 @@ pub fn find<R: Read + Seek>(
     (sources, suspects)
 }
 
-/// The GoPro source: telemetry from `gopro::read`, plus each payload's validation and TSMP
-/// counters from a second pass over the payloads. Sensor streams are left out: their times
-/// are spread over each payload's MP4 time span, so they cannot go back, and on long videos
-/// they are most of the memory.
-fn gpmf_source<R: Read + Seek>(reader: &mut R, mp4: &Mp4, track: &Track<'_>) -> Source {
-    let telemetry = gopro::read(mp4, reader, gopro::ReadOptions { sensors: false })
-        .map(|read| read.telemetry)
-        .map_err(|error| error.to_string());
-    Source {
-        kind: SourceKind::GoProGpmf,
-        location: track.node.path.clone(),
-        extent: format!("{} payloads", track.sample_count()),
-        telemetry,
-        gpmf: Some(gpmf_facts(reader, track)),
-    }
-}
-
-fn gpmf_facts<R: Read + Seek>(reader: &mut R, track: &Track<'_>) -> GpmfFacts {
+/// The GoPro source: its telemetry, and each payload's validation and TSMP counters, in one
+/// pass over the payloads. Sensor streams are left out: their times are spread over each
+/// payload's MP4 time span, so they cannot go back, and on long videos they are most of the
+/// memory.
+fn gpmf_source<R: Read + Seek>(reader: &mut R, track: &Track<'_>) -> Source {
     let mut facts = GpmfFacts::default();
-    let mut buf = Vec::new();
-    for sample in track.samples() {
-        let sample = match sample {
-            Ok(sample) => sample,
-            Err(error) => {
-                facts.payloads.push(PayloadValidity {
-                    sample: facts.payloads.len() as u32,
-                    offset: error.offset,
-                    problem: Some(error.to_string()),
-                });
-                break;
-            }
-        };
-        let problem = match track.read_sample_into(reader, &sample, &mut buf) {
-            Err(error) => Some(error.to_string()),
-            Ok(()) => gpmf::validate(&buf).err().map(|e| e.to_string()),
-        };
+    let options = gopro::ReadOptions { sensors: false };
+    let read = gopro::read_track(track, reader, options, &mut |sample, bytes| {
+        let problem = gpmf::validate(bytes).err().map(|e| e.to_string());
         if problem.is_none() {
-            facts.tsmp.extend(tsmp_readings(&buf, sample.index));
+            facts.tsmp.extend(tsmp_readings(bytes, sample.index));
         }
         facts.payloads.push(PayloadValidity {
             sample: sample.index,
             offset: sample.offset,
             problem,
         });
+    });
+    // A sample that cannot be read ends the pass: it is the last payload the checks see.
+    if let Err(gopro::GoproError::Mp4(error)) = &read {
+        facts.payloads.push(PayloadValidity {
+            sample: facts.payloads.len() as u32,
+            offset: error.offset,
+            problem: Some(error.to_string()),
+        });
     }
-    facts
+    Source {
+        kind: SourceKind::GoProGpmf,
+        location: track.node.path.clone(),
+        extent: format!("{} payloads", track.sample_count()),
+        telemetry: read
+            .map(|read| read.telemetry)
+            .map_err(|error| error.to_string()),
+        gpmf: Some(facts),
+    }
 }
 
 /// Each stream's TSMP in one valid payload. Streams are named by device and key, which stay
