@@ -127,7 +127,9 @@ fn interpolate(a: &GpsPoint, b: &GpsPoint, f: f64, dt: f64) -> GpsPoint {
     let ground = distance_m(a, b);
     let climb = a.altitude.zip(b.altitude).map_or(0.0, |(x, y)| y - x);
     let speed_2d = both(a.speed_2d, b.speed_2d).unwrap_or(ground / dt);
-    let speed_3d = both(a.speed_3d, b.speed_3d).unwrap_or(ground.hypot(climb) / dt);
+    // From the 2D speed the source gave, when it gave one: positions may disagree with it
+    // (phones snap or smooth them), and a 3D speed must never be below the 2D one.
+    let speed_3d = both(a.speed_3d, b.speed_3d).unwrap_or(speed_2d.hypot(climb / dt));
     let course = match (a.course, b.course) {
         (Some(x), Some(y)) => {
             Some((x + ((y - x + 540.0).rem_euclid(360.0) - 180.0) * f).rem_euclid(360.0))
@@ -196,6 +198,20 @@ mod tests {
         assert!(p.course.unwrap() < 1e-6 || p.course.unwrap() > 359.999);
         assert_eq!(out.covered, 4.0);
         assert!(out.gaps.is_empty());
+    }
+
+    #[test]
+    fn a_given_2d_speed_makes_the_3d_speed_not_the_positions() {
+        // The positions say ~11.1 m/s; the source says 4 m/s over ground while climbing 1 m/s.
+        let given = |secs, lat, alt| GpsPoint {
+            speed_2d: Some(4.0),
+            ..fix(secs, lat, 7.0, alt)
+        };
+        let track = [given(0.0, 45.0, 100.0), given(5.0, 45.0005, 105.0)];
+        let out = resample(&track, START, 5.0, &ResampleOptions::default());
+        let p = &out.points[20];
+        assert_eq!(p.speed_2d, Some(4.0));
+        assert!((p.speed_3d.unwrap() - 17f64.sqrt()).abs() < 1e-12, "{:?}", p.speed_3d);
     }
 
     #[test]
