@@ -95,6 +95,48 @@ fn moov_at_end_and_faststart_clips() {
 }
 
 #[test]
+fn a_gpx_without_hdop_gives_points_without_dop() {
+    // Written as GoPro's "unknown" (GPSP and GPS9 DOP 9999), read back as no DOP: not as a
+    // perfect 0 nor a poor 99.99.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args) in [("gps5.mp4", &[][..]), ("gps9.mp4", &["--gps9"][..])] {
+        let out = dir.path().join(name);
+        telemux()
+            .arg("inject")
+            .arg(fixture("ride.mp4"))
+            .arg("--gpx")
+            .arg(fixture("ride.gpx"))
+            .arg("-o")
+            .arg(&out)
+            .args(args)
+            .assert()
+            .success();
+        let dump = telemux()
+            .arg("dump")
+            .arg(&out)
+            .arg("--every-payload")
+            .output()
+            .unwrap();
+        let dump = String::from_utf8(dump.stdout).unwrap();
+        assert_eq!(dump.matches("GPSP S 2x1 9999").count(), 12, "{name}");
+        let json = telemux()
+            .arg("extract")
+            .arg(&out)
+            .args(["--format", "json"])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let points = json["gps"].as_array().unwrap();
+        assert_eq!(points.len(), 120, "{name}");
+        assert!(
+            points.iter().all(|p| p.get("dop").is_none()),
+            "{name}: {}",
+            points[0]
+        );
+    }
+}
+
+#[test]
 fn faststart_option_and_in_place() {
     let expected = expected_ride_points();
     let dir = tempfile::tempdir().unwrap();

@@ -74,7 +74,9 @@ impl PayloadGps {
         let n = values.len() / width;
         let gpsu = stream.gps_time().transpose()?;
         let fix = stream.gps_fix.map(|f| Fix::from_code(f as u32));
-        let dop = stream.gps_precision.map(|p| p as f64 / 100.0);
+        let dop = stream
+            .gps_precision
+            .and_then(|p| dop_from_precision(p as f64));
         let points = values
             .chunks_exact(width)
             .enumerate()
@@ -95,6 +97,11 @@ impl PayloadGps {
         self.found.push((source, points));
         Ok(true)
     }
+}
+
+/// The DOP of a GPSP-style value (DOP × 100); `None` for the camera's "unknown".
+fn dop_from_precision(precision: f64) -> Option<f64> {
+    (precision.round() != f64::from(gpmf::UNKNOWN_PRECISION)).then_some(precision / 100.0)
 }
 
 /// lat, lon, alt, 2D speed, 3D speed.
@@ -126,7 +133,7 @@ fn gps9_point(v: &[f64]) -> Option<GpsPoint> {
         speed_2d: Some(s2),
         speed_3d: Some(s3),
         fix: Some(Fix::from_code(fix as u32)),
-        dop: Some(dop),
+        dop: dop_from_precision(dop * 100.0),
         ..GpsPoint::new(lat, lon)
     })
 }

@@ -32,7 +32,7 @@ pub use klv::{entries, is_gpmf_key, Entries, Entry, Kind, KlvRef, MAX_DEPTH};
 pub use print::{print, PrintOptions};
 pub use property::{decode_text, is_metadata_key, METADATA_KEYS};
 pub use scalar::{Layout, Scalar};
-pub use stream::{payload, Device, DeviceId, Payload, Stream};
+pub use stream::{payload, Device, DeviceId, Payload, Stream, UNKNOWN_PRECISION};
 pub use tree::{read_tree, Body, Data, Klv, Node, ShapeError, MAX_REPEAT};
 pub use utc::{gps9_time, parse_utc};
 pub use value_type::{ValueType, ALL_VALUE_TYPES};

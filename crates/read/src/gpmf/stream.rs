@@ -5,6 +5,10 @@
 use time::OffsetDateTime;
 
 use super::keys::{DEVC, DVID, DVNM, GPSA, GPSF, GPSP, GPSU, STMP, STNM, STRM, TSMP};
+
+/// The DOP × 100 (GPSP, GPS9's DOP) GoPro cameras write when they have none, before a lock:
+/// 99.99 means "unknown", not a very poor fix.
+pub const UNKNOWN_PRECISION: u16 = 9999;
 use super::property::{self, is_metadata_key};
 use super::scalar::Layout;
 use super::scaled::append_scaled;
@@ -57,7 +61,7 @@ pub struct Stream<'a> {
     pub timestamp_us: Option<u64>,
     /// GPSF: 0 no lock, 2 2D lock, 3 3D lock.
     pub gps_fix: Option<u64>,
-    /// GPSP: dilution of precision × 100.
+    /// GPSP: dilution of precision × 100; [`UNKNOWN_PRECISION`] before a lock.
     pub gps_precision: Option<u64>,
     /// GPSA: what the altitude is measured from (`MSLV` = mean sea level).
     pub gps_altitude: Option<FourCC>,

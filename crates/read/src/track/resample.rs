@@ -211,7 +211,11 @@ mod tests {
         let out = resample(&track, START, 5.0, &ResampleOptions::default());
         let p = &out.points[20];
         assert_eq!(p.speed_2d, Some(4.0));
-        assert!((p.speed_3d.unwrap() - 17f64.sqrt()).abs() < 1e-12, "{:?}", p.speed_3d);
+        assert!(
+            (p.speed_3d.unwrap() - 17f64.sqrt()).abs() < 1e-12,
+            "{:?}",
+            p.speed_3d
+        );
     }
 
     #[test]

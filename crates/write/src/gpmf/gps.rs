@@ -2,7 +2,7 @@
 //! GPSU, GPSP and GPSA, one payload per call (the `inject` command makes one per second).
 
 use telemux_read::gpmf::keys::{GPS5, GPS9, GPSA, GPSF, GPSP, GPSU};
-use telemux_read::gpmf::{Data, Klv, Values};
+use telemux_read::gpmf::{Data, Klv, Values, UNKNOWN_PRECISION};
 use telemux_read::{AltitudeRef, FourCC, GpsPoint};
 use time::{Date, Month, OffsetDateTime, UtcOffset};
 
@@ -60,7 +60,8 @@ pub fn gps5_samples(points: &[GpsPoint]) -> Result<Data, BuildError> {
 }
 
 /// GPS9 samples (TYPE `lllllllSS`): GPS5's five values, days since 2000-01-01, milliseconds
-/// of the day, DOP × 100 and the fix code. Every point needs a time; missing DOP and fix are 0.
+/// of the day, DOP × 100 and the fix code. Every point needs a time; a missing DOP is written
+/// as the cameras' "unknown" (99.99), a missing fix as 0.
 pub fn gps9_samples(points: &[GpsPoint]) -> Result<Data, BuildError> {
     let mut bytes = Vec::with_capacity(points.len() * 32);
     for point in points {
@@ -70,7 +71,7 @@ pub fn gps9_samples(points: &[GpsPoint]) -> Result<Data, BuildError> {
         for value in [lat, lon, alt, s2d, s3d, days, millis] {
             bytes.extend(value.to_be_bytes());
         }
-        let dop = scaled::<u16>("DOP", point.dop.unwrap_or(0.0), 100.0)?;
+        let dop = precision(point)?;
         let fix = point.fix.map_or(0, |f| f.code());
         bytes.extend(dop.to_be_bytes());
         bytes.extend(u16::try_from(fix).unwrap_or(0).to_be_bytes());
@@ -160,11 +161,20 @@ pub fn gps_status(point: &GpsPoint) -> Result<Vec<Klv>, BuildError> {
             Data::new(16, Values::Utc(vec![gpsu_text(time)?]))?,
         ));
     }
-    if let Some(dop) = point.dop {
-        let precision = scaled::<u16>("DOP", dop, 100.0)?;
-        status.push(Klv::data(GPSP, Data::new(2, Values::U16(vec![precision]))?));
-    }
+    // Always, as cameras do: some readers drop a GPS5 stream without GPSP (gopro-telemetry's
+    // precision filter).
+    status.push(Klv::data(
+        GPSP,
+        Data::new(2, Values::U16(vec![precision(point)?]))?,
+    ));
     Ok(status)
+}
+
+/// DOP × 100 for GPSP and GPS9, or the cameras' "unknown" when the point has no DOP.
+fn precision(point: &GpsPoint) -> Result<u16, BuildError> {
+    point.dop.map_or(Ok(UNKNOWN_PRECISION), |dop| {
+        scaled::<u16>("DOP", dop, 100.0)
+    })
 }
 
 /// One device writing GPS payloads: GPS5 with the GPS status, and GPS9 when asked.
