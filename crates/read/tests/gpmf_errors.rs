@@ -280,3 +280,39 @@ fn text_samples_are_not_numbers() {
         ErrorKind::NotNumeric(b'c')
     );
 }
+
+#[test]
+fn data_klvs_of_one_stream_must_agree_on_elements_per_sample() {
+    // Found by the gpmf_decode fuzz target: a repeated-key stream (as SCEN is) whose second
+    // KLV holds one 16-byte sample among KLVs of 16 one-byte samples. Its values would not line
+    // up in samples of the first KLV's width.
+    let one_byte = klv(b"CINF", b'B', 1, 16, &[7; 16]);
+    let bytes = nest(
+        b"DEVC",
+        &[nest(
+            b"STRM",
+            &[
+                one_byte.clone(),
+                klv(b"CINF", b'B', 16, 1, &[7; 16]),
+                one_byte,
+            ],
+        )],
+    );
+    gpmf::validate(&bytes).unwrap();
+    let payload = gpmf::payload(&bytes).unwrap();
+    let stream = &payload.devices[0].streams[0];
+    assert_eq!(stream.elements().unwrap(), Some(1));
+    let err = stream.scaled().unwrap_err();
+    // The second CINF: DEVC, STRM and the first CINF's 8 + 16 bytes before it.
+    assert_eq!(
+        (err.path.as_str(), err.offset, err.kind),
+        (
+            "DEVC[0]/STRM[0]/CINF",
+            40,
+            ErrorKind::ElementsMismatch {
+                elements: 16,
+                first: 1
+            }
+        )
+    );
+}

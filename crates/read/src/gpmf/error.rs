@@ -77,6 +77,10 @@ pub enum ErrorKind {
     /// A complex (`?`) KLV with no `TYPE` before it in its stream.
     #[error("complex data without a TYPE")]
     MissingType,
+    /// A data KLV whose samples have another number of elements than the stream's first data
+    /// KLV (repeated-key streams such as SCEN): its values would not line up with the others.
+    #[error("{elements} elements per sample, but the stream's first data KLV has {first}")]
+    ElementsMismatch { elements: usize, first: usize },
     /// A payload whose first KLV is not a `DEVC` (GoPro's parser refuses these too).
     #[error("a payload must start with DEVC, not {0}")]
     NotDevice(FourCC),

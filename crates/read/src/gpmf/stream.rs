@@ -13,7 +13,7 @@ use super::property::{self, is_metadata_key};
 use super::scalar::Layout;
 use super::scaled::append_scaled;
 use super::utc::parse_utc;
-use super::{entries, Error, Kind, KlvRef, Properties};
+use super::{entries, Error, ErrorKind, Kind, KlvRef, Properties};
 use crate::FourCC;
 
 /// A payload: its devices, and any top-level KLV that is not a `DEVC`.
@@ -185,7 +185,8 @@ impl Stream<'_> {
 
     /// Every sample's elements as `f64` divided by SCAL, sample after sample
     /// (`sample_count() × elements()` values). Errors for non-numeric fields, complex data
-    /// without a matching TYPE, or a SCAL of the wrong arity.
+    /// without a matching TYPE, a SCAL of the wrong arity, or data KLVs whose samples differ
+    /// in elements.
     pub fn scaled(&self) -> Result<Vec<f64>, Error> {
         let mut out = Vec::new();
         self.scaled_into(&mut out)?;
@@ -194,8 +195,15 @@ impl Stream<'_> {
 
     /// [`Stream::scaled`] appending to a buffer the caller reuses.
     pub fn scaled_into(&self, out: &mut Vec<f64>) -> Result<(), Error> {
+        let first = self.elements()?;
         for klv in &self.data {
             let layout = Layout::of(klv, self.properties.complex.as_ref())?;
+            if let Some(first) = first.filter(|&first| first != layout.elements()) {
+                return Err(klv.error(ErrorKind::ElementsMismatch {
+                    elements: layout.elements(),
+                    first,
+                }));
+            }
             let divisors = self.properties.divisors(klv)?;
             append_scaled(klv, &layout, divisors.as_deref(), out)?;
         }
