@@ -121,8 +121,9 @@ fn interrupted_copies_resume_and_give_the_same_file() {
     }
 }
 
-/// Holds the first kernel copy for 3 s at its entry: the output's temporary file exists then.
-const HOLD_FIRST_COPY: &str = "copy_file_range:delay_enter=3000000:when=1";
+/// Holds the first kernel copy for 5 s at its entry: the output's temporary file exists then,
+/// and a loaded machine has time to act before the copy goes on.
+const HOLD_FIRST_COPY: &str = "copy_file_range:delay_enter=5000000:when=1";
 
 /// Starts `strace` (made by [`inject_under_strace`] with [`HOLD_FIRST_COPY`]) and waits until
 /// telemux is held at its first copy; returns the child and telemux's process id.
