@@ -57,8 +57,10 @@ scenario() {
   while read -r sys count; do
     for ((n = 1; n <= count; n++)); do
       cp "$start" "$work/video.mp4"
-      if strace -f -o /dev/null -e trace="$sys" -e inject="$sys:signal=KILL:when=$n" \
-        "$telemux" "${args[@]}" >/dev/null 2>&1; then
+      # A subshell that waits (the `exit` keeps bash from exec'ing strace) and whose stderr is
+      # discarded: bash reports every child killed by a signal ("Killed").
+      if (strace -f -o /dev/null -e trace="$sys" -e inject="$sys:signal=KILL:when=$n" \
+        "$telemux" "${args[@]}" >/dev/null 2>&1; exit $?) 2>/dev/null; then
         continue # the call was not reached in this run: no kill
       fi
       kills=$((kills + 1))
