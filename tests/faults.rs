@@ -13,21 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{fixture, telemux};
-use telemux_read::testkit::external_tool;
+use common::{fixture, inject_ride_gpx};
+use telemux_read::testkit::{external_tool, file_names as entries};
 
 fn telemux_bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("telemux")
-}
-
-/// Names of the files in `dir`, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 /// `telemux inject INPUT --gpx ride.gpx -o OUT` run under strace with `faults`
@@ -65,15 +55,7 @@ fn assert_success(output: &Output) {
 /// The output of a plain `inject -o` of ride.mp4, to compare the faulted runs with.
 fn clean_output(dir: &Path) -> Vec<u8> {
     let out = dir.join("clean.mp4");
-    telemux()
-        .arg("inject")
-        .arg(fixture("ride.mp4"))
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    inject_ride_gpx(&fixture("ride.mp4"), Some(&out), &[]);
     fs::read(out).unwrap()
 }
 

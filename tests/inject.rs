@@ -8,7 +8,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, fixture, stream_hashes, telemux,
+    assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, fixture, inject_ride_gpx,
+    stream_hashes, telemux,
 };
 use predicates::prelude::*;
 use telemux_read::gpx;
@@ -101,16 +102,7 @@ fn a_gpx_without_hdop_gives_points_without_dop() {
     let dir = tempfile::tempdir().unwrap();
     for (name, args) in [("gps5.mp4", &[][..]), ("gps9.mp4", &["--gps9"][..])] {
         let out = dir.path().join(name);
-        telemux()
-            .arg("inject")
-            .arg(fixture("ride.mp4"))
-            .arg("--gpx")
-            .arg(fixture("ride.gpx"))
-            .arg("-o")
-            .arg(&out)
-            .args(args)
-            .assert()
-            .success();
+        inject_ride_gpx(&fixture("ride.mp4"), Some(&out), args);
         let dump = telemux()
             .arg("dump")
             .arg(&out)

@@ -35,7 +35,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixture, run, telemux, tool};
+use common::{fixture, inject_ride_gpx, run, telemux, tool};
 use serde_json::Value;
 use telemux_read::gpx;
 use telemux_read::track::{resample, ResampleOptions};
@@ -315,19 +315,6 @@ fn assert_stream_metadata(what: &str, read: &Value, keys: &[&str]) {
     }
 }
 
-fn inject(input: &Path, output: Option<&Path>, extra: &[&str]) {
-    let mut cmd = telemux();
-    cmd.arg("inject")
-        .arg(input)
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .args(extra);
-    if let Some(output) = output {
-        cmd.arg("-o").arg(output);
-    }
-    cmd.assert().success();
-}
-
 fn assert_gopro_telemetry_agrees(what: &str, video: &Path) {
     let Some(read) = node_read(video) else {
         return;
@@ -350,7 +337,7 @@ fn moov_at_end_and_faststart_clips() {
     let dir = tempfile::tempdir().unwrap();
     for name in ["ride.mp4", "ride-faststart.mp4"] {
         let out = dir.path().join(name);
-        inject(&fixture(name), Some(&out), &[]);
+        inject_ride_gpx(&fixture(name), Some(&out), &[]);
         assert_gopro_telemetry_agrees(name, &out);
     }
 }
@@ -362,12 +349,12 @@ fn faststart_option_and_in_place() {
     }
     let dir = tempfile::tempdir().unwrap();
     let fast = dir.path().join("fast.mp4");
-    inject(&fixture("ride.mp4"), Some(&fast), &["--faststart"]);
+    inject_ride_gpx(&fixture("ride.mp4"), Some(&fast), &["--faststart"]);
     assert_gopro_telemetry_agrees("--faststart", &fast);
 
     let copy = dir.path().join("in-place.mp4");
     fs::copy(fixture("ride.mp4"), &copy).unwrap();
-    inject(&copy, None, &["--in-place"]);
+    inject_ride_gpx(&copy, None, &["--in-place"]);
     assert_gopro_telemetry_agrees("--in-place", &copy);
 }
 
@@ -378,7 +365,7 @@ fn gps9_dates_come_from_every_sample() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("gps9.mp4");
-    inject(&fixture("ride.mp4"), Some(&out), &["--gps9"]);
+    inject_ride_gpx(&fixture("ride.mp4"), Some(&out), &["--gps9"]);
     let read = node_read(&out).unwrap();
     assert_stream_metadata("--gps9", &read, &["GPS5", "GPS9"]);
     let ours = telemux_points(&out);
@@ -466,7 +453,7 @@ fn a_gap_and_the_precision_filter() {
     assert_eq!(node_points(&filtered, "GPS5"), node);
     // ...and without hdop GPSP is the cameras' "unknown" (9999), which the filter drops.
     let ride = dir.path().join("ride.mp4");
-    inject(&fixture("ride.mp4"), Some(&ride), &[]);
+    inject_ride_gpx(&fixture("ride.mp4"), Some(&ride), &[]);
     let read = node_read(&ride).unwrap();
     assert_eq!(
         read["gps"]["GPS5"]["points"][0]["sticky"]["precision"],
@@ -477,7 +464,7 @@ fn a_gap_and_the_precision_filter() {
     // The same for GPS9's DOP (99.99). gopro-telemetry then falls back to GPS5 without
     // filtering it: a quirk of its stream choice, not of the file.
     let ride9 = dir.path().join("ride9.mp4");
-    inject(&fixture("ride.mp4"), Some(&ride9), &["--gps9"]);
+    inject_ride_gpx(&fixture("ride.mp4"), Some(&ride9), &["--gps9"]);
     let filtered = node_read_with(&ride9, r#"{"GPSPrecision": 500}"#).unwrap();
     assert!(filtered["gps"].get("GPS9").is_none(), "{filtered}");
 }

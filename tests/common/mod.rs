@@ -20,6 +20,20 @@ pub fn fixture(name: &str) -> PathBuf {
 #[allow(unused_imports)] // each test file uses its own part of this module
 pub use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
 
+/// `telemux inject INPUT --gpx fixtures/ride.gpx [-o OUTPUT] EXTRA…`, which must succeed.
+pub fn inject_ride_gpx(input: &Path, output: Option<&Path>, extra: &[&str]) {
+    let mut cmd = telemux();
+    cmd.arg("inject")
+        .arg(input)
+        .arg("--gpx")
+        .arg(fixture("ride.gpx"))
+        .args(extra);
+    if let Some(output) = output {
+        cmd.arg("-o").arg(output);
+    }
+    cmd.assert().success();
+}
+
 /// Runs a command and returns its stdout; panics with its stderr when it fails.
 pub fn run(mut cmd: Command) -> String {
     let out = cmd.output().unwrap();

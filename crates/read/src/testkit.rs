@@ -64,6 +64,24 @@ pub fn mp4_container(kind: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
     mp4_box(kind, &children.concat())
 }
 
+/// The names of the entries of `dir`, sorted: to check what an operation left behind.
+///
+/// # Panics
+/// When the folder cannot be listed: this is test support.
+pub fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the folder lists")
+        .map(|e| {
+            e.expect("the entry reads")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// An external program (ffprobe, ffmpeg, exiftool, xmllint), or `None` after saying why the
 /// calling check is skipped. With `TELEMUX_REQUIRE_CORPUS=1` (CI) a missing program fails the
 /// test instead.

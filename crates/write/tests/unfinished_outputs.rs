@@ -2,18 +2,9 @@
 //! every output in the process, which would break tests running beside it.
 
 use std::io::Write;
-use std::path::Path;
 
+use telemux_read::testkit::file_names as entries;
 use telemux_write::output::{remove_unfinished, AtomicOutput};
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn a_signal_handler_can_remove_the_outputs_being_written() {
