@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Cursor;
 
 use common::bandit::{self, SECONDS};
-use common::telemux;
+use common::extract_json;
 use telemux_read::mp4::Mp4;
 use telemux_read::source::{self, Options};
 use telemux_read::testkit::exiftool_gps;
@@ -89,14 +89,7 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
     }
 
     // telemux now finds the GPMF track first: the Bandit's GPS and sensors, from GPMF.
-    let json = telemux()
-        .arg("extract")
-        .arg(&output)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(json.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let json = extract_json(&output);
     assert_eq!(json["source"], "GoPro GPMF (GPS5)");
     let gps = json["gps"].as_array().unwrap();
     assert_eq!(gps.len(), fixes.len());
@@ -158,14 +151,7 @@ fn convert_writes_the_bandit_gps_and_sensors_as_gpmf() {
             "{key}: {stderr}"
         );
     }
-    let json = common::telemux()
-        .arg("extract")
-        .arg(&output)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(json.status.success());
-    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let json = extract_json(&output);
     assert_eq!(json["source"], "GoPro GPMF (GPS5)");
     let first = &json["gps"][0];
     let expected = bandit::fix(0);

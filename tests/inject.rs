@@ -8,8 +8,8 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, fixture, inject_ride_gpx,
-    stream_hashes, telemux,
+    assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, extract_json, fixture,
+    inject_ride_gpx, stream_hashes, telemux,
 };
 use predicates::prelude::*;
 use telemux_read::gpx;
@@ -111,13 +111,7 @@ fn a_gpx_without_hdop_gives_points_without_dop() {
             .unwrap();
         let dump = String::from_utf8(dump.stdout).unwrap();
         assert_eq!(dump.matches("GPSP S 2x1 9999").count(), 12, "{name}");
-        let json = telemux()
-            .arg("extract")
-            .arg(&out)
-            .args(["--format", "json"])
-            .output()
-            .unwrap();
-        let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let json = extract_json(&out);
         let points = json["gps"].as_array().unwrap();
         assert_eq!(points.len(), 120, "{name}");
         assert!(

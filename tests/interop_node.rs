@@ -35,7 +35,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{fixture, inject_ride_gpx, run, telemux, tool};
+use common::{extract_json, fixture, inject_ride_gpx, run, telemux, tool};
 use serde_json::Value;
 use telemux_read::gpx;
 use telemux_read::track::{resample, ResampleOptions};
@@ -104,14 +104,7 @@ fn unix_ms(text: &str) -> i64 {
 
 /// `telemux extract --format json`: the reference the npm readers are held to.
 fn telemux_points(video: &Path) -> Vec<Point> {
-    let out = telemux()
-        .arg("extract")
-        .arg(video)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = extract_json(video);
     assert_eq!(json["device"], "telemux");
     json["gps"]
         .as_array()

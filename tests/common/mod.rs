@@ -34,6 +34,18 @@ pub fn inject_ride_gpx(input: &Path, output: Option<&Path>, extra: &[&str]) {
     cmd.assert().success();
 }
 
+/// `telemux extract VIDEO --format json`, which must succeed, parsed.
+pub fn extract_json(video: &Path) -> serde_json::Value {
+    let out = telemux()
+        .arg("extract")
+        .arg(video)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// Runs a command and returns its stdout; panics with its stderr when it fails.
 pub fn run(mut cmd: Command) -> String {
     let out = cmd.output().unwrap();

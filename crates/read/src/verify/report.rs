@@ -36,6 +36,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// This status when `problem` holds, else `Pass`: `Status::Warn.when(hz < MIN_RATE_HZ)`.
+    pub fn when(self, problem: bool) -> Status {
+        if problem {
+            self
+        } else {
+            Status::Pass
+        }
+    }
+
     /// `pass`, `skip`, `warn` or `fail`: the stable name used in the JSON output.
     pub fn name(self) -> &'static str {
         match self {

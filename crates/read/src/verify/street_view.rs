@@ -128,11 +128,7 @@ fn gap(points: &[GpsPoint], movie: &Movie) -> Check {
     let Some((longest, place)) = spans.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)) else {
         return skipped(ID, "a single GPS point");
     };
-    let status = if longest > MAX_GAP_SECONDS {
-        Status::Fail
-    } else {
-        Status::Pass
-    };
+    let status = Status::Fail.when(longest > MAX_GAP_SECONDS);
     let verdict = if status == Status::Fail {
         " (GPS_DATA_GAP)"
     } else {

@@ -53,11 +53,7 @@ pub fn sources(sources: &[Source], suspects: &[Suspect]) -> Check {
         )
         .with_value(value);
     }
-    let status = if sources.iter().any(|s| s.telemetry.is_err()) {
-        Status::Warn
-    } else {
-        Status::Pass
-    };
+    let status = Status::Warn.when(sources.iter().any(|s| s.telemetry.is_err()));
     Check::new(ID, SECTION, status, described.join(", ")).with_value(value)
 }
 
@@ -218,11 +214,7 @@ fn dop(telemetry: &Telemetry) -> Check {
         return skipped(ID, "the source gives no DOP");
     };
     let max = dops.iter().copied().fold(f64::MIN, f64::max);
-    let status = if median > MAX_GOOD_DOP {
-        Status::Warn
-    } else {
-        Status::Pass
-    };
+    let status = Status::Warn.when(median > MAX_GOOD_DOP);
     Check::new(
         ID,
         SECTION,
@@ -248,11 +240,7 @@ fn rate(telemetry: &Telemetry) -> Check {
         return skipped(ID, "fewer than two GPS times");
     }
     let hz = (times.len() - 1) as f64 / seconds;
-    let status = if hz < MIN_RATE_HZ {
-        Status::Warn
-    } else {
-        Status::Pass
-    };
+    let status = Status::Warn.when(hz < MIN_RATE_HZ);
     Check::new(
         ID,
         SECTION,

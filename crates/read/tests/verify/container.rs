@@ -4,7 +4,8 @@ use telemux_read::testkit::mp4_box;
 use telemux_read::verify::{verify, Status};
 
 use crate::edit::{
-    assert_check, expect, field, fixture, get_u32, int, node, options, put_u32, report, text, top,
+    assert_check, expect, field, fixture, get_u32, int, node, options, put_u32, report, set_field,
+    text, top,
 };
 use crate::sparse::SparseFile;
 
@@ -220,8 +221,7 @@ fn a_second_moov_warns_and_the_first_rules() {
 #[test]
 fn a_zero_movie_timescale_fails_movie_header() {
     let mut bytes = fixture("clip.mov");
-    let mvhd = node(&bytes, "moov/mvhd");
-    put_u32(&mut bytes, field(&mvhd, 8), 0);
+    set_field(&mut bytes, "moov/mvhd", 8, 0);
     let r = report(&bytes, &options(false));
     assert_check(
         &r,
@@ -254,8 +254,7 @@ fn a_broken_track_fails_tracks_and_the_others_are_still_checked() {
 #[test]
 fn stts_and_stsz_disagreeing_fail_sample_tables() {
     let mut bytes = fixture("clip-moov-end.mp4");
-    let stsz = node(&bytes, "moov/trak[0]/mdia/minf/stbl/stsz");
-    put_u32(&mut bytes, field(&stsz, 4), 29); // sample_count 30 -> 29
+    set_field(&mut bytes, "moov/trak[0]/mdia/minf/stbl/stsz", 4, 29); // sample_count 30 -> 29
     let stts = node(&bytes, "moov/trak[0]/mdia/minf/stbl/stts");
     let r = report(&bytes, &options(false));
     assert_check(
@@ -273,8 +272,7 @@ fn stts_and_stsz_disagreeing_fail_sample_tables() {
 #[test]
 fn chunks_holding_more_samples_than_stsz_fail_sample_tables() {
     let mut bytes = fixture("clip-moov-end.mp4");
-    let stsz = node(&bytes, "moov/trak[0]/mdia/minf/stbl/stsz");
-    put_u32(&mut bytes, field(&stsz, 4), 29);
+    set_field(&mut bytes, "moov/trak[0]/mdia/minf/stbl/stsz", 4, 29);
     let stts = node(&bytes, "moov/trak[0]/mdia/minf/stbl/stts");
     assert_eq!(
         get_u32(&bytes, field(&stts, 4)),
@@ -381,8 +379,7 @@ fn an_edit_past_the_media_fails_edit_lists() {
 #[test]
 fn a_negative_edit_other_than_empty_fails_edit_lists() {
     let mut bytes = fixture("clip-moov-end.mp4");
-    let elst = node(&bytes, "moov/trak[1]/edts/elst");
-    put_u32(&mut bytes, field(&elst, 8), (-5i32) as u32);
+    set_field(&mut bytes, "moov/trak[1]/edts/elst", 8, (-5i32) as u32);
     let r = report(&bytes, &options(false));
     assert_check(
         &r,

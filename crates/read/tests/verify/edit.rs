@@ -110,6 +110,12 @@ pub fn put_u32(bytes: &mut [u8], at: u64, value: u32) {
     bytes[at..at + 4].copy_from_slice(&value.to_be_bytes());
 }
 
+/// Sets the 32-bit field `at` bytes after the version/flags of the full box at `path`.
+pub fn set_field(bytes: &mut [u8], path: &str, at: u64, value: u32) {
+    let at = field(&node(bytes, path), at);
+    put_u32(bytes, at, value);
+}
+
 /// File offset of a full box's field `at` bytes after its version/flags.
 pub fn field(node: &BoxNode, at: u64) -> u64 {
     node.header.body_offset() + 4 + at
