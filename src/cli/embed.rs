@@ -10,7 +10,11 @@ use telemux_read::gopro;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::source::open_mp4;
 use telemux_read::track::{resample, ResampleOptions, Resampled};
-use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
+use telemux_write::file_lock::{lock, LockMode};
+use telemux_write::mp4::in_place::remove_unfinished;
+use telemux_write::mp4::{
+    prepare, MdatHeader, MoovPlacement, Placed, RewriteOptions, Target, TelemetryHome,
+};
 use telemux_write::output::AtomicOutput;
 use telemux_write::telemetry_track::{self, TrackOptions};
 use time::{Duration, OffsetDateTime};
@@ -146,6 +150,20 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         File::open(video)
     }
     .with_context(|| video_name.clone())?;
+    if output.is_none() {
+        // Held until the file closes: a second run refuses instead of losing a track.
+        lock(&input, video, LockMode::Exclusive)?;
+        let removed = remove_unfinished(&mut input).with_context(|| video_name.clone())?;
+        if let Some(unfinished) = removed {
+            eprintln!(
+                "{video_name}: removed the unfinished write of an interrupted telemux run \
+                 ({} bytes at byte {})",
+                unfinished.len, unfinished.offset
+            );
+        }
+    } else {
+        lock(&input, video, LockMode::Shared)?;
+    }
     let mp4 = open_mp4(&mut input).with_context(|| video_name.clone())?;
     let mvhd = mp4.mvhd().with_context(|| video_name.clone())?;
     let duration = mvhd.duration as f64 / f64::from(mvhd.timescale.max(1));
@@ -228,6 +246,7 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
             name
         }
     };
+    eprintln!("{written_to}: {}", describe(prepared.placed()));
     eprintln!(
         "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
         prepared.track_id,
@@ -236,6 +255,44 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         track.samples.len()
     );
     Ok(())
+}
+
+/// Where the telemetry went, in the words of the report.
+fn describe(placed: Placed) -> String {
+    match placed {
+        Placed::Copy(TelemetryHome::NewMdat) => {
+            "the video has no media data box: the telemetry is in a new mdat".into()
+        }
+        Placed::Copy(TelemetryHome::Joined {
+            mdat_offset,
+            header,
+        }) => {
+            let how = match header {
+                MdatHeader::Kept => String::new(),
+                MdatHeader::OverPadding { kind, offset } => format!(
+                    "; its size became 64-bit in place of the 8-byte {kind} box at byte {offset}"
+                ),
+                MdatHeader::Grown => "; its header became 64-bit, moving the media by 8 bytes \
+                                      (chunk offsets relocated)"
+                    .into(),
+            };
+            format!("telemetry appended to the media data (mdat at byte {mdat_offset}){how}")
+        }
+        Placed::InPlace {
+            mdat_offset,
+            moov_offset,
+            covered,
+            over_padding,
+        } => format!(
+            "the mdat at byte {mdat_offset} now ends at the new moov (byte {moov_offset}), \
+             covering the old moov and what followed ({covered} bytes){}",
+            if over_padding {
+                ", with a 64-bit size in place of the 8-byte box before it"
+            } else {
+                ""
+            }
+        ),
+    }
 }
 
 /// Files larger than this get a progress bar while they copy.
