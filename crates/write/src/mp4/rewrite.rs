@@ -36,7 +36,7 @@ pub struct RewriteOptions {
     pub target: Target,
     /// Replace existing GPMF tracks instead of refusing.
     pub replace: bool,
-    /// `moov/udta` text items to set, e.g. `©mak`, `©mod`, `manu`, `modl`.
+    /// `moov/udta` text items to set, e.g. `©mak`, `©mod`, `manu`, `modl`, `FIRM`.
     pub user_data: Vec<([u8; 4], String)>,
     /// Handler name of the new track; GoPro cameras write "GoPro MET".
     pub handler_name: String,
@@ -497,9 +497,11 @@ fn set_next_track_id(moov: &mut EditBox, version: u8, next: u32) {
     }
 }
 
-/// Replaces or adds `moov/udta` text items, written as QuickTime text atoms (16-bit length,
-/// 16-bit language code, text), which is how cameras write `©mak`/`©mod` and how ffmpeg and
-/// ExifTool read them.
+/// Replaces or adds `moov/udta` text items. `©`-items (`©mak`, `©mod`) are QuickTime text
+/// atoms (16-bit length, 16-bit language code, text), as cameras write them and as ffmpeg and
+/// ExifTool read them. Other items (`manu`, `modl`, `FIRM`) are the bare string, as GoPro
+/// writes `FIRM`: ExifTool reads them up to the first NUL (a length prefix reads as empty) and
+/// ffmpeg, finding no plausible length, reads them whole.
 fn set_user_data(moov: &mut EditBox, items: &[([u8; 4], String)]) {
     if items.is_empty() {
         return;
@@ -523,8 +525,10 @@ fn set_user_data(moov: &mut EditBox, items: &[([u8; 4], String)]) {
         let mut w = BoxWriter::new();
         w.boxed(kind, |w| {
             let text = &text.as_bytes()[..text.len().min(u16::MAX as usize)];
-            w.u16(text.len() as u16);
-            w.u16(0x55c4); // "und"
+            if kind[0] == 0xa9 {
+                w.u16(text.len() as u16);
+                w.u16(0x55c4); // "und"
+            }
             w.bytes(text);
         });
         udta.push(EditBox::Raw {
