@@ -111,6 +111,16 @@ impl Plan {
         plan
     }
 
+    /// Appends `boxes[index]`, the input's trailing data (`size` bytes that are no box, such as
+    /// an Insta360 trailer), at the very end of the output: readers stop at bytes that are no
+    /// box, so nothing new may follow them.
+    pub fn keep_trailing_last(&mut self, index: usize, size: u64) {
+        self.pieces.push(Piece::Original(index));
+        self.new_offsets.resize(index + 1, None);
+        self.new_offsets[index] = Some(self.total_size);
+        self.total_size += size;
+    }
+
     /// Where the original bytes `start..end` (a chunk of an existing track) land in the
     /// output, or `None` when they are not all inside one kept box: boxes move independently,
     /// so a chunk spanning two could not be moved whole.
