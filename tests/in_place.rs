@@ -214,3 +214,24 @@ fn a_staging_box_left_by_a_killed_run_is_removed_by_the_next() {
     let after = fs::read(&video).unwrap();
     assert_eq!(after[..bytes.len()][44..], bytes[44..]);
 }
+
+#[test]
+fn a_box_the_mdat_would_cover_is_refused_and_the_file_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = copy_of_ride(dir.path(), "udta.mp4");
+    let mut bytes = fs::read(&video).unwrap();
+    bytes.extend_from_slice(b"\0\0\0\x10udtaabcdefgh");
+    fs::write(&video, &bytes).unwrap();
+    let output = run_in_place(&video);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(
+        stderr(&output).contains(
+            "--in-place would have to cover the udta box at byte 48392, after the media, to keep \
+             one mdat before the moov (which GoPro's parser needs); write a new file with -o \
+             instead"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert!(fs::read(&video).unwrap() == bytes);
+}
