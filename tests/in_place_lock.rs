@@ -5,11 +5,24 @@
 
 mod common;
 
+use std::ffi::OsStr;
 use std::fs;
+use std::path::Path;
 
 use common::{fixture, telemux};
 use telemux_read::mp4::Mp4;
 use telemux_write::file_lock::{lock, LockMode};
+
+/// `telemux inject VIDEO --gpx ride.gpx TARGET…`.
+fn inject(video: &Path, target: &[&OsStr]) -> assert_cmd::Command {
+    let mut cmd = telemux();
+    cmd.arg("inject")
+        .arg(video)
+        .arg("--gpx")
+        .arg(fixture("ride.gpx"))
+        .args(target);
+    cmd
+}
 
 #[test]
 fn a_locked_file_is_refused() {
@@ -38,26 +51,12 @@ fn a_locked_file_is_refused() {
     ] {
         let holder = fs::File::open(&video).unwrap();
         lock(&holder, &video, held).unwrap();
-        let output = if in_place {
-            telemux()
-                .arg("inject")
-                .arg(&video)
-                .arg("--gpx")
-                .arg(fixture("ride.gpx"))
-                .arg("--in-place")
-                .output()
-                .unwrap()
+        let target: &[&OsStr] = if in_place {
+            &["--in-place".as_ref()]
         } else {
-            telemux()
-                .arg("inject")
-                .arg(&video)
-                .arg("--gpx")
-                .arg(fixture("ride.gpx"))
-                .arg("-o")
-                .arg(&out)
-                .output()
-                .unwrap()
+            &["-o".as_ref(), out.as_os_str()]
         };
+        let output = inject(&video, target).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{output:?}");
         let expected = format!("{}: {message}", video.display());
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -69,13 +68,7 @@ fn a_locked_file_is_refused() {
     // Two -o runs may read one input at once.
     let reader = fs::File::open(&video).unwrap();
     lock(&reader, &video, LockMode::Shared).unwrap();
-    telemux()
-        .arg("inject")
-        .arg(&video)
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("-o")
-        .arg(&out)
+    inject(&video, &["-o".as_ref(), out.as_os_str()])
         .assert()
         .success();
     let mp4 = Mp4::open(&mut fs::File::open(&out).unwrap()).unwrap();

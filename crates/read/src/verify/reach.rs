@@ -111,17 +111,7 @@ pub fn check(layout: &Layout, moov: &BoxHeader) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn top(kind: &[u8; 4], offset: u64, size: u64) -> BoxHeader {
-        BoxHeader {
-            kind: FourCC::new(kind),
-            offset,
-            header_len: 8,
-            size,
-            user_type: None,
-            size_to_end: false,
-        }
-    }
+    use crate::testkit::top_box as top;
 
     fn layout(boxes: Vec<BoxHeader>) -> Layout {
         Layout {
