@@ -2,8 +2,8 @@
 //!
 //! [`verify`] reads the top-level box headers, `moov` and the telemetry samples (never the
 //! media data) and returns a [`Report`] of checks in three sections:
-//! - container: box sizes, overlaps, trailing bytes, `moov` count and position, sample tables,
-//!   chunk placement, chunk offset width, edit lists;
+//! - container: box sizes, overlaps, trailing bytes, `moov` count and position, whether GoPro's
+//!   parser reaches the moov, sample tables, chunk placement, chunk offset width, edit lists;
 //! - telemetry: which sources are present, GPMF payload validity and TSMP continuity, time
 //!   order, and the GPS track's fix share, DOP, rate, coverage and gaps;
 //! - street_view (on request): the reasons Street View gives for rejecting an upload.
@@ -30,6 +30,7 @@ mod boxes;
 mod chunks;
 mod gpmf;
 mod layout;
+mod reach;
 mod report;
 mod sources;
 mod street_view;
@@ -87,6 +88,7 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     let mdats: Vec<_> = layout.mdats().copied().collect();
 
     let mut checks = boxes::checks(&layout, &mp4.moov().root().header);
+    checks.push(reach::check(&layout, &mp4.moov().root().header));
     checks.extend([
         tracks::movie_header(&mp4),
         tracks::tracks(&tracks),

@@ -12,7 +12,7 @@ use telemux_read::FourCC;
 
 use super::box_writer::BoxWriter;
 use super::edit_tree::EditBox;
-use super::emit::write_planned;
+use super::emit::{check_file_size_limit, write_planned};
 use super::in_place::write_in_place;
 use super::layout::{plan_in_place, Exposure, InPlaceRefusal, MoovPlacement, Plan, TelemetryHome};
 use super::meta_trak::{chunk_offsets, MetaTrack};
@@ -220,6 +220,7 @@ impl Prepared {
         out: &mut File,
         progress: &mut dyn FnMut(u64),
     ) -> io::Result<()> {
+        check_file_size_limit(self.output_size())?;
         match &self.layout {
             Layout::Copy { boxes, plan } => write_planned(
                 input,
@@ -237,6 +238,7 @@ impl Prepared {
     /// Writes into the input file itself (`Target::InPlace`); on error the file is restored
     /// to its original bytes.
     pub fn write_in_place(&self, file: &mut File) -> io::Result<()> {
+        check_file_size_limit(self.output_size())?;
         match &self.layout {
             Layout::InPlace(at) => write_in_place(file, at, &self.moov, &self.telemetry),
             Layout::Copy { .. } => Err(io::Error::other("prepared for -o, not --in-place")),
