@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use common::{assert_gpmf_output_is_sound, extract_json, fixture, inject_ride_gpx, telemux, tool};
 use predicates::prelude::*;
+use telemux_read::mp4::Mp4;
 
 /// `fixtures/ride.mp4` is 48392 bytes and ends with its moov.
 const RIDE_LEN: u64 = 48392;
@@ -162,4 +163,113 @@ fn a_torn_staging_box_is_skipped_and_left_out_of_a_new_file() {
             "--in-place: the file ends with a free box at byte 48392 declaring 5000 bytes but only 1000",
         ));
     assert_eq!(fs::read(&video).unwrap(), before);
+}
+
+/// `fixtures/ride.mp4` with the GPX injected, as a GoPro-like file with video, audio and GPS.
+fn ride_with_gps(dir: &Path) -> PathBuf {
+    let out = dir.join("gps.mp4");
+    inject_ride_gpx(&fixture("ride.mp4"), Some(&out), &[]);
+    out
+}
+
+/// File offset of the body of `moov/trak[index]`'s box `kind` (`stsc`, `stco`).
+fn table_body(video: &Path, index: usize, kind: &str) -> usize {
+    let mp4 = Mp4::open(&mut fs::File::open(video).unwrap()).unwrap();
+    let track = mp4.tracks().nth(index).unwrap().unwrap();
+    let table = &track.sample_table;
+    let node = match kind {
+        "stsc" => table.sample_to_chunk.node,
+        _ => table.chunk_offsets.node,
+    };
+    node.header.body_offset() as usize
+}
+
+fn write_u32(path: &Path, at: usize, value: u32) {
+    let mut bytes = fs::read(path).unwrap();
+    bytes[at..at + 4].copy_from_slice(&value.to_be_bytes());
+    fs::write(path, bytes).unwrap();
+}
+
+/// `inject` (with `--replace`, the file has a GPMF track) refuses with `message`, both to a new
+/// file and in place, and leaves the input byte-identical.
+fn assert_rewrite_refused(video: &Path, message: &str) {
+    let before = fs::read(video).unwrap();
+    let out = video.with_file_name("refused.mp4");
+    for target in [vec!["-o", out.to_str().unwrap()], vec!["--in-place"]] {
+        telemux()
+            .args(["inject", "--replace", "--gpx"])
+            .arg(fixture("ride.gpx"))
+            .arg(video)
+            .args(&target)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+        assert!(!out.exists());
+        assert_eq!(fs::read(video).unwrap(), before, "{target:?}");
+    }
+}
+
+#[test]
+fn a_damaged_audio_track_is_a_warning_for_extract_and_a_refusal_for_inject() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = ride_with_gps(dir.path());
+    // The audio stco claims 0x7fff0000 entries: the track cannot be parsed at all.
+    let stco = table_body(&video, 1, "stco");
+    write_u32(&video, stco + 4, 0x7fff_0000);
+
+    let out = telemux()
+        .args(["extract", "--format", "csv"])
+        .arg(&video)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 121);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("warning: moov/trak[1]/mdia/minf/stbl/stco at byte")
+            && stderr.contains("2147418112 entries of 4 bytes do not fit in the 716 bytes left; this track was skipped"),
+        "{stderr}"
+    );
+    let dump = stdout_of(&["dump"], &video);
+    assert!(
+        dump.contains("  [1] damaged, skipped: moov/trak[1]/mdia/minf/stbl/stco"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("  [2] id 3 meta gpmd \"GoPro MET\" 12 samples"),
+        "{dump}"
+    );
+    assert_rewrite_refused(&video, "moov/trak[1]/mdia/minf/stbl/stco");
+}
+
+#[test]
+fn an_audio_chunk_past_the_end_is_read_around_by_extract_and_refused_by_inject() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = ride_with_gps(dir.path());
+    let stco = table_body(&video, 1, "stco");
+    write_u32(&video, stco + 8, 0x7fff_0000); // first audio chunk far past the end
+    assert_eq!(point_count(&video), 120);
+    assert_rewrite_refused(
+        &video,
+        "verify fails chunks_in_mdat: moov/trak[1]/mdia/minf/stbl/stco at byte 2147418112: \
+         sample 0 (130 bytes) ends at byte 2147418242, past the end of the file",
+    );
+}
+
+#[test]
+fn sample_tables_that_verify_fails_are_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let video = ride_with_gps(dir.path());
+    let stsc = table_body(&video, 1, "stsc");
+    // First run: one more sample per chunk than the audio has samples for.
+    let bytes = fs::read(&video).unwrap();
+    let per_chunk = u32::from_be_bytes(bytes[stsc + 12..stsc + 16].try_into().unwrap());
+    write_u32(&video, stsc + 12, per_chunk + 1);
+    let verify = telemux().arg("verify").arg(&video).output().unwrap();
+    let report = String::from_utf8(verify.stdout).unwrap();
+    assert!(report.contains("FAIL  sample_tables"), "{report}");
+    assert_rewrite_refused(
+        &video,
+        "verify fails sample_tables: moov/trak[1]/mdia/minf/stbl/stsc at byte",
+    );
 }

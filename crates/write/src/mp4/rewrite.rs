@@ -8,6 +8,7 @@ use std::io;
 use telemux_read::mp4::{
     BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
 };
+use telemux_read::verify::untrusted_tables;
 use telemux_read::FourCC;
 
 use super::box_writer::BoxWriter;
@@ -95,6 +96,11 @@ pub enum RewriteError {
         len: u64,
         declared: u64,
     },
+    #[error(
+        "verify fails {id}: {message}; telemux does not rewrite sample tables it cannot trust \
+         (the other tracks would come out changed)"
+    )]
+    UntrustedTables { id: &'static str, message: String },
     #[error("the new moov would be {size} bytes, more than an MP4 box header can describe here")]
     MoovTooLarge { size: u64 },
     #[error("the telemetry track has {samples} samples but {durations} durations")]
@@ -188,6 +194,12 @@ pub fn prepare(
         return Err(in_place_after(trailing));
     }
     let tracks = mp4.tracks().collect::<Result<Vec<Track<'_>>, _>>()?;
+    if let Some(check) = untrusted_tables(mp4).into_iter().next() {
+        return Err(RewriteError::UntrustedTables {
+            id: check.id,
+            message: check.message,
+        });
+    }
     let telemetry_tracks: Vec<usize> = match &options.gpmf_tracks {
         Some(known) => known.clone(),
         None => tracks
