@@ -273,3 +273,40 @@ fn sample_tables_that_verify_fails_are_not_rewritten() {
         "verify fails sample_tables: moov/trak[1]/mdia/minf/stbl/stsc at byte",
     );
 }
+
+#[test]
+fn a_second_moov_is_read_past_and_refused_by_inject() {
+    let dir = tempfile::tempdir().unwrap();
+    let gps = ride_with_gps(dir.path());
+    let bytes = fs::read(&gps).unwrap();
+    let first = Mp4::open(&mut fs::File::open(&gps).unwrap())
+        .unwrap()
+        .moov()
+        .root()
+        .header;
+    let stale_copy = bytes[first.offset as usize..first.end() as usize].to_vec();
+    for (name, tail) in [
+        ("junk.mp4", b"\0\0\0\x0fmoovjunkjun".to_vec()),
+        ("copy.mp4", stale_copy),
+    ] {
+        let video = dir.path().join(name);
+        fs::write(&video, [&bytes[..], &tail[..]].concat()).unwrap();
+        assert_eq!(point_count(&video), 120, "{name}");
+        let verify = stdout_of(&["verify"], &video);
+        let expected = format!(
+            "WARN  moov_count          2 moov boxes (at bytes {}, {}); players and telemux use \
+             the first",
+            first.offset,
+            bytes.len()
+        );
+        assert!(verify.contains(&expected), "{verify}");
+        assert_rewrite_refused(
+            &video,
+            &format!(
+                "a second moov box at byte {} (the first is at byte {})",
+                bytes.len(),
+                first.offset
+            ),
+        );
+    }
+}

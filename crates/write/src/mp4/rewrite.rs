@@ -97,6 +97,12 @@ pub enum RewriteError {
         declared: u64,
     },
     #[error(
+        "a second moov box at byte {second} (the first is at byte {first}): a stale copy or \
+         bytes typed moov; players take the first, ExifTool reads both, and a rewrite would \
+         leave readers disagreeing, so telemux does not rewrite this file"
+    )]
+    SecondMoov { first: u64, second: u64 },
+    #[error(
         "verify fails {id}: {message}; telemux does not rewrite sample tables it cannot trust \
          (the other tracks would come out changed)"
     )]
@@ -192,6 +198,16 @@ pub fn prepare(
     }
     if let (Target::InPlace, Some(trailing)) = (options.target, mp4.trailing_data()) {
         return Err(in_place_after(trailing));
+    }
+    let mut moovs = mp4
+        .top_level()
+        .iter()
+        .filter(|b| b.kind.as_bytes() == b"moov");
+    if let (Some(first), Some(second)) = (moovs.next(), moovs.next()) {
+        return Err(RewriteError::SecondMoov {
+            first: first.offset,
+            second: second.offset,
+        });
     }
     let tracks = mp4.tracks().collect::<Result<Vec<Track<'_>>, _>>()?;
     if let Some(check) = untrusted_tables(mp4).into_iter().next() {
