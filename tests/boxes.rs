@@ -49,6 +49,12 @@ fn stdout_of(args: &[&str], file: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `telemux verify`'s report, whatever its verdict.
+fn report_of(video: &Path) -> String {
+    let out = telemux().arg("verify").arg(video).output().unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 fn point_count(video: &Path) -> usize {
     extract_json(video)["gps"].as_array().unwrap().len()
 }
@@ -309,4 +315,81 @@ fn a_second_moov_is_read_past_and_refused_by_inject() {
             ),
         );
     }
+}
+
+#[test]
+fn fragments_are_checked_by_verify_and_refused_by_inject() {
+    let dir = tempfile::tempdir().unwrap();
+    let gps = ride_with_gps(dir.path());
+    let video = dir.path().join("fragmented.mp4");
+    let Some(mut ffmpeg) = tool("ffmpeg") else {
+        return;
+    };
+    ffmpeg.args(["-v", "error", "-i"]).arg(&gps).args([
+        "-map",
+        "0",
+        "-c",
+        "copy",
+        "-metadata",
+        "creation_time=2024-05-01T10:00:00Z",
+        "-movflags",
+        "frag_keyframe",
+    ]);
+    common::run({
+        ffmpeg.arg(&video);
+        ffmpeg
+    });
+    // Whatever else verify says of the first fragment's GPMF timing (not this test's subject).
+    let verify = report_of(&video);
+    assert!(
+        verify.contains(
+            "PASS  fragments           5 fragments, 15 track runs (378 samples), all data inside \
+             an mdat"
+        ),
+        "{verify}"
+    );
+    let out = telemux()
+        .args(["extract", "--format", "csv"])
+        .arg(&video)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    // moov's own tables hold the first fragment: 2 payloads of 10 points.
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 21);
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("warning: fragmented MP4 (moof at byte"));
+
+    let bytes = fs::read(&video).unwrap();
+    let moof = bytes.windows(4).position(|w| w == b"moof").unwrap() - 4;
+    assert_rewrite_refused(
+        &video,
+        &format!(
+            "fragmented MP4 (moof at byte {moof}): its samples are described by movie fragments"
+        ),
+    );
+
+    // The first fragment's tfhd base_data_offset (absolute, as ffmpeg writes it) moved 1 MB on.
+    let tfhd = bytes.windows(4).position(|w| w == b"tfhd").unwrap();
+    let base_at = tfhd + 12;
+    let base = u64::from_be_bytes(bytes[base_at..base_at + 8].try_into().unwrap());
+    assert_eq!(base, moof as u64);
+    let mut broken = bytes.clone();
+    broken[base_at..base_at + 8].copy_from_slice(&(base + 1_000_000).to_be_bytes());
+    fs::write(&video, broken).unwrap();
+    let report = report_of(&video);
+    let trun = tfhd + bytes[tfhd..].windows(4).position(|w| w == b"trun").unwrap() - 4;
+    let expected = format!(
+        "FAIL  fragments           moof[0]/traf[0]/trun[0] at byte {trun} (track 1, 30 \
+         samples): data bytes {}-",
+        base + 1_000_000 + 700
+    );
+    assert!(report.contains(&expected), "{report}");
+    assert!(
+        report.contains(&format!(
+            "run past the end of the file ({} bytes)",
+            bytes.len()
+        )),
+        "{report}"
+    );
 }

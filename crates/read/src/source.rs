@@ -144,6 +144,13 @@ pub fn read<R: Read + Seek>(
                     .iter()
                     .map(|error| format!("{error}; this track was skipped")),
             );
+            if let Some(fragment) = mp4.fragmented() {
+                found.warnings.push(format!(
+                    "fragmented MP4 ({} at byte {}): only the samples in moov's own tables \
+                     are read, not those of the movie fragments",
+                    fragment.kind, fragment.offset
+                ));
+            }
             Ok(found)
         }
         Err(SourceError::NoTelemetry) => Err(damaged

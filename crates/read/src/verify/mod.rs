@@ -28,6 +28,7 @@
 
 mod boxes;
 mod chunks;
+mod fragments;
 mod gpmf;
 mod layout;
 mod report;
@@ -96,6 +97,7 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
         chunks::offset_width(&tracks, file_len),
         tracks::edit_lists(&tracks),
     ]);
+    checks.push(fragments::check(&mp4, reader, &mdats));
 
     let (sources, suspects) = sources::find(reader, &mp4, &tracks, &layout.boxes);
     checks.push(telemetry::sources(&sources, &suspects));

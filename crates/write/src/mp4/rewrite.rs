@@ -97,6 +97,12 @@ pub enum RewriteError {
         declared: u64,
     },
     #[error(
+        "fragmented MP4 ({kind} at byte {offset}): its samples are described by movie \
+         fragments whose tfhd/trun/tfra/sidx offsets telemux does not rewrite, so it refuses \
+         rather than damage them; make a regular MP4 first, e.g. ffmpeg -i IN -map 0 -c copy OUT.mp4"
+    )]
+    Fragmented { kind: String, offset: u64 },
+    #[error(
         "a second moov box at byte {second} (the first is at byte {first}): a stale copy or \
          bytes typed moov; players take the first, ExifTool reads both, and a rewrite would \
          leave readers disagreeing, so telemux does not rewrite this file"
@@ -198,6 +204,12 @@ pub fn prepare(
     }
     if let (Target::InPlace, Some(trailing)) = (options.target, mp4.trailing_data()) {
         return Err(in_place_after(trailing));
+    }
+    if let Some(fragment) = mp4.fragmented() {
+        return Err(RewriteError::Fragmented {
+            kind: fragment.kind.to_string(),
+            offset: fragment.offset,
+        });
     }
     let mut moovs = mp4
         .top_level()
