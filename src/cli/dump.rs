@@ -95,8 +95,14 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
         );
     }
     out.push_str("tracks:\n");
-    for track in mp4.tracks() {
-        let track = track?;
+    for (index, track) in mp4.tracks().enumerate() {
+        let track = match track {
+            Ok(track) => track,
+            Err(error) => {
+                let _ = writeln!(out, "  [{index}] damaged, skipped: {error}");
+                continue;
+            }
+        };
         let entry = track
             .stsd
             .entries

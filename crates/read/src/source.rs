@@ -134,8 +134,42 @@ pub fn read<R: Read + Seek>(
         }
         Err(other) => return Err(other),
     };
+    // A track that cannot be parsed is skipped by every source here; say so, and when no
+    // telemetry was found it may have been in that track: its damage is the error.
+    let damaged: Vec<Mp4Error> = mp4.tracks().filter_map(Result::err).collect();
+    match read_mp4_sources(&mp4, reader, options, &novatek_options) {
+        Ok(mut found) => {
+            found.warnings.extend(
+                damaged
+                    .iter()
+                    .map(|error| format!("{error}; this track was skipped")),
+            );
+            if let Some(fragment) = mp4.fragmented() {
+                found.warnings.push(format!(
+                    "fragmented MP4 ({} at byte {}): only the samples in moov's own tables \
+                     are read, not those of the movie fragments",
+                    fragment.kind, fragment.offset
+                ));
+            }
+            Ok(found)
+        }
+        Err(SourceError::NoTelemetry) => Err(damaged
+            .into_iter()
+            .next()
+            .map_or(SourceError::NoTelemetry, SourceError::Mp4)),
+        other => other,
+    }
+}
+
+/// The telemetry sources of an opened MP4/MOV, in the order `read` documents.
+fn read_mp4_sources<R: Read + Seek>(
+    mp4: &Mp4,
+    reader: &mut R,
+    options: Options,
+    novatek_options: &FileOptions,
+) -> Result<FileTelemetry, SourceError> {
     let sensors = options.sensors;
-    match gopro::read(&mp4, reader, gopro::ReadOptions { sensors }) {
+    match gopro::read(mp4, reader, gopro::ReadOptions { sensors }) {
         Ok(t) => {
             return Ok(FileTelemetry {
                 summary: format!(
@@ -155,10 +189,10 @@ pub fn read<R: Read + Seek>(
         Err(e) => return Err(SourceError::Gopro(e)),
     }
     // TTAD lives in moov, so it is checked before a Novatek scan of the media.
-    if let Some(found) = read_ttad(&mp4, options)? {
+    if let Some(found) = read_ttad(mp4, options)? {
         return Ok(found);
     }
-    novatek::read_mp4(&mp4, reader, &novatek_options)?
+    novatek::read_mp4(mp4, reader, novatek_options)?
         .map(|file| from_novatek(file, Vec::new()))
         .ok_or(SourceError::NoTelemetry)
 }

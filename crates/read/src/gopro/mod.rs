@@ -50,13 +50,14 @@ pub struct GoproTelemetry {
 }
 
 /// The GPMF track of `mp4`: sample entry `gpmd` whose first sample starts with `DEVC` (some
-/// dashcams name other data `gpmd`).
+/// dashcams name other data `gpmd`). Tracks that cannot be parsed are passed over, as
+/// ExifTool and ffprobe do: a damaged audio track must not hide the GPS (the caller reports
+/// them, see `Mp4::tracks`).
 pub fn find_track<'a, R: Read + Seek>(
     mp4: &'a Mp4,
     reader: &mut R,
 ) -> Result<Option<Track<'a>>, Mp4Error> {
-    for track in mp4.tracks() {
-        let track = track?;
+    for track in mp4.tracks().filter_map(Result::ok) {
         if is_gpmf_track(&track, reader)? {
             return Ok(Some(track));
         }

@@ -28,6 +28,7 @@
 
 mod boxes;
 mod chunks;
+mod fragments;
 mod gpmf;
 mod layout;
 mod reach;
@@ -98,6 +99,7 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
         chunks::offset_width(&tracks, file_len),
         tracks::edit_lists(&tracks),
     ]);
+    checks.push(fragments::check(&mp4, reader, &mdats));
 
     let (sources, suspects) = sources::find(reader, &mp4, &tracks, &layout.boxes);
     checks.push(telemetry::sources(&sources, &suspects));
@@ -126,6 +128,28 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
         ));
     }
     Ok(Report { checks })
+}
+
+/// The failed checks among those that say whether `mp4`'s sample tables can be trusted, as
+/// `verify` reports them: `sample_tables`, and `chunks_in_mdat` when samples lie past the end
+/// of the file. A writer that relocates the tables refuses such a file rather than change its
+/// tracks. (Samples inside the file but outside an mdat are the writer's layout to judge: it
+/// moves them with the box that holds them, or refuses.)
+pub fn untrusted_tables(mp4: &Mp4) -> Vec<Check> {
+    let tracks: Vec<_> = mp4.tracks().collect();
+    let placement = chunks::Placement::of(&tracks);
+    let mut checks = vec![tracks::sample_tables(&tracks)];
+    if !placement.errors.is_empty() {
+        let mdats: Vec<_> = mp4
+            .top_level()
+            .iter()
+            .filter(|b| b.kind.as_bytes() == b"mdat")
+            .copied()
+            .collect();
+        checks.push(chunks::in_mdat(&placement, &mdats));
+    }
+    checks.retain(|check| check.status == Status::Fail);
+    checks
 }
 
 /// `gpmf_payloads` and `gpmf_tsmp` from the GPMF source, if there is one.

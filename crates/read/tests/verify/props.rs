@@ -22,6 +22,7 @@ const IDS: [&str; 13] = [
     "chunk_overlap",
     "chunk_offset_width",
     "edit_lists",
+    "fragments",
 ];
 
 proptest! {
