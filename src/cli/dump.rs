@@ -54,7 +54,9 @@ pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
     let n = file.read(&mut head).with_context(|| name.clone())?;
     file.rewind().with_context(|| name.clone())?;
     let mut out = String::new();
-    let result = if n == 8 && &head[..4] == b"DEVC" {
+    // The raw GPMF test of `source::is_raw_gpmf` without its validation, so that a damaged
+    // track is still listed up to its damage.
+    let result = if gopro::nest_len(&head[..n]).is_some() {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).with_context(|| name.clone())?;
         // Print what decoded even when a later KLV is bad: the good part helps find the damage.
