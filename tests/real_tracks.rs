@@ -418,3 +418,50 @@ fn payloads_really_out_of_order_fail_sample_times() {
         "{line}"
     );
 }
+
+#[test]
+fn points_without_a_fix_stay_out_of_gpx_unless_all_fixes() {
+    let Some(c) = corpus() else {
+        return;
+    };
+    let dir = c.join("gopro/real-tracks");
+    // The HERO8 walk: GPSF 0 in 10 of its 50 payloads (169 points).
+    let walk = dir.join("dustin-walking.gpmf");
+    let out = telemux().arg("extract").arg(&walk).output().unwrap();
+    assert!(out.status.success());
+    let gpx = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(gpx.matches("<trkpt ").count(), 897 - 169);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("728 kept (dropped 169 points without a GPS fix; --all-fixes keeps them)"),
+        "{stderr}"
+    );
+    let out = telemux()
+        .arg("extract")
+        .arg(&walk)
+        .arg("--all-fixes")
+        .output()
+        .unwrap();
+    let gpx = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(gpx.matches("<trkpt ").count(), 897);
+    // JSON keeps every point, with its fix.
+    let json = extract_json(&walk);
+    let fixes: Vec<&str> = json["gps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["fix"].as_str().unwrap())
+        .collect();
+    assert_eq!(fixes.len(), 897);
+    assert_eq!(fixes.iter().filter(|f| **f == "none").count(), 169);
+
+    // The HERO6 with the BLE sensor never locked: nothing to put in a GPX.
+    let ble = dir.join("gopro2gpx-hero06+ble.bin");
+    let out = telemux().arg("extract").arg(&ble).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("0 kept (dropped 199 points without a GPS fix; --all-fixes keeps them)"),
+        "{stderr}"
+    );
+}
