@@ -465,3 +465,61 @@ fn points_without_a_fix_stay_out_of_gpx_unless_all_fixes() {
         "{stderr}"
     );
 }
+
+/// `payload` without the streams whose data key is `key`.
+fn without_stream(payload: &[u8], key: &[u8; 4]) -> Vec<u8> {
+    use telemux_read::gpmf::{read_tree, Body, Node};
+    let holds = |node: &Node| match node {
+        Node::Klv(klv) => match &klv.body {
+            Body::Nest(children) => children
+                .iter()
+                .any(|c| matches!(c, Node::Klv(k) if k.key.as_bytes() == key)),
+            Body::Data(_) => false,
+        },
+        Node::Filler(_) => false,
+    };
+    let mut nodes = read_tree(payload).unwrap();
+    for node in &mut nodes {
+        if let Node::Klv(devc) = node {
+            if let Body::Nest(streams) = &mut devc.body {
+                streams.retain(|s| !holds(s));
+            }
+        }
+    }
+    telemux_write::gpmf::encode(&nodes).unwrap()
+}
+
+#[test]
+fn gps9_without_gps5_reads_fully() {
+    let Some(c) = corpus() else {
+        return;
+    };
+    // HERO13 writes GPS9 alone: the HERO11 track with its GPS5 streams taken out.
+    let raw = c.join("gopro/real-tracks/gopro2gpx-hero11.bin");
+    let full = points(&raw);
+    let gps9_only: Vec<Vec<u8>> = payloads(&raw)
+        .iter()
+        .map(|p| without_stream(p, b"GPS5"))
+        .collect();
+    assert!(gps9_only.iter().all(|p| !p.windows(4).any(|w| w == b"GPS5")));
+    assert!(gps9_only.iter().all(|p| p.windows(4).any(|w| w == b"GPS9")));
+    let tmp = tempfile::tempdir().unwrap();
+    let stripped_raw = tmp.path().join("gps9.bin");
+    fs::write(&stripped_raw, gps9_only.concat()).unwrap();
+    let mp4 = tmp.path().join("gps9.mp4");
+    fs::write(&mp4, wrap(gps9_only)).unwrap();
+    for file in [&stripped_raw, &mp4] {
+        let json = extract_json(file);
+        assert_eq!(json["source"], "GoPro GPMF (GPS9)");
+        assert_eq!(json["altitude_ref"], "mean_sea_level");
+        let ours = points(file);
+        assert_eq!(ours.len(), 679);
+        let same = |p: &[Point]| -> Vec<(f64, f64, OffsetDateTime)> {
+            p.iter().map(|p| (p.lat, p.lon, p.time)).collect()
+        };
+        assert_eq!(same(&ours), same(&full), "{}", file.display());
+        let first = &json["gps"][0];
+        assert_eq!((first["fix"].as_str(), first["dop"].as_f64()), (Some("3d"), Some(3.96)));
+        assert_verify_passes(file);
+    }
+}
