@@ -501,7 +501,9 @@ fn gps9_without_gps5_reads_fully() {
         .iter()
         .map(|p| without_stream(p, b"GPS5"))
         .collect();
-    assert!(gps9_only.iter().all(|p| !p.windows(4).any(|w| w == b"GPS5")));
+    assert!(gps9_only
+        .iter()
+        .all(|p| !p.windows(4).any(|w| w == b"GPS5")));
     assert!(gps9_only.iter().all(|p| p.windows(4).any(|w| w == b"GPS9")));
     let tmp = tempfile::tempdir().unwrap();
     let stripped_raw = tmp.path().join("gps9.bin");
@@ -519,7 +521,10 @@ fn gps9_without_gps5_reads_fully() {
         };
         assert_eq!(same(&ours), same(&full), "{}", file.display());
         let first = &json["gps"][0];
-        assert_eq!((first["fix"].as_str(), first["dop"].as_f64()), (Some("3d"), Some(3.96)));
+        assert_eq!(
+            (first["fix"].as_str(), first["dop"].as_f64()),
+            (Some("3d"), Some(3.96))
+        );
         assert_verify_passes(file);
     }
 }

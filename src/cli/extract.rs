@@ -11,7 +11,7 @@ use telemux_read::model::{Fix, GpsPoint, Telemetry};
 use telemux_read::novatek;
 use telemux_read::source::{self, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
-use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv};
+use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv, Waypoint};
 
 use super::dashcam_args::DashcamArgs;
 use super::text_output::write_text;
@@ -161,6 +161,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let segments: Vec<Vec<GpsPoint>> = files.iter().map(|t| t.gps.clone()).collect();
+    let waypoints = highlight_waypoints(&files);
     if sensors_only {
         if files.iter().all(|t| t.sensors.is_empty()) {
             bail!("no sensor samples to export (the files hold GPS only)");
@@ -176,9 +177,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
                 } else {
                     gpx::GpxVersion::V1_1
                 };
-                gpx::write_gpx(out, &segments, version)?
+                gpx::write_gpx_with_waypoints(out, &waypoints, &segments, version)?
             }
-            Format::Kml => kml::write_kml(out, &segments)?,
+            Format::Kml => kml::write_kml_with_waypoints(out, &waypoints, &segments)?,
             Format::Geojson => geojson::write_geojson(out, &segments)?,
             Format::Csv => csv::write_csv(out, &segments)?,
             Format::Json => json::write_json(out, &merge(files))?,
@@ -261,6 +262,23 @@ fn report_and_filter(
     }
 }
 
+/// The GoPro HiLight tags the tracks reach, as waypoints "HiLight 1", "HiLight 2 (MANL)", …
+fn highlight_waypoints(files: &[Telemetry]) -> Vec<Waypoint> {
+    files
+        .iter()
+        .flat_map(|t| &t.highlights)
+        .filter_map(|h| Some((h, h.position.clone()?)))
+        .enumerate()
+        .map(|(i, (h, point))| Waypoint {
+            name: match &h.kind {
+                Some(kind) => format!("HiLight {} ({kind})", i + 1),
+                None => format!("HiLight {}", i + 1),
+            },
+            point,
+        })
+        .collect()
+}
+
 /// The format named by an output file's extension.
 fn format_of(path: &Path) -> Option<Format> {
     let ext = path.extension()?.to_str()?.to_ascii_lowercase();
@@ -310,6 +328,7 @@ fn merge(files: Vec<Telemetry>) -> Telemetry {
     for t in files {
         all.gps.extend(t.gps);
         all.sensors.extend(t.sensors);
+        all.highlights.extend(t.highlights);
     }
     all
 }

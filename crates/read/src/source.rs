@@ -251,6 +251,7 @@ fn from_novatek(file: NovatekFile, mut warnings: Vec<String>) -> FileTelemetry {
             altitude_ref: AltitudeRef::MeanSeaLevel,
             gps: track.points,
             sensors: Vec::new(),
+            highlights: Vec::new(),
         },
     }
 }

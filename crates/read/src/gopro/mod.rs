@@ -7,13 +7,14 @@
 
 mod dating;
 mod gps;
+mod highlights;
 mod raw;
 mod sensors;
 
 use std::io::{Read, Seek};
 
 use crate::gpmf::{self, keys};
-use crate::model::{AltitudeRef, Telemetry};
+use crate::model::{AltitudeRef, Highlight, Telemetry};
 use crate::mp4::{Mp4, Mp4Error, Sample, Track};
 
 pub use gps::GpsSource;
@@ -114,7 +115,34 @@ pub fn read<R: Read + Seek>(
     options: ReadOptions,
 ) -> Result<GoproTelemetry, GoproError> {
     let track = find_track(mp4, reader)?.ok_or(GoproError::NoTelemetry)?;
-    read_track(&track, reader, options, &mut |_, _, _| {})
+    let mut read = read_track(&track, reader, options, &mut |_, _, _| {})?;
+    let telemetry = &mut read.telemetry;
+    telemetry.highlights.extend(udta_highlights(mp4));
+    highlights::locate(&mut telemetry.highlights, &telemetry.gps);
+    Ok(read)
+}
+
+/// The HiLight tags of the `HLMT` devices of one GPMF payload, not yet placed on a track.
+pub fn gpmf_highlights(payload: &[u8]) -> Vec<Highlight> {
+    highlights::from_gpmf(payload)
+}
+
+/// The HiLight tags in `moov/udta`: `HMMT`, then the `HLMT` device of the `GPMF` payload.
+/// Not yet placed on a track.
+pub fn udta_highlights(mp4: &Mp4) -> Vec<Highlight> {
+    let Some(udta) = mp4.user_data() else {
+        return Vec::new();
+    };
+    let mut found = udta
+        .get(b"HMMT")
+        .map(highlights::from_hmmt)
+        .unwrap_or_default();
+    found.extend(
+        udta.get(b"GPMF")
+            .map(highlights::from_gpmf)
+            .unwrap_or_default(),
+    );
+    found
 }
 
 /// Sees each payload as it goes by: its index, byte offset and bytes.
@@ -246,6 +274,8 @@ struct Builder {
     sensors: sensors::SensorCollector,
     device: Option<String>,
     altitude_ref: AltitudeRef,
+    /// HLMT devices in the payloads (raw tracks may hold the udta `GPMF` payload).
+    highlights: Vec<Highlight>,
     payloads: usize,
     skipped: Vec<String>,
 }
@@ -305,12 +335,16 @@ impl Builder {
         }
         self.gps.keep(gps);
         self.sensors.keep(sensors);
+        self.highlights
+            .extend(highlights::from_devices(&payload.devices));
         self.payloads += 1;
         Ok(())
     }
 
     fn finish(self, track_index: Option<usize>) -> GoproTelemetry {
         let (points, gps_source) = self.gps.finish();
+        let mut highlights = self.highlights;
+        highlights::locate(&mut highlights, &points);
         GoproTelemetry {
             telemetry: Telemetry {
                 source: match gps_source {
@@ -321,6 +355,7 @@ impl Builder {
                 altitude_ref: self.altitude_ref,
                 gps: points,
                 sensors: self.sensors.finish(),
+                highlights,
             },
             track_index,
             payloads: self.payloads,

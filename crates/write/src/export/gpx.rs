@@ -5,8 +5,8 @@ use std::io::{BufWriter, Write};
 
 use telemux_read::GpsPoint;
 
-use super::values::{course_in_range, finite, fix_name, position, Rfc3339, XsdDecimal};
-use super::ExportError;
+use super::values::{course_in_range, finite, fix_name, position, xml_text, Rfc3339, XsdDecimal};
+use super::{ExportError, Waypoint};
 
 /// Which GPX flavour to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +35,17 @@ pub fn write_gpx<W: Write>(
     segments: &[Vec<GpsPoint>],
     version: GpxVersion,
 ) -> Result<(), ExportError> {
+    write_gpx_with_waypoints(out, &[], segments, version)
+}
+
+/// [`write_gpx`] with a `<wpt>` (position, `ele`, `time`, `name`) per waypoint before the
+/// track, where the schema puts them.
+pub fn write_gpx_with_waypoints<W: Write>(
+    out: W,
+    waypoints: &[Waypoint],
+    segments: &[Vec<GpsPoint>],
+    version: GpxVersion,
+) -> Result<(), ExportError> {
     let mut out = BufWriter::new(out);
     out.write_all(
         match version {
@@ -43,6 +54,9 @@ pub fn write_gpx<W: Write>(
         }
         .as_bytes(),
     )?;
+    for (i, waypoint) in waypoints.iter().enumerate() {
+        write_waypoint(&mut out, i, waypoint)?;
+    }
     out.write_all(b" <trk>\n")?;
     for (s, segment) in segments.iter().enumerate() {
         out.write_all(b"  <trkseg>\n")?;
@@ -53,6 +67,32 @@ pub fn write_gpx<W: Write>(
     }
     out.write_all(b" </trk>\n</gpx>\n")?;
     out.flush()?;
+    Ok(())
+}
+
+fn write_waypoint<W: Write>(
+    out: &mut W,
+    index: usize,
+    waypoint: &Waypoint,
+) -> Result<(), ExportError> {
+    let point = &waypoint.point;
+    let (latitude, longitude) = position(0, index, point)?;
+    let longitude = if longitude == 180.0 {
+        -180.0
+    } else {
+        longitude
+    };
+    let (latitude, longitude) = (XsdDecimal(latitude), XsdDecimal(longitude));
+    write!(out, " <wpt lat=\"{latitude}\" lon=\"{longitude}\">")?;
+    if let Some(altitude) = finite(point.altitude) {
+        write!(out, "<ele>{}</ele>", XsdDecimal(altitude))?;
+    }
+    if let Some(time) = point.time {
+        write!(out, "<time>{}</time>", Rfc3339(time))?;
+    }
+    out.write_all(b"<name>")?;
+    xml_text(out, &waypoint.name)?;
+    out.write_all(b"</name></wpt>\n")?;
     Ok(())
 }
 
