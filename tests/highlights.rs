@@ -23,15 +23,7 @@ fn tagged_video(corpus: &Path, dir: &Path) -> std::path::PathBuf {
         .map(|p| p.unwrap().bytes)
         .collect();
     let mut video = SynthVideo {
-        tracks: vec![SynthTrack {
-            handler: *b"meta",
-            sample_entry: *b"gpmd",
-            timescale: 1000,
-            samples: payloads,
-            sample_duration: 1001,
-            chunking: vec![1],
-            co64: false,
-        }],
+        tracks: vec![SynthTrack::gpmd(payloads)],
         moov_first: false,
         creation_time: 3_600_000_000,
     }

@@ -157,15 +157,7 @@ fn payloads(file: &Path) -> Vec<Vec<u8>> {
 /// An MP4 whose one track holds `payloads` as 1001 ms `gpmd` samples.
 fn wrap(payloads: Vec<Vec<u8>>) -> Vec<u8> {
     SynthVideo {
-        tracks: vec![SynthTrack {
-            handler: *b"meta",
-            sample_entry: *b"gpmd",
-            timescale: 1000,
-            samples: payloads,
-            sample_duration: 1001,
-            chunking: vec![1],
-            co64: false,
-        }],
+        tracks: vec![SynthTrack::gpmd(payloads)],
         moov_first: true,
         creation_time: 3_600_000_000,
     }

@@ -75,24 +75,37 @@ fn write_waypoint<W: Write>(
     index: usize,
     waypoint: &Waypoint,
 ) -> Result<(), ExportError> {
-    let point = &waypoint.point;
-    let (latitude, longitude) = position(0, index, point)?;
+    out.write_all(b" ")?;
+    open_point(out, "wpt", 0, index, &waypoint.point)?;
+    out.write_all(b"<name>")?;
+    xml_text(out, &waypoint.name)?;
+    out.write_all(b"</name></wpt>\n")?;
+    Ok(())
+}
+
+/// `<KIND lat=… lon=…>` then `ele` and `time`, the children both point types start with.
+fn open_point<W: Write>(
+    out: &mut W,
+    kind: &str,
+    segment: usize,
+    index: usize,
+    point: &GpsPoint,
+) -> Result<(), ExportError> {
+    let (latitude, longitude) = position(segment, index, point)?;
+    // The same meridian: the GPX schema's longitudeType excludes 180.
     let longitude = if longitude == 180.0 {
         -180.0
     } else {
         longitude
     };
     let (latitude, longitude) = (XsdDecimal(latitude), XsdDecimal(longitude));
-    write!(out, " <wpt lat=\"{latitude}\" lon=\"{longitude}\">")?;
+    write!(out, "<{kind} lat=\"{latitude}\" lon=\"{longitude}\">")?;
     if let Some(altitude) = finite(point.altitude) {
         write!(out, "<ele>{}</ele>", XsdDecimal(altitude))?;
     }
     if let Some(time) = point.time {
         write!(out, "<time>{}</time>", Rfc3339(time))?;
     }
-    out.write_all(b"<name>")?;
-    xml_text(out, &waypoint.name)?;
-    out.write_all(b"</name></wpt>\n")?;
     Ok(())
 }
 
@@ -104,23 +117,10 @@ fn write_point<W: Write>(
     point: &GpsPoint,
     version: GpxVersion,
 ) -> Result<(), ExportError> {
-    let (latitude, longitude) = position(segment, index, point)?;
-    // The same meridian: the GPX schema's longitudeType excludes 180.
-    let longitude = if longitude == 180.0 {
-        -180.0
-    } else {
-        longitude
-    };
     let speed = finite(point.speed_2d).map(XsdDecimal);
     let course = finite(point.course).map(|c| XsdDecimal(course_in_range(c)));
-    let (latitude, longitude) = (XsdDecimal(latitude), XsdDecimal(longitude));
-    write!(out, "   <trkpt lat=\"{latitude}\" lon=\"{longitude}\">")?;
-    if let Some(altitude) = finite(point.altitude) {
-        write!(out, "<ele>{}</ele>", XsdDecimal(altitude))?;
-    }
-    if let Some(time) = point.time {
-        write!(out, "<time>{}</time>", Rfc3339(time))?;
-    }
+    out.write_all(b"   ")?;
+    open_point(out, "trkpt", segment, index, point)?;
     if version == GpxVersion::V1_0 {
         if let Some(course) = course {
             write!(out, "<course>{course}</course>")?;
