@@ -97,18 +97,6 @@ impl WriteArgs {
     }
 }
 
-/// Creates the output file for `video` (refusing an existing one unless `force`, and the
-/// input itself), before any work is done.
-pub fn create_output(video: &Path, output: &Path, force: bool) -> anyhow::Result<AtomicOutput> {
-    if is_same_file(video, output) {
-        bail!(
-            "{}: this is the input video; use --in-place to modify it",
-            output.display()
-        );
-    }
-    Ok(AtomicOutput::create(output, force)?)
-}
-
 /// What to write into one video.
 pub struct Embed<'a> {
     pub video: &'a Path,
@@ -240,15 +228,6 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
 
 /// Files larger than this get a progress bar while they copy.
 const PROGRESS_FROM: u64 = 256 << 20;
-
-/// Whether two paths name the same existing file (hard links and symlinks included).
-fn is_same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
 
 /// Tells the user how the track was lined up, and refuses when nothing overlaps.
 fn report_alignment(

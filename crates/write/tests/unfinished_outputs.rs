@@ -10,12 +10,12 @@ use telemux_write::output::{remove_unfinished, AtomicOutput};
 fn a_signal_handler_can_remove_the_outputs_being_written() {
     let dir = tempfile::tempdir().unwrap();
     let done = dir.path().join("done.gpx");
-    let mut committed = AtomicOutput::create(&done, false).unwrap();
+    let mut committed = AtomicOutput::create(&done, false, &[]).unwrap();
     committed.write_all(b"kept").unwrap();
     let big = dir.path().join("big.mp4");
-    let mut unfinished = AtomicOutput::create(&big, false).unwrap();
+    let mut unfinished = AtomicOutput::create(&big, false, &[]).unwrap();
     unfinished.write_all(b"partial").unwrap();
-    let dropped = AtomicOutput::create(&dir.path().join("dropped.mp4"), false).unwrap();
+    let dropped = AtomicOutput::create(&dir.path().join("dropped.mp4"), false, &[]).unwrap();
     drop(dropped);
     committed.commit().unwrap();
     let names = entries(dir.path());
