@@ -33,6 +33,9 @@ impl OutputError {
     }
 }
 
+/// How the temporary files of outputs start (hidden, and recognisably telemux's).
+pub const TEMP_PREFIX: &str = ".tmx-";
+
 /// A file being written; call [`AtomicOutput::commit`] to make it appear at its path.
 #[derive(Debug)]
 pub struct AtomicOutput {
@@ -98,12 +101,10 @@ impl AtomicOutput {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let name = target.file_name().map_or_else(
-            || ".telemux".into(),
-            |n| format!(".{}", n.to_string_lossy()),
-        );
         let mut builder = tempfile::Builder::new();
-        builder.prefix(&name).suffix(".tmp");
+        // A fixed short name (15 bytes), not one derived from the target's: a legal name of
+        // up to 255 bytes must not become an illegal temporary one.
+        builder.prefix(TEMP_PREFIX).rand_bytes(6).suffix(".tmp");
         // Temporary files are private (0600) by default; an output is an ordinary file, so it
         // gets the mode `File::create` would give it (0666 less the umask, 0644 usually).
         #[cfg(unix)]
@@ -365,6 +366,18 @@ mod tests {
         assert!(matches!(out.commit(), Err(OutputError::NotRegular(_))));
         assert!(std::fs::metadata(&target).unwrap().file_type().is_fifo());
         assert_eq!(entries(dir.path()), ["out.gpx"]);
+    }
+
+    #[test]
+    fn names_of_255_bytes_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = format!("{}.mp4", "é".repeat(125)); // 250 + 4 bytes: legal on Linux
+        let target = dir.path().join(format!("x{name}"));
+        assert_eq!(target.file_name().unwrap().len(), 255);
+        let mut out = AtomicOutput::create(&target, false, &[]).unwrap();
+        out.write_all(b"long").unwrap();
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"long");
     }
 
     #[test]

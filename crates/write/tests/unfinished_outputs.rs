@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use telemux_read::testkit::file_names as entries;
-use telemux_write::output::{remove_unfinished, AtomicOutput};
+use telemux_write::output::{remove_unfinished, AtomicOutput, TEMP_PREFIX};
 
 #[test]
 fn a_signal_handler_can_remove_the_outputs_being_written() {
@@ -20,7 +20,7 @@ fn a_signal_handler_can_remove_the_outputs_being_written() {
     committed.commit().unwrap();
     let names = entries(dir.path());
     assert_eq!(names.len(), 2, "{names:?}");
-    assert!(names[0].starts_with(".big.mp4") && names[0].ends_with(".tmp"));
+    assert!(names[0].starts_with(TEMP_PREFIX) && names[0].ends_with(".tmp"));
     assert_eq!(names[1], "done.gpx");
 
     assert_eq!(remove_unfinished(), [big]);
