@@ -13,9 +13,9 @@ use telemux_read::track::{resample, ResampleOptions, Resampled};
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
 use telemux_write::output::AtomicOutput;
 use telemux_write::telemetry_track::{self, TrackOptions};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-use super::sync::{align, Alignment, Anchor};
+use super::sync::{align, rfc3339, Alignment, Anchor};
 
 /// How the GPMF track is written (flags shared by `inject` and `convert`).
 #[derive(Debug, Clone, clap::Args)]
@@ -141,8 +141,8 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         bail!("{video_name}: the video has no duration (mvhd)");
     }
     let first = points.first().and_then(|p| p.time);
-    let alignment =
-        align(anchor, mvhd.times.creation, first, offset).with_context(|| video_name.clone())?;
+    let alignment = align(anchor, mvhd.times.creation, first, offset, duration)
+        .with_context(|| video_name.clone())?;
     let options = ResampleOptions {
         rate_hz: args.rate,
         max_gap: args.max_gap,
@@ -237,8 +237,7 @@ fn report_alignment(
     duration: f64,
     resampled: &Resampled,
 ) -> anyhow::Result<()> {
-    let start = alignment.video_start;
-    let end = start + Duration::seconds_f64(duration);
+    let (start, end) = (alignment.video_start, alignment.video_end);
     let (first, last) = match (points.first(), points.last()) {
         (Some(f), Some(l)) => (f.time, l.time),
         _ => (None, None),
@@ -275,11 +274,6 @@ fn report_alignment(
         );
     }
     Ok(())
-}
-
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
 }
 
 fn progress_bar(total: u64) -> ProgressBar {

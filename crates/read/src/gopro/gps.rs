@@ -88,7 +88,11 @@ impl PayloadGps {
                     GpsSource::Gpri => gpri_point(v)?,
                 };
                 if p.time.is_none() && source == GpsSource::Gps5 {
-                    p.time = gpsu.map(|t| t + Duration::seconds_f64(media_time - span.start));
+                    // Checked: the span comes from the file's sample table (NaN, 136 years).
+                    p.time = gpsu.and_then(|t| {
+                        Duration::checked_seconds_f64(media_time - span.start)
+                            .and_then(|d| t.checked_add(d))
+                    });
                 }
                 p.media_time = Some(media_time);
                 Some(p)

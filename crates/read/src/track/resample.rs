@@ -90,9 +90,14 @@ pub fn resample(
             Some(&(tb, b)) if tb > ta => Some(interpolate(a, b, (t - ta) / (tb - ta), tb - ta)),
             _ => Some(a.clone()),
         };
+        // t is at most the last point's time, so this fails only by rounding at the end of
+        // year 9999; there is nothing after it to sample.
+        let Some(time) = Duration::checked_seconds_f64(t).and_then(|d| start.checked_add(d)) else {
+            break;
+        };
         if let Some(mut p) = sample {
             p.media_time = Some(t);
-            p.time = Some(start + Duration::seconds_f64(t));
+            p.time = Some(time);
             out.points.push(p);
         }
     }
