@@ -8,6 +8,7 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use telemux_read::gopro;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
+use telemux_read::mp4::Mp4;
 use telemux_read::source::open_mp4;
 use telemux_read::track::{resample, ResampleOptions, Resampled};
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
@@ -140,6 +141,7 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     if duration.is_nan() || duration <= 0.0 {
         bail!("{video_name}: the video has no duration (mvhd)");
     }
+    check_claimed_duration(&mp4, duration).with_context(|| video_name.clone())?;
     let first = points.first().and_then(|p| p.time);
     let alignment = align(anchor, mvhd.times.creation, first, offset, duration)
         .with_context(|| video_name.clone())?;
@@ -223,6 +225,28 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         args.rate,
         track.samples.len()
     );
+    Ok(())
+}
+
+/// How much longer than its longest track's media a movie may say it is. Players present a
+/// movie for as long as mvhd says, and a track may start after an empty edit, but in real
+/// files that is seconds (an audio priming delay, a late-starting data track).
+const DURATION_SLACK_S: f64 = 60.0;
+
+/// Refuses a movie duration (mvhd) far longer than what its tracks' sample tables hold: the
+/// telemetry is written for every second of the claimed duration, so a 48 KB file claiming
+/// 10⁶ s would make gigabytes of telemetry for media that does not exist.
+fn check_claimed_duration(mp4: &Mp4, duration: f64) -> anyhow::Result<()> {
+    let mut media = 0.0f64;
+    for track in mp4.tracks() {
+        media = media.max(track?.media_seconds());
+    }
+    if duration > media + DURATION_SLACK_S {
+        bail!(
+            "mvhd says the movie lasts {duration:.3} s, but its longest track holds {media:.3} s \
+             of media (stts): refusing to write telemetry for time the video does not have"
+        );
+    }
     Ok(())
 }
 

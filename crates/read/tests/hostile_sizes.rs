@@ -129,6 +129,26 @@ fn gpx_with_100000_unknown_elements_in_one_point_reads_the_point() {
     );
 }
 
+#[test]
+fn gpx_point_with_200000_attributes_reads_the_point() {
+    // Quadratic in the attribute count before quick-xml's duplicate check was turned off: 45 s.
+    let mut xml = b"<gpx version=\"1.1\"><trk><trkseg><trkpt".to_vec();
+    for i in 0..200_000 {
+        xml.extend_from_slice(format!(" a{i}=\"{i}\"").as_bytes());
+    }
+    xml.extend_from_slice(b" lat=\"52.5\" lon=\"13.4\" lat=\"52.25\"><ele>34.5</ele>");
+    xml.extend_from_slice(b"</trkpt></trkseg></trk></gpx>");
+    let start = Instant::now();
+    let data = gpx::parse(&xml).unwrap();
+    assert!(start.elapsed() < BUDGET, "took {:?}", start.elapsed());
+    let point = &data.segments[0][0];
+    // A repeated attribute keeps its last value.
+    assert_eq!(
+        (point.latitude, point.longitude, point.altitude),
+        (52.25, 13.4, Some(34.5))
+    );
+}
+
 /// A stream of `len` bytes repeating `pattern`, produced as it is read.
 struct Cycle {
     pattern: Vec<u8>,
