@@ -10,7 +10,7 @@ use telemux_read::gopro;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::Mp4;
 use telemux_read::source::open_mp4;
-use telemux_read::track::{resample, ResampleOptions, Resampled};
+use telemux_read::track::{resample_lazily, Coverage, ResampleOptions};
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
 use telemux_write::output::AtomicOutput;
 use telemux_write::telemetry_track::{self, TrackOptions};
@@ -149,11 +149,13 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         rate_hz: args.rate,
         max_gap: args.max_gap,
     };
-    let resampled = resample(points, alignment.video_start, duration, &options);
-    report_alignment(&alignment, points, label, duration, &resampled)?;
+    let (coverage, samples) = resample_lazily(points, alignment.video_start, duration, &options);
+    let mut samples = samples.peekable();
+    let overlaps = samples.peek().is_some();
+    report_alignment(&alignment, points, label, duration, &coverage, overlaps)?;
 
-    let built = telemetry_track::build_with_sensors(
-        &resampled.points,
+    let built = telemetry_track::build_streamed(
+        samples,
         sensors,
         duration,
         &TrackOptions {
@@ -221,7 +223,7 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     eprintln!(
         "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
         prepared.track_id,
-        resampled.points.len(),
+        built.gps_points,
         args.rate,
         track.samples.len()
     );
@@ -259,7 +261,8 @@ fn report_alignment(
     points: &[GpsPoint],
     label: &str,
     duration: f64,
-    resampled: &Resampled,
+    coverage: &Coverage,
+    overlaps: bool,
 ) -> anyhow::Result<()> {
     let (start, end) = (alignment.video_start, alignment.video_end);
     let (first, last) = match (points.first(), points.last()) {
@@ -280,7 +283,7 @@ fn report_alignment(
         span(last),
         points.len(),
     );
-    if resampled.points.is_empty() {
+    if !overlaps {
         bail!(
             "the {label} and the video do not overlap in time: check --video-tz (cameras \
              often record local time), --offset or --start, or use --sync first-point"
@@ -288,10 +291,10 @@ fn report_alignment(
     }
     eprintln!(
         "covers {:.1} s of {duration:.1} s ({:.0}%)",
-        resampled.covered,
-        100.0 * resampled.covered / duration
+        coverage.covered,
+        100.0 * coverage.covered / duration
     );
-    for gap in &resampled.gaps {
+    for gap in &coverage.gaps {
         eprintln!(
             "gap: no GPS from {:.1} s to {:.1} s of the video (longer than --max-gap, not bridged)",
             gap.start, gap.end
