@@ -113,7 +113,8 @@ fn read_gpx(paths: &[PathBuf]) -> anyhow::Result<Vec<GpsPoint>> {
     let mut segments = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| name.clone())?;
+        let file = std::fs::File::open(path).with_context(|| name.clone())?;
+        let bytes = gpx::read_document(file).with_context(|| name.clone())?;
         let data = gpx::parse(&bytes).with_context(|| name.clone())?;
         segments.extend(data.segments);
     }

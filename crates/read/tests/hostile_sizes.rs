@@ -212,3 +212,32 @@ fn ts_of_64_mib_of_garbage_yields_nothing() {
     let stats = ts.stats();
     assert_eq!((stats.packets, stats.payloads, stats.resyncs), (0, 0, 1));
 }
+
+#[test]
+fn gpx_read_from_an_endless_stream_of_zeros_stops_at_the_first_chunk() {
+    // `--gpx /dev/zero` read until memory ran out; a reader that never ends stands in for it.
+    let err = gpx::read_document(std::io::repeat(0)).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(
+        err.to_string(),
+        "not a GPX file: a NUL byte, which no XML text holds (binary data?) at line 1, column 1 \
+         (byte 0)"
+    );
+    // A NUL after 72,000 bytes of text (past the first 64 KiB read), with its line and column.
+    let mut text = b"<gpx>\n".repeat(12_000);
+    text.extend(b"ab\0");
+    let doc = std::io::Cursor::new(text.repeat(3));
+    let err = gpx::read_document(doc).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("at line 12001, column 3 (byte 72002)"),
+        "{err}"
+    );
+    // Text without NUL comes back whole, as read.
+    let ride = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/ride.gpx"
+    ))
+    .unwrap();
+    assert_eq!(gpx::read_document(&ride[..]).unwrap(), ride);
+}
