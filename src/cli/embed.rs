@@ -8,8 +8,9 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use telemux_read::gopro;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
+use telemux_read::mp4::Mp4;
 use telemux_read::source::open_mp4;
-use telemux_read::track::{resample, ResampleOptions, Resampled};
+use telemux_read::track::{resample_lazily, Coverage, ResampleOptions};
 use telemux_write::file_lock::{lock, LockMode};
 use telemux_write::mp4::in_place::remove_unfinished;
 use telemux_write::mp4::{
@@ -17,9 +18,9 @@ use telemux_write::mp4::{
 };
 use telemux_write::output::AtomicOutput;
 use telemux_write::telemetry_track::{self, TrackOptions, DEFAULT_DOP};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-use super::sync::{align, Alignment, Anchor};
+use super::sync::{align, rfc3339, Alignment, Anchor};
 
 /// How the GPMF track is written (flags shared by `inject` and `convert`).
 #[derive(Debug, Clone, clap::Args)]
@@ -160,18 +161,6 @@ fn check_name(flag: &str, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Creates the output file for `video` (refusing an existing one unless `force`, and the
-/// input itself), before any work is done.
-pub fn create_output(video: &Path, output: &Path, force: bool) -> anyhow::Result<AtomicOutput> {
-    if is_same_file(video, output) {
-        bail!(
-            "{}: this is the input video; use --in-place to modify it",
-            output.display()
-        );
-    }
-    Ok(AtomicOutput::create(output, force)?)
-}
-
 /// What to write into one video.
 pub struct Embed<'a> {
     pub video: &'a Path,
@@ -229,19 +218,22 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     if duration.is_nan() || duration <= 0.0 {
         bail!("{video_name}: the video has no duration (mvhd)");
     }
+    check_claimed_duration(&mp4, duration).with_context(|| video_name.clone())?;
     let first = points.first().and_then(|p| p.time);
-    let alignment =
-        align(anchor, mvhd.times.creation, first, offset).with_context(|| video_name.clone())?;
+    let alignment = align(anchor, mvhd.times.creation, first, offset, duration)
+        .with_context(|| video_name.clone())?;
     let options = ResampleOptions {
         rate_hz: args.rate,
         max_gap: args.max_gap,
     };
-    let resampled = resample(points, alignment.video_start, duration, &options);
-    report_alignment(&alignment, points, label, duration, &resampled)?;
-    report_default_dop(&resampled, label, args.dop);
+    let (coverage, samples) = resample_lazily(points, alignment.video_start, duration, &options);
+    let mut samples = samples.peekable();
+    let overlaps = samples.peek().is_some();
+    report_alignment(&alignment, points, label, duration, &coverage, overlaps)?;
+    report_default_dop(points, label, args.dop);
 
-    let built = telemetry_track::build_with_sensors(
-        &resampled.points,
+    let built = telemetry_track::build_streamed(
+        samples,
         sensors,
         duration,
         &TrackOptions {
@@ -311,7 +303,7 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     eprintln!(
         "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
         prepared.track_id,
-        resampled.points.len(),
+        built.gps_points,
         args.rate,
         track.samples.len()
     );
@@ -356,17 +348,30 @@ fn describe(placed: Placed) -> String {
     }
 }
 
+/// How much longer than its longest track's media a movie may say it is. Players present a
+/// movie for as long as mvhd says, and a track may start after an empty edit, but in real
+/// files that is seconds (an audio priming delay, a late-starting data track).
+const DURATION_SLACK_S: f64 = 60.0;
+
+/// Refuses a movie duration (mvhd) far longer than what its tracks' sample tables hold: the
+/// telemetry is written for every second of the claimed duration, so a 48 KB file claiming
+/// 10⁶ s would make gigabytes of telemetry for media that does not exist.
+fn check_claimed_duration(mp4: &Mp4, duration: f64) -> anyhow::Result<()> {
+    let mut media = 0.0f64;
+    for track in mp4.tracks() {
+        media = media.max(track?.media_seconds());
+    }
+    if duration > media + DURATION_SLACK_S {
+        bail!(
+            "mvhd says the movie lasts {duration:.3} s, but its longest track holds {media:.3} s \
+             of media (stts): refusing to write telemetry for time the video does not have"
+        );
+    }
+    Ok(())
+}
+
 /// Files larger than this get a progress bar while they copy.
 const PROGRESS_FROM: u64 = 256 << 20;
-
-/// Whether two paths name the same existing file (hard links and symlinks included).
-fn is_same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
 
 /// Tells the user how the track was lined up, and refuses when nothing overlaps.
 fn report_alignment(
@@ -374,10 +379,10 @@ fn report_alignment(
     points: &[GpsPoint],
     label: &str,
     duration: f64,
-    resampled: &Resampled,
+    coverage: &Coverage,
+    overlaps: bool,
 ) -> anyhow::Result<()> {
-    let start = alignment.video_start;
-    let end = start + Duration::seconds_f64(duration);
+    let (start, end) = (alignment.video_start, alignment.video_end);
     let (first, last) = match (points.first(), points.last()) {
         (Some(f), Some(l)) => (f.time, l.time),
         _ => (None, None),
@@ -396,7 +401,7 @@ fn report_alignment(
         span(last),
         points.len(),
     );
-    if resampled.points.is_empty() {
+    if !overlaps {
         bail!(
             "the {label} and the video do not overlap in time: check --video-tz (cameras \
              often record local time), --offset or --start, or use --sync first-point"
@@ -404,10 +409,10 @@ fn report_alignment(
     }
     eprintln!(
         "covers {:.1} s of {duration:.1} s ({:.0}%)",
-        resampled.covered,
-        100.0 * resampled.covered / duration
+        coverage.covered,
+        100.0 * coverage.covered / duration
     );
-    for gap in &resampled.gaps {
+    for gap in &coverage.gaps {
         eprintln!(
             "gap: no GPS from {:.1} s to {:.1} s of the video (longer than --max-gap, not bridged)",
             gap.start, gap.end
@@ -417,8 +422,8 @@ fn report_alignment(
 }
 
 /// Says when points are written with `--dop` because the track has no DOP for them.
-fn report_default_dop(resampled: &Resampled, label: &str, dop: f64) {
-    let without = resampled.points.iter().filter(|p| p.dop.is_none()).count();
+fn report_default_dop(points: &[GpsPoint], label: &str, dop: f64) {
+    let without = points.iter().filter(|p| p.dop.is_none()).count();
     if without == 0 {
         return;
     }
@@ -426,21 +431,16 @@ fn report_default_dop(resampled: &Resampled, label: &str, dop: f64) {
         "GPX" => "hdop",
         _ => "DOP",
     };
-    let whose = if without == resampled.points.len() {
+    let whose = if without == points.len() {
         format!("no {what} in the {label}")
     } else {
         format!(
             "{without} of {} points have no {what} in the {label}",
-            resampled.points.len()
+            points.len()
         )
     };
     // `{:?}` keeps every digit given and shows 4.0 as "4.0".
     eprintln!("{whose}: writing DOP {dop:?} (--dop to change)");
-}
-
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
 }
 
 fn progress_bar(total: u64) -> ProgressBar {

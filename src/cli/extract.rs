@@ -131,9 +131,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let several = paths.len() > 1;
     let mut read = Vec::new();
     let mut failed = 0;
-    for path in paths {
+    for path in &paths {
         let name = path.display().to_string();
-        match read_file(&path, options) {
+        match read_file(path, options) {
             Ok(file) => read.push((name, file)),
             Err(error) if several => {
                 eprintln!("{name}: error: {error:#}");
@@ -169,7 +169,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     } else if segments.iter().all(Vec::is_empty) {
         bail!("no GPS points to export (all were filtered out or none were recorded)");
     }
-    write_text(args.output.as_deref(), args.force, |out| {
+    write_text(args.output.as_deref(), args.force, &paths, |out| {
         match format {
             Format::Gpx => {
                 let version = if args.gpx10 {

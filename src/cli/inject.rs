@@ -9,7 +9,9 @@ use telemux_read::gpx;
 use telemux_read::model::GpsPoint;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::embed::{create_output, embed, Embed, WriteArgs};
+use telemux_write::output::AtomicOutput;
+
+use super::embed::{embed, Embed, WriteArgs};
 use super::sync::{parse_time, parse_utc_offset, Anchor};
 
 /// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
@@ -79,9 +81,12 @@ pub enum Sync {
 
 pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     args.write.check()?;
-    // Refuse an existing output before any work, and never write over the input.
+    // Refuse an existing output before any work, and never write over an input.
+    let inputs: Vec<PathBuf> = std::iter::once(args.video.clone())
+        .chain(args.gpx.iter().cloned())
+        .collect();
     let output = match &args.output {
-        Some(path) => Some(create_output(&args.video, path, args.write.force)?),
+        Some(path) => Some(AtomicOutput::create(path, args.write.force, &inputs)?),
         None => None,
     };
     let points = read_gpx(&args.gpx)?;
@@ -110,7 +115,8 @@ fn read_gpx(paths: &[PathBuf]) -> anyhow::Result<Vec<GpsPoint>> {
     let mut segments = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| name.clone())?;
+        let file = std::fs::File::open(path).with_context(|| name.clone())?;
+        let bytes = gpx::read_document(file).with_context(|| name.clone())?;
         let data = gpx::parse(&bytes).with_context(|| name.clone())?;
         segments.extend(data.segments);
     }

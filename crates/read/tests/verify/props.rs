@@ -8,7 +8,7 @@ use telemux_read::verify::verify;
 
 use crate::edit::{fixture, options, top};
 
-const IDS: [&str; 13] = [
+const IDS: [&str; 14] = [
     "box_structure",
     "box_overlap",
     "trailing_data",
