@@ -8,23 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use telemux_read::gpx;
+use telemux_read::testkit::reader_missing;
 use telemux_read::track::{resample, ResampleOptions};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// `None` after saying why the check is skipped; panics in CI, where every reader must run.
-fn missing(what: &str, install: &str) -> Option<Command> {
-    let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "{what} is not installed: .ci/run installs it ({install})"
-    );
-    eprintln!("{what} not installed: interop check skipped ({install})");
-    None
 }
 
 pub fn node_dir() -> PathBuf {
@@ -38,7 +28,7 @@ pub fn node_reader() -> Option<Command> {
     let modules = node_dir().join("node_modules");
     for package in ["gpmf-extract", "gopro-telemetry"] {
         if !modules.join(package).join("package.json").is_file() {
-            return missing(&format!("{package} (in {})", modules.display()), install);
+            return reader_missing(&format!("{package} (in {})", modules.display()), install);
         }
     }
     node.arg(node_dir().join("gpmf-points.js"));
@@ -58,14 +48,14 @@ fn venv_python() -> Option<PathBuf> {
 pub fn python_reader(script: &str, module: &str) -> Option<Command> {
     let install = "python3 -m venv target/interop-venv && target/interop-venv/bin/pip install -r tests/interop/python/requirements.txt";
     let Some(python) = venv_python() else {
-        return missing("the interop Python venv", install);
+        return reader_missing("the interop Python venv", install);
     };
     let importable = Command::new(&python)
         .args(["-c", &format!("import {module}")])
         .output()
         .is_ok_and(|o| o.status.success());
     if !importable {
-        return missing(&format!("Python module {module}"), install);
+        return reader_missing(&format!("Python module {module}"), install);
     }
     let mut cmd = Command::new(python);
     cmd.arg(repo().join("tests/interop/python").join(script));
@@ -79,7 +69,7 @@ pub fn telemetry_parser_reader() -> Option<Command> {
     if binary.is_file() {
         return Some(Command::new(binary));
     }
-    missing(
+    reader_missing(
         "the telemetry-parser reader",
         "cargo build --locked --manifest-path tests/interop/telemetry-parser/Cargo.toml --target-dir target/interop-telemetry-parser",
     )
