@@ -21,10 +21,10 @@
 //!   (the MP4 sample's, which `cts` does use), so the points before a gap are dated late.
 //!   Positions and `cts` are right. A library quirk: a camera never writes a payload without
 //!   GPS5, so its fallback guesses.
-//! - with the `GPSPrecision` option (a DOP filter web tools offer), points whose DOP is above
-//!   the threshold are dropped. telemux writes the GPX's `hdop` as GPSP (and GPS9's DOP), and
-//!   without one the cameras' "unknown", 9999 (what a GoPro writes before a lock): the filter
-//!   then drops those points, as it does a camera's, instead of taking them for perfect.
+//! - with the `GPSPrecision` option (a DOP filter web tools offer), points whose DOP × 100 is
+//!   above the threshold are dropped. telemux writes the GPX's `hdop` as GPSP (and GPS9's
+//!   DOP), and without one `--dop` (default 4.0, GPSP 400): kept by a filter at 500 ("good"),
+//!   dropped by one tuned for precise fixes (200).
 //! - no warnings: GPSA is `MSLV`, so it does not try the EGM96 altitude correction (which
 //!   prints "Could not fix altitude" without the optional `egm96-universal` package).
 
@@ -339,7 +339,7 @@ fn gps9_dates_come_from_every_sample() {
         .enumerate()
     {
         // days since 2000, seconds of the day, DOP, fix: the GPX has no hdop, so the DOP is
-        // the cameras' "unknown", 99.99.
+        // --dop's default, 4.0 (read as the integer 4).
         let v = &p["value"];
         assert_eq!(v[5], 8887, "GPS9 point {i}: days since 2000-01-01");
         let secs = 36_000.0 + i as f64 / 10.0;
@@ -349,7 +349,7 @@ fn gps9_dates_come_from_every_sample() {
         );
         assert_eq!(
             (&v[7], &v[8]),
-            (&serde_json::json!(99.99), &serde_json::json!(3)),
+            (&serde_json::json!(4), &serde_json::json!(3)),
             "GPS9 point {i}"
         );
     }
@@ -403,20 +403,14 @@ fn a_gap_and_the_precision_filter() {
     // GPSP (from hdop) is in every payload, so the precision filter keeps every point...
     let filtered = node_read_with(&out, r#"{"GPSPrecision": 500}"#).unwrap();
     assert_eq!(node_points(&filtered, "GPS5"), node);
-    // ...and without hdop GPSP is the cameras' "unknown" (9999), which the filter drops.
+    // ...and without hdop GPSP is --dop's default, 400: a filter at 500 keeps every point,
+    // one at 200 drops them all.
     let ride = dir.path().join("ride.mp4");
     inject_ride_gpx(&fixture("ride.mp4"), Some(&ride), &[]);
     let read = node_read(&ride).unwrap();
-    assert_eq!(
-        read["gps"]["GPS5"]["points"][0]["sticky"]["precision"],
-        9999
-    );
+    assert_eq!(read["gps"]["GPS5"]["points"][0]["sticky"]["precision"], 400);
     let filtered = node_read_with(&ride, r#"{"GPSPrecision": 500}"#).unwrap();
+    assert_eq!(node_points(&filtered, "GPS5").len(), 120);
+    let filtered = node_read_with(&ride, r#"{"GPSPrecision": 200}"#).unwrap();
     assert_eq!(filtered["gps"], serde_json::json!({}), "{filtered}");
-    // The same for GPS9's DOP (99.99). gopro-telemetry then falls back to GPS5 without
-    // filtering it: a quirk of its stream choice, not of the file.
-    let ride9 = dir.path().join("ride9.mp4");
-    inject_ride_gpx(&fixture("ride.mp4"), Some(&ride9), &["--gps9"]);
-    let filtered = node_read_with(&ride9, r#"{"GPSPrecision": 500}"#).unwrap();
-    assert!(filtered["gps"].get("GPS9").is_none(), "{filtered}");
 }

@@ -10,9 +10,13 @@ use telemux_read::gopro;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::source::open_mp4;
 use telemux_read::track::{resample, ResampleOptions, Resampled};
-use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
+use telemux_write::file_lock::{lock, LockMode};
+use telemux_write::mp4::in_place::remove_unfinished;
+use telemux_write::mp4::{
+    prepare, MdatHeader, MoovPlacement, Placed, RewriteOptions, Target, TelemetryHome,
+};
 use telemux_write::output::AtomicOutput;
-use telemux_write::telemetry_track::{self, TrackOptions};
+use telemux_write::telemetry_track::{self, TrackOptions, DEFAULT_DOP};
 use time::{Duration, OffsetDateTime};
 
 use super::sync::{align, Alignment, Anchor};
@@ -49,23 +53,36 @@ pub struct WriteArgs {
     #[arg(long)]
     pub gps9: bool,
 
-    /// Device name written in the telemetry (DVNM)
-    #[arg(long, default_value = "telemux")]
-    pub device_name: String,
+    /// Device name written in the telemetry (DVNM), where Mapillary reads the camera model
+    /// [default: --model, else "telemux"]
+    #[arg(long)]
+    pub device_name: Option<String>,
 
     /// Camera make, written as udta ©mak
     #[arg(long)]
     pub make: Option<String>,
 
-    /// Camera model, written as udta ©mod
+    /// Camera model, written as udta ©mod and as the telemetry's device name (DVNM)
     #[arg(long)]
     pub model: Option<String>,
+
+    /// Camera firmware version, written as udta FIRM (as GoPro cameras write it)
+    #[arg(long)]
+    pub firmware: Option<String>,
 
     /// Also write udta manu/modl, as Street View's published video spec asks (needs --make
     /// and --model)
     #[arg(long, requires_all = ["make", "model"])]
     pub street_view: bool,
+
+    /// DOP written for points whose track gives none (a GPX without <hdop>/<pdop>, dashcam
+    /// GPS); a track's own DOP is always kept
+    #[arg(long, default_value_t = DEFAULT_DOP)]
+    pub dop: f64,
 }
+
+/// The DOP range GPSP and GPS9 can store: DOP × 100 in 16 bits, where 9999 means "unknown".
+const DOP_RANGE: std::ops::RangeInclusive<f64> = 0.01..=99.98;
 
 impl WriteArgs {
     /// Refuses values that cannot make a track, before any file is touched.
@@ -76,7 +93,23 @@ impl WriteArgs {
         if self.max_gap.is_nan() || self.max_gap < 0.0 {
             bail!("--max-gap must be a positive number of seconds");
         }
+        if !DOP_RANGE.contains(&self.dop) {
+            bail!(
+                "--dop must be between {} and {} (GPMF stores DOP × 100 in 16 bits; 99.99 \
+                 means unknown)",
+                DOP_RANGE.start(),
+                DOP_RANGE.end()
+            );
+        }
         Ok(())
+    }
+
+    /// DVNM: readers take the camera model from it, so `--model` unless a name is given.
+    fn device_name(&self) -> String {
+        self.device_name
+            .clone()
+            .or_else(|| self.model.clone())
+            .unwrap_or_else(|| "telemux".to_owned())
     }
 
     fn user_data(&self) -> Vec<([u8; 4], String)> {
@@ -92,6 +125,9 @@ impl WriteArgs {
             if self.street_view {
                 items.push((*b"modl", model.clone()));
             }
+        }
+        if let Some(firmware) = &self.firmware {
+            items.push((*b"FIRM", firmware.clone()));
         }
         items
     }
@@ -146,6 +182,20 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         File::open(video)
     }
     .with_context(|| video_name.clone())?;
+    if output.is_none() {
+        // Held until the file closes: a second run refuses instead of losing a track.
+        lock(&input, video, LockMode::Exclusive)?;
+        let removed = remove_unfinished(&mut input).with_context(|| video_name.clone())?;
+        if let Some(unfinished) = removed {
+            eprintln!(
+                "{video_name}: removed the unfinished write of an interrupted telemux run \
+                 ({} bytes at byte {})",
+                unfinished.len, unfinished.offset
+            );
+        }
+    } else {
+        lock(&input, video, LockMode::Shared)?;
+    }
     let mp4 = open_mp4(&mut input).with_context(|| video_name.clone())?;
     let mvhd = mp4.mvhd().with_context(|| video_name.clone())?;
     let duration = mvhd.duration as f64 / f64::from(mvhd.timescale.max(1));
@@ -161,6 +211,7 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     };
     let resampled = resample(points, alignment.video_start, duration, &options);
     report_alignment(&alignment, points, label, duration, &resampled)?;
+    report_default_dop(&resampled, label, args.dop);
 
     let built = telemetry_track::build_with_sensors(
         &resampled.points,
@@ -168,9 +219,10 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         duration,
         &TrackOptions {
             rate_hz: args.rate,
-            device_name: args.device_name.clone(),
+            device_name: args.device_name(),
             gps9: args.gps9,
             altitude_ref: AltitudeRef::MeanSeaLevel,
+            default_dop: args.dop,
         },
     )?;
     for (key, count, scale) in &built.written {
@@ -228,6 +280,7 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
             name
         }
     };
+    eprintln!("{written_to}: {}", describe(prepared.placed()));
     eprintln!(
         "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
         prepared.track_id,
@@ -236,6 +289,44 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         track.samples.len()
     );
     Ok(())
+}
+
+/// Where the telemetry went, in the words of the report.
+fn describe(placed: Placed) -> String {
+    match placed {
+        Placed::Copy(TelemetryHome::NewMdat) => {
+            "the video has no media data box: the telemetry is in a new mdat".into()
+        }
+        Placed::Copy(TelemetryHome::Joined {
+            mdat_offset,
+            header,
+        }) => {
+            let how = match header {
+                MdatHeader::Kept => String::new(),
+                MdatHeader::OverPadding { kind, offset } => format!(
+                    "; its size became 64-bit in place of the 8-byte {kind} box at byte {offset}"
+                ),
+                MdatHeader::Grown => "; its header became 64-bit, moving the media by 8 bytes \
+                                      (chunk offsets relocated)"
+                    .into(),
+            };
+            format!("telemetry appended to the media data (mdat at byte {mdat_offset}){how}")
+        }
+        Placed::InPlace {
+            mdat_offset,
+            moov_offset,
+            covered,
+            over_padding,
+        } => format!(
+            "the mdat at byte {mdat_offset} now ends at the new moov (byte {moov_offset}), \
+             covering the old moov and what followed ({covered} bytes){}",
+            if over_padding {
+                ", with a 64-bit size in place of the 8-byte box before it"
+            } else {
+                ""
+            }
+        ),
+    }
 }
 
 /// Files larger than this get a progress bar while they copy.
@@ -296,6 +387,28 @@ fn report_alignment(
         );
     }
     Ok(())
+}
+
+/// Says when points are written with `--dop` because the track has no DOP for them.
+fn report_default_dop(resampled: &Resampled, label: &str, dop: f64) {
+    let without = resampled.points.iter().filter(|p| p.dop.is_none()).count();
+    if without == 0 {
+        return;
+    }
+    let what = match label {
+        "GPX" => "hdop",
+        _ => "DOP",
+    };
+    let whose = if without == resampled.points.len() {
+        format!("no {what} in the {label}")
+    } else {
+        format!(
+            "{without} of {} points have no {what} in the {label}",
+            resampled.points.len()
+        )
+    };
+    // `{:?}` keeps every digit given and shows 4.0 as "4.0".
+    eprintln!("{whose}: writing DOP {dop:?} (--dop to change)");
 }
 
 pub fn rfc3339(t: OffsetDateTime) -> String {

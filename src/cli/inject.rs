@@ -21,7 +21,8 @@ read as UTC. Cameras that write local time need --video-tz; --offset shifts by s
 --start gives the start directly; --sync first-point starts the video at the first GPS point.
 telemux prints the alignment and how much of the video the GPX covers, and refuses when they do
 not overlap. The points are resampled to --rate Hz; gaps longer than --max-gap are not bridged.
-Every other byte and track of the video is kept.
+Points without <hdop>/<pdop> get DOP --dop (4.0 by default, which Mapillary accepts), points
+without <fix> a 3D fix (2D without <ele>). Every other byte and track of the video is kept.
 
 Examples:
   telemux inject ride.mp4 --gpx ride.gpx -o ride-gps.mp4
@@ -29,7 +30,8 @@ Examples:
   telemux inject ride.mp4 --gpx a.gpx --gpx b.gpx --offset -2.5 --faststart -o out.mp4
   telemux inject ride.mp4 --gpx ride.gpx --in-place
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
-      --model 'HERO7 Black' -o GX010042-gps.MP4")]
+      --model 'HERO7 Black' -o GX010042-gps.MP4
+  telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4")]
 pub struct InjectArgs {
     /// The video (MP4/MOV)
     pub video: PathBuf,

@@ -23,7 +23,15 @@ pub struct TrackOptions {
     /// Add a GPS9 stream (per-sample time) as HERO11+ cameras do.
     pub gps9: bool,
     pub altitude_ref: AltitudeRef,
+    /// DOP written for points that have none (GPSP and GPS9), usually [`DEFAULT_DOP`].
+    pub default_dop: f64,
 }
+
+/// DOP written when the track gives none. GoPro's "unknown" (99.99) makes Mapillary drop every
+/// point (it keeps DOP ≤ 10), so an output of a GPX without `<hdop>` would not upload; 4.0 is
+/// inside every threshold readers apply ("good" below 5) yet worse than most locked camera
+/// fixes, so filters tuned for precise fixes still drop it (docs/formats.md says why).
+pub const DEFAULT_DOP: f64 = 4.0;
 
 /// More slots than this is not a video anyone films (over a day at 1 kHz).
 const MAX_SLOTS: u64 = 100_000_000;
@@ -76,7 +84,7 @@ pub fn build_with_sensors(
         let Some(t) = p.media_time else { continue };
         let k = (t * rate).round();
         if k >= 0.0 && (k as usize) < slots {
-            by_slot[k as usize] = Some(with_default_fix(p));
+            by_slot[k as usize] = Some(with_defaults(p, options.default_dop));
         }
     }
 
@@ -190,9 +198,11 @@ impl<'a> Timeline<'a> {
     }
 }
 
-/// A point without fix information is written as a fix: 3D with altitude, else 2D.
-fn with_default_fix(p: &GpsPoint) -> GpsPoint {
+/// A point without fix information is written as a fix: 3D with altitude, else 2D (readers
+/// such as Mapillary keep only 2D/3D fixes); one without DOP gets `dop`.
+fn with_defaults(p: &GpsPoint, dop: f64) -> GpsPoint {
     let mut p = p.clone();
+    p.dop = p.dop.or(Some(dop));
     if p.fix.is_none() {
         p.fix = Some(if p.altitude.is_some() {
             Fix::ThreeD
@@ -227,6 +237,7 @@ mod gap_tests {
             device_name: "test".into(),
             gps9: false,
             altitude_ref: AltitudeRef::MeanSeaLevel,
+            default_dop: DEFAULT_DOP,
         };
         let track = build(&points, 3.0, &options).unwrap();
         assert_eq!(track.durations_ms, [1000, 1000, 500, 500]);

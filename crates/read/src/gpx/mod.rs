@@ -123,6 +123,17 @@ mod tests {
     }
 
     #[test]
+    fn hdop_wins_and_pdop_stands_in() {
+        let xml = "<gpx><trk><trkseg>\
+            <trkpt lat=\"1\" lon=\"2\"><hdop>0.9</hdop><vdop>1.4</vdop><pdop>1.7</pdop></trkpt>\
+            <trkpt lat=\"1\" lon=\"2\"><vdop>1.4</vdop><pdop>1.7</pdop></trkpt>\
+            <trkpt lat=\"1\" lon=\"2\"><vdop>1.4</vdop></trkpt>\
+            </trkseg></trk></gpx>";
+        let dops: Vec<Option<f64>> = points(xml)[0].iter().map(|p| p.dop).collect();
+        assert_eq!(dops, [Some(0.9), Some(1.7), None]);
+    }
+
+    #[test]
     fn standard_speed_wins_over_extension_speed() {
         let xml = "<gpx><trk><trkseg><trkpt lat=\"1\" lon=\"2\"><speed>5</speed>\
             <extensions><gpxtpx:speed>7</gpxtpx:speed></extensions></trkpt></trkseg></trk></gpx>";
