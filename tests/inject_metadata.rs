@@ -173,6 +173,39 @@ fn dop_out_of_range_is_refused_before_any_work() {
 }
 
 #[test]
+fn names_readers_would_misread_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.mp4");
+    let long = "x".repeat(256);
+    for (flag, value, shown) in [
+        ("--model", "", "\"\""),
+        // A NUL cannot pass through argv; \x01 first is what ffmpeg would take for a length.
+        ("--make", "\u{1}GoPro", "\"\\u{1}GoPro\""),
+        ("--device-name", "\tcam", "\"\\tcam\""),
+        ("--firmware", long.as_str(), "\"xxx"),
+    ] {
+        telemux()
+            .arg("inject")
+            .arg(fixture("ride.mp4"))
+            .arg("--gpx")
+            .arg(fixture("ride.gpx"))
+            .arg("-o")
+            .arg(&out)
+            .args([flag, value])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("{flag} {shown}")))
+            .stderr(predicate::str::contains(
+                "give 1 to 255 bytes of text without control characters",
+            ));
+        assert!(!out.exists(), "{flag} {value:?}");
+    }
+    let name = "x".repeat(255);
+    inject(&fixture("ride.gpx"), &out, &["--model", &name]);
+    assert_eq!(extract_json(&out)["device"], name.as_str());
+}
+
+#[test]
 fn model_is_the_device_name_unless_one_is_given() {
     let dir = tempfile::tempdir().unwrap();
     for (extra, dvnm) in [

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
-use telemux_read::mp4::BoxNode;
+use telemux_read::mp4::{BoxNode, TrailingKind};
 use telemux_read::source::open_mp4;
 
 /// Show what is inside a video (box tree, tracks, GPMF payloads) or a raw GPMF file.
@@ -80,6 +80,19 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
         } else {
             let _ = writeln!(out, "  {} {} {}", header.kind, header.offset, header.size);
         }
+    }
+    if let Some(trailing) = mp4.trailing_data() {
+        let what = match trailing.kind {
+            TrailingKind::NotBoxes => "not a box".to_string(),
+            TrailingKind::TornStaging { declared } => {
+                format!("free box declaring {declared} bytes, cut short (interrupted --in-place)")
+            }
+        };
+        let _ = writeln!(
+            out,
+            "  trailing data {} {} ({what})",
+            trailing.offset, trailing.len
+        );
     }
     out.push_str("tracks:\n");
     for track in mp4.tracks() {

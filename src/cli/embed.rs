@@ -101,6 +101,17 @@ impl WriteArgs {
                 DOP_RANGE.end()
             );
         }
+        let names = [
+            ("--device-name", &self.device_name),
+            ("--make", &self.make),
+            ("--model", &self.model),
+            ("--firmware", &self.firmware),
+        ];
+        for (flag, value) in names {
+            if let Some(text) = value {
+                check_name(flag, text)?;
+            }
+        }
         Ok(())
     }
 
@@ -131,6 +142,22 @@ impl WriteArgs {
         }
         items
     }
+}
+
+/// The longest name written: one GPMF string sample (DVNM) holds 255 bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// Refuses a name readers would misread: empty, with control characters (ExifTool stops at a
+/// NUL in `manu`/`modl`/`FIRM`, and ffmpeg takes two low leading bytes for a length), or too
+/// long for DVNM.
+fn check_name(flag: &str, text: &str) -> anyhow::Result<()> {
+    if text.is_empty() || text.chars().any(char::is_control) || text.len() > MAX_NAME_BYTES {
+        bail!(
+            "{flag} {text:?}: give 1 to {MAX_NAME_BYTES} bytes of text without control \
+             characters"
+        );
+    }
+    Ok(())
 }
 
 /// Creates the output file for `video` (refusing an existing one unless `force`, and the

@@ -58,7 +58,8 @@ pub use stsd::{SampleEntry, Stsd};
 pub use tables::{
     ChunkOffsets, SampleSizes, SampleToChunk, SampleToChunkEntry, TimeToSample, TimeToSampleEntry,
 };
-pub use top_level::MAX_TOP_LEVEL_BOXES;
+pub(crate) use top_level::{printable_type, trailing_at};
+pub use top_level::{TopLevel, Trailing, TrailingKind, MAX_TOP_LEVEL_BOXES};
 pub use track::Track;
 pub use tree::{BoxNode, Content, Moov, MAX_DEPTH};
 pub use udta::UserData;
@@ -68,6 +69,7 @@ pub use udta::UserData;
 pub struct Mp4 {
     file_len: u64,
     top_level: Vec<BoxHeader>,
+    trailing: Option<Trailing>,
     moov: Moov,
 }
 
@@ -82,19 +84,20 @@ impl Mp4 {
         Mp4::open_with_top_level(reader, file_len, top_level)
     }
 
-    /// Loads the first `moov` among `top_level`, headers the caller found by its own walk of a
+    /// Loads the first `moov` among `top_level`, boxes the caller found by its own walk of a
     /// `file_len`-byte file (`telemux verify` steps over damaged boxes that `open` refuses).
     /// Each header must lie inside the file.
     pub fn open_with_top_level<R: Read + Seek>(
         reader: &mut R,
         file_len: u64,
-        top_level: Vec<BoxHeader>,
+        top_level: TopLevel,
     ) -> Result<Mp4, Mp4Error> {
-        let moov_header = top_level::find_moov(&top_level)?;
+        let moov_header = top_level::find_moov(&top_level.boxes)?;
         let moov = Moov::parse(top_level::load(reader, &moov_header)?, moov_header)?;
         Ok(Mp4 {
             file_len,
-            top_level,
+            top_level: top_level.boxes,
+            trailing: top_level.trailing,
             moov,
         })
     }
@@ -106,6 +109,14 @@ impl Mp4 {
     /// Every top-level box (`ftyp`, `mdat`, `moov`, `free`, …) in file order.
     pub fn top_level(&self) -> &[BoxHeader] {
         &self.top_level
+    }
+
+    /// The bytes after the last top-level box, which are no box: a camera's trailer (Insta360),
+    /// padding, or the torn staging box of an interrupted `--in-place` write. Readers skip
+    /// them; a writer that keeps them must keep them last (`Trailing::offset..end()` are the
+    /// original bytes), since anything appended after them would be hidden from readers.
+    pub fn trailing_data(&self) -> Option<Trailing> {
+        self.trailing
     }
 
     pub fn moov(&self) -> &Moov {

@@ -12,6 +12,8 @@ use super::error::{ErrorKind, Mp4Error};
 /// Fragmented recordings have two boxes per fragment, far below this.
 pub const MAX_TOP_LEVEL_BOXES: usize = 1 << 20;
 
+const MOOV: FourCC = FourCC::new(b"moov");
+
 /// Path used for problems before any box could be named.
 const FILE: &str = "file";
 
@@ -19,12 +21,91 @@ fn io_error(path: &str, offset: u64) -> impl FnOnce(std::io::Error) -> Mp4Error 
     move |err| Mp4Error::new(path, offset, ErrorKind::Io(err))
 }
 
-/// Headers of every top-level box, in file order. Each box must fit in the file.
-pub(crate) fn scan<R: Read + Seek>(
-    reader: &mut R,
+/// Bytes after the last top-level box, which readers skip and a writer keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trailing {
+    /// Absolute offset of the first byte that is no box.
+    pub offset: u64,
+    /// From `offset` to the end of the file.
+    pub len: u64,
+    pub kind: TrailingKind,
+}
+
+impl Trailing {
+    pub fn end(&self) -> u64 {
+        self.offset + self.len
+    }
+}
+
+/// What the bytes after the last box are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrailingKind {
+    /// Bytes that do not form a box: a camera's trailer (Insta360 `.insv` files end with one
+    /// after `moov`), zero padding, junk.
+    NotBoxes,
+    /// A `free` or `skip` box whose declared size runs past the end of the file: the staging
+    /// box of an `--in-place` write that was interrupted before it finished appending.
+    TornStaging { declared: u64 },
+}
+
+/// The top level of a file: its boxes in file order and what follows the last one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopLevel {
+    pub boxes: Vec<BoxHeader>,
+    pub trailing: Option<Trailing>,
+}
+
+/// Where the boxes stop, given the header parse `parsed` at `offset` of a `file_len`-byte
+/// file once a `moov` has been seen (before it, every header must be a box).
+///
+/// The rule, shared by every command (docs/formats.md, *Where the boxes stop*): a header that
+/// cannot be one (fewer than 8 bytes left, a type that is not printable, a size smaller than
+/// its header) starts trailing data; a `free`/`skip` whose size runs past the end is a torn
+/// staging box. A printable type whose size runs past the end is a truncated box: `None`,
+/// the caller reports the damage.
+pub(crate) fn trailing_at(
+    parsed: &Result<BoxHeader, HeaderError>,
+    offset: u64,
     file_len: u64,
-) -> Result<Vec<BoxHeader>, Mp4Error> {
+) -> Option<Trailing> {
+    let kind = match parsed {
+        Ok(header) if printable_type(header.kind) => return None,
+        Err(HeaderError {
+            kind: Some(kind),
+            error: ErrorKind::PastParentEnd { size, .. },
+        }) if printable_type(*kind) => {
+            if !STAGING.contains(&kind.as_bytes()) {
+                return None;
+            }
+            TrailingKind::TornStaging { declared: *size }
+        }
+        _ => TrailingKind::NotBoxes,
+    };
+    Some(Trailing {
+        offset,
+        len: file_len - offset,
+        kind,
+    })
+}
+
+/// Box types a writer stages new bytes in (telemux appends inside a `free`).
+const STAGING: [&[u8; 4]; 2] = [b"free", b"skip"];
+
+/// Printable ASCII or `©`, and not all spaces: what real box types look like. Anything else
+/// after a valid box means the chain of sizes is broken there.
+pub(crate) fn printable_type(kind: FourCC) -> bool {
+    let bytes = kind.as_bytes();
+    bytes
+        .iter()
+        .all(|&b| (0x20..=0x7E).contains(&b) || b == 0xA9)
+        && bytes != b"    "
+}
+
+/// Headers of every top-level box, in file order, each inside the file, and the trailing
+/// data after them (see [`trailing_at`]).
+pub(crate) fn scan<R: Read + Seek>(reader: &mut R, file_len: u64) -> Result<TopLevel, Mp4Error> {
     let mut headers = Vec::new();
+    let mut moov_seen = false;
     let mut offset = 0u64;
     while offset < file_len {
         if headers.len() == MAX_TOP_LEVEL_BOXES {
@@ -43,15 +124,27 @@ pub(crate) fn scan<R: Read + Seek>(
             .seek(SeekFrom::Start(offset))
             .and_then(|_| reader.read_exact(head))
             .map_err(io_error(FILE, offset))?;
-        let header =
-            parse_header(head, offset, room, true).map_err(|HeaderError { kind, error }| {
-                let path = kind.map_or_else(|| FILE.to_string(), |kind| kind.to_string());
-                Mp4Error::new(path, offset, error)
-            })?;
+        let parsed = parse_header(head, offset, room, true);
+        if moov_seen {
+            if let Some(trailing) = trailing_at(&parsed, offset, file_len) {
+                return Ok(TopLevel {
+                    boxes: headers,
+                    trailing: Some(trailing),
+                });
+            }
+        }
+        let header = parsed.map_err(|HeaderError { kind, error }| {
+            let path = kind.map_or_else(|| FILE.to_string(), |kind| kind.to_string());
+            Mp4Error::new(path, offset, error)
+        })?;
+        moov_seen |= header.kind == MOOV;
         offset = header.end();
         headers.push(header);
     }
-    Ok(headers)
+    Ok(TopLevel {
+        boxes: headers,
+        trailing: None,
+    })
 }
 
 /// The first `moov` among `headers`. Readers such as ffmpeg take the first one too, which is
@@ -59,7 +152,7 @@ pub(crate) fn scan<R: Read + Seek>(
 pub(crate) fn find_moov(headers: &[BoxHeader]) -> Result<BoxHeader, Mp4Error> {
     headers
         .iter()
-        .find(|h| h.kind == FourCC::new(b"moov"))
+        .find(|h| h.kind == MOOV)
         .copied()
         .ok_or_else(|| Mp4Error::new("moov", 0, ErrorKind::Missing))
 }

@@ -1,7 +1,7 @@
 //! Container checks on the top-level boxes: sizes, overlaps, trailing bytes, where `moov` is
 //! and how many there are.
 
-use crate::mp4::BoxHeader;
+use crate::mp4::{BoxHeader, Trailing, TrailingKind};
 
 use super::layout::{Damage, Layout};
 use super::report::{Check, Section, Status};
@@ -123,22 +123,28 @@ fn overlap(layout: &Layout) -> Check {
 }
 
 fn trailing(layout: &Layout) -> Check {
-    match layout.trailing {
-        None => Check::new(
+    let Some(trailing) = layout.trailing else {
+        return Check::new(
             "trailing_data",
             SECTION,
             Status::Pass,
             "the file ends where its last box ends",
         )
-        .with_value(0u64),
-        Some((offset, len)) => Check::new(
-            "trailing_data",
-            SECTION,
-            Status::Warn,
-            format!("{len} bytes after the last box (from byte {offset}) are not a box; players ignore them"),
-        )
-        .with_value(len),
-    }
+        .with_value(0u64);
+    };
+    let Trailing { offset, len, kind } = trailing;
+    let message = match kind {
+        TrailingKind::NotBoxes => format!(
+            "trailing data, {len} bytes at offset {offset}: not a box (a camera trailer such as \
+             Insta360's, padding or junk); players and telemux skip it"
+        ),
+        TrailingKind::TornStaging { declared } => format!(
+            "trailing data, {len} bytes at offset {offset}: a free box declaring {declared} \
+             bytes, cut short by the end of the file (left by an interrupted --in-place write); \
+             players and telemux skip it"
+        ),
+    };
+    Check::new("trailing_data", SECTION, Status::Warn, message).with_value(len)
 }
 
 fn moov_count(layout: &Layout) -> Check {

@@ -6,8 +6,10 @@
 use std::io::{Read, Seek, SeekFrom};
 
 use crate::fourcc::FourCC;
-use crate::mp4::MAX_TOP_LEVEL_BOXES;
 use crate::mp4::{parse_header, BoxHeader, ErrorKind, HeaderError, Mp4Error, MAX_HEADER_LEN};
+use crate::mp4::{
+    printable_type as plausible, trailing_at, TopLevel, Trailing, TrailingKind, MAX_TOP_LEVEL_BOXES,
+};
 
 /// How far around a broken header the walk looks for the next box. Damage is local (a wrong
 /// size, a few stray bytes); a wider search would read media data for nothing.
@@ -50,8 +52,9 @@ pub struct Layout {
     /// here lies inside the file.
     pub boxes: Vec<BoxHeader>,
     pub damage: Vec<Damage>,
-    /// Bytes after the last box that form no box: `(offset, length)`.
-    pub trailing: Option<(u64, u64)>,
+    /// Bytes after the last box that form no box, by the rule every command shares
+    /// (`mp4::Trailing`), or that no box could be found in after damage.
+    pub trailing: Option<Trailing>,
 }
 
 impl Layout {
@@ -69,6 +72,12 @@ impl Layout {
             let head = read_at(reader, offset, MAX_HEADER_LEN as u64, file_len)?;
             let room = file_len - offset;
             let parsed = parse_header(&head, offset, room, true);
+            if layout.moovs().next().is_some() {
+                if let Some(trailing) = trailing_at(&parsed, offset, file_len) {
+                    layout.trailing = Some(trailing);
+                    break;
+                }
+            }
             if layout.boxes.is_empty() {
                 let header = parsed.map_err(|HeaderError { kind, error }| {
                     let path = kind.map_or_else(|| "file".to_string(), |k| k.to_string());
@@ -138,13 +147,25 @@ impl Layout {
                 }
                 None => {
                     if !last_is_too_small(&layout.damage, offset) {
-                        layout.trailing = Some((offset, file_len - offset));
+                        layout.trailing = Some(Trailing {
+                            offset,
+                            len: file_len - offset,
+                            kind: TrailingKind::NotBoxes,
+                        });
                     }
                     break;
                 }
             }
         }
         Ok(layout)
+    }
+
+    /// The boxes and trailing data as `Mp4::open_with_top_level` takes them.
+    pub fn top_level(&self) -> TopLevel {
+        TopLevel {
+            boxes: self.boxes.clone(),
+            trailing: self.trailing,
+        }
     }
 
     /// The top-level `moov` boxes, in file order.
@@ -162,16 +183,6 @@ impl Layout {
 /// bytes up to the next box need no second report.
 fn last_is_too_small(damage: &[Damage], at: u64) -> bool {
     matches!(damage.last(), Some(Damage::TooSmall { offset, .. }) if *offset == at)
-}
-
-/// Printable ASCII or `©`, and not all spaces: what real box types look like. Anything else
-/// after a valid box means the chain of sizes is broken there.
-fn plausible(kind: FourCC) -> bool {
-    let bytes = kind.as_bytes();
-    bytes
-        .iter()
-        .all(|&b| (0x20..=0x7E).contains(&b) || b == 0xA9)
-        && bytes != b"    "
 }
 
 /// Searches around the broken header at `broken` for a top-level-only box that ends after

@@ -190,9 +190,40 @@ fn bytes_after_the_last_box_warn_trailing_data() {
         &r,
         "trailing_data",
         Status::Warn,
-        "5 bytes after the last box (from byte 15415) are not a box",
+        "trailing data, 5 bytes at offset 15415: not a box",
         int(5),
     );
+    assert_check(
+        &r,
+        "box_structure",
+        Status::Pass,
+        "ftyp free mdat moov",
+        int(4),
+    );
+}
+
+#[test]
+fn a_torn_staging_box_warns_trailing_data() {
+    let mut bytes = fixture("clip-moov-end.mp4");
+    // What a killed --in-place leaves: a free box declaring more than was appended.
+    bytes.extend(b"\0\0\x40\0free");
+    bytes.extend([7; 100]);
+    let r = report(&bytes, &options(false));
+    assert_check(
+        &r,
+        "trailing_data",
+        Status::Warn,
+        "trailing data, 108 bytes at offset 15415: a free box declaring 16384 bytes, cut short",
+        int(108),
+    );
+    assert_check(
+        &r,
+        "box_structure",
+        Status::Pass,
+        "ftyp free mdat moov",
+        int(4),
+    );
+    assert_check(&r, "chunks_in_mdat", Status::Pass, "all 75 samples", int(0));
 }
 
 #[test]

@@ -11,6 +11,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
+use telemux_read::mp4::{Trailing, TrailingKind};
 use telemux_read::verify::Layout;
 
 use super::emit::box_header;
@@ -105,9 +106,10 @@ pub struct Unfinished {
     pub len: u64,
 }
 
-/// Finds a staging box left at the end of `file` by an interrupted in-place run (the last
-/// top-level box, a `free` starting with [`STAGING_MARK`], whole or cut short by the end of
-/// the file) and truncates the file before it. Nothing of it was referenced: the run never
+/// Finds a staging box left at the end of `file` by an interrupted in-place run and truncates
+/// the file before it: either the last top-level box, a whole `free` starting with
+/// [`STAGING_MARK`], or trailing data the reader calls a torn staging box (a `free` cut short
+/// by the end of the file) with the same mark. Nothing of it was referenced: the run never
 /// exposed it.
 pub fn remove_unfinished(file: &mut File) -> io::Result<Option<Unfinished>> {
     let len = file.seek(SeekFrom::End(0))?;
@@ -115,21 +117,38 @@ pub fn remove_unfinished(file: &mut File) -> io::Result<Option<Unfinished>> {
     let Ok(layout) = Layout::walk(file, len) else {
         return Ok(None);
     };
-    let Some(last) = layout.boxes.last().filter(|b| b.kind.as_bytes() == b"free") else {
-        return Ok(None);
+    let staging = match layout.trailing {
+        Some(Trailing {
+            offset,
+            kind: TrailingKind::TornStaging { .. },
+            ..
+        }) => offset,
+        Some(_) => return Ok(None),
+        None => match layout.boxes.last() {
+            Some(last) if last.kind.as_bytes() == b"free" && last.end() == len => last.offset,
+            _ => return Ok(None),
+        },
     };
-    if layout.trailing.is_some() || last.end() != len {
+    // The mark follows the 8-byte header, or the 16-byte one when the size field is 1.
+    let mut head = [0u8; 16 + STAGING_MARK.len()];
+    file.seek(SeekFrom::Start(staging))?;
+    if file.read_exact(&mut head[..8]).is_err() {
         return Ok(None);
     }
-    let mut mark = [0u8; STAGING_MARK.len()];
-    file.seek(SeekFrom::Start(last.body_offset()))?;
-    if file.read_exact(&mut mark).is_err() || &mark != STAGING_MARK {
+    let header_len = if head[..4] == 1u32.to_be_bytes() {
+        16
+    } else {
+        8
+    };
+    let mark = &mut head[..STAGING_MARK.len()];
+    file.seek(SeekFrom::Start(staging + header_len))?;
+    if file.read_exact(mark).is_err() || mark != STAGING_MARK {
         return Ok(None);
     }
-    file.set_len(last.offset)?;
+    file.set_len(staging)?;
     file.sync_all()?;
     Ok(Some(Unfinished {
-        offset: last.offset,
-        len: len - last.offset,
+        offset: staging,
+        len: len - staging,
     }))
 }

@@ -225,6 +225,16 @@ impl Plan {
         plan
     }
 
+    /// Appends `trailer` (`boxes[index]`), the input's trailing data (bytes that are no box, such as
+    /// an Insta360 trailer), at the very end of the output: readers stop at bytes that are no
+    /// box, so nothing new may follow them.
+    pub fn keep_trailing_last(&mut self, trailer: &BoxHeader, index: usize) {
+        self.pieces.push(Piece::Original(index));
+        self.kept.resize(index + 1, None);
+        self.kept[index] = Some((trailer.offset, self.total_size));
+        self.total_size += trailer.size;
+    }
+
     /// Where the original bytes `start..end` (a chunk of an existing track) land in the
     /// output, or `None` when they are not all inside the unchanged bytes of one kept box:
     /// boxes move independently, so a chunk spanning two could not be moved whole.

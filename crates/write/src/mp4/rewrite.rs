@@ -5,7 +5,9 @@
 use std::fs::File;
 use std::io;
 
-use telemux_read::mp4::{BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track};
+use telemux_read::mp4::{
+    BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
+};
 use telemux_read::FourCC;
 
 use super::box_writer::BoxWriter;
@@ -95,6 +97,22 @@ pub enum RewriteError {
         chunk: u32,
         start: u64,
         end: u64,
+    },
+    #[error(
+        "--in-place: the file ends with {len} bytes at byte {offset} that are no box (a camera \
+         trailer such as Insta360's, or padding); readers would not see boxes appended after \
+         them; write a new file with -o instead (it keeps them at the end)"
+    )]
+    InPlaceAfterTrailingData { offset: u64, len: u64 },
+    #[error(
+        "--in-place: the file ends with a free box at byte {offset} declaring {declared} bytes \
+         but only {len} are there, left by an interrupted --in-place run; write a new file \
+         with -o instead (it leaves the torn box out)"
+    )]
+    InPlaceAfterTornStaging {
+        offset: u64,
+        len: u64,
+        declared: u64,
     },
     #[error("the new moov would be {size} bytes, more than an MP4 box header can describe here")]
     MoovTooLarge { size: u64 },
@@ -238,6 +256,9 @@ pub fn prepare(
             durations: track.durations_ms.len(),
         });
     }
+    if let (Target::InPlace, Some(trailing)) = (options.target, mp4.trailing_data()) {
+        return Err(in_place_after(trailing));
+    }
     let tracks = mp4.tracks().collect::<Result<Vec<Track<'_>>, _>>()?;
     let telemetry_tracks: Vec<usize> = match &options.gpmf_tracks {
         Some(known) => known.clone(),
@@ -271,7 +292,24 @@ pub fn prepare(
     set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
     set_user_data(&mut base, &options.user_data);
 
-    let boxes: Vec<BoxHeader> = mp4.top_level().to_vec();
+    let mut boxes: Vec<BoxHeader> = mp4.top_level().to_vec();
+    // A trailer is kept, byte for byte and last; a torn staging box is garbage of an
+    // interrupted run and left out.
+    let trailer = mp4
+        .trailing_data()
+        .filter(|t| t.kind == TrailingKind::NotBoxes)
+        .map(|t| {
+            boxes.push(BoxHeader {
+                kind: FourCC::new(b"\0\0\0\0"),
+                offset: t.offset,
+                header_len: 0,
+                size: t.len,
+                user_type: None,
+                size_to_end: false,
+            });
+            boxes.len() - 1
+        });
+    let box_count = boxes.len() - usize::from(trailer.is_some());
     let moov_index = mp4
         .top_level()
         .iter()
@@ -307,7 +345,16 @@ pub fn prepare(
     loop {
         let (layout, telemetry_offset) = match options.target {
             Target::Copy(placement) => {
-                let plan = Plan::new(&boxes, moov_index, placement, moov_size, telemetry_len);
+                let mut plan = Plan::new(
+                    &boxes[..box_count],
+                    moov_index,
+                    placement,
+                    moov_size,
+                    telemetry_len,
+                );
+                if let Some(index) = trailer {
+                    plan.keep_trailing_last(&boxes[index], index);
+                }
                 let at = plan.telemetry_offset;
                 (
                     Layout::Copy {
@@ -318,8 +365,13 @@ pub fn prepare(
                 )
             }
             Target::InPlace => {
-                let at =
-                    plan_in_place(&boxes, moov_index, mp4.file_len(), moov_size, telemetry_len)?;
+                let at = plan_in_place(
+                    &boxes[..box_count],
+                    moov_index,
+                    mp4.file_len(),
+                    moov_size,
+                    telemetry_len,
+                )?;
                 let telemetry_offset = at.telemetry_offset;
                 (Layout::InPlace(at), telemetry_offset)
             }
@@ -355,6 +407,18 @@ pub fn prepare(
             });
         }
         moov_size = encoded;
+    }
+}
+
+fn in_place_after(trailing: Trailing) -> RewriteError {
+    let Trailing { offset, len, kind } = trailing;
+    match kind {
+        TrailingKind::NotBoxes => RewriteError::InPlaceAfterTrailingData { offset, len },
+        TrailingKind::TornStaging { declared } => RewriteError::InPlaceAfterTornStaging {
+            offset,
+            len,
+            declared,
+        },
     }
 }
 

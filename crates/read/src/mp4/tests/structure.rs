@@ -110,16 +110,99 @@ fn box_running_past_its_parent_names_its_path() {
     assert!(matches!(err.kind, ErrorKind::PastParentEnd { .. }));
 }
 
-#[test]
-fn trailing_bytes_at_top_level_are_reported() {
+/// A file with a `moov`, then `tail`: what the walk makes of bytes after it.
+fn after_moov(tail: &[u8]) -> (Vec<u8>, u64) {
     let mut file = ftyp();
     file.extend(mp4_container(b"moov", &[mvhd(1000, 1)]));
-    file.extend(b"\x01\x02\x03");
+    let at = file.len() as u64;
+    file.extend(tail);
+    (file, at)
+}
+
+fn trailing_of(tail: &[u8]) -> (Option<Trailing>, u64, Vec<String>) {
+    let (file, at) = after_moov(tail);
+    let mp4 = open(&file).unwrap();
+    let kinds = mp4.top_level().iter().map(|h| h.kind.to_string()).collect();
+    (mp4.trailing_data(), at, kinds)
+}
+
+#[test]
+fn bytes_after_moov_that_are_no_box_are_trailing_data() {
+    // Too short for a header, zero padding (type 0000, size 0), a non-printable type with a
+    // size past the end (how an Insta360 trailer starts), a size below the header.
+    let tails: [&[u8]; 4] = [
+        b"\x01\x02\x03",
+        &[0; 8],
+        b"\x80\x22\x80\x06\x0a\x10\x08\x01rest of the trailer",
+        b"\0\0\0\x04free0123",
+    ];
+    for tail in tails {
+        let (trailing, at, kinds) = trailing_of(tail);
+        assert_eq!(kinds, ["ftyp", "moov"], "{tail:?}");
+        assert_eq!(
+            trailing,
+            Some(Trailing {
+                offset: at,
+                len: tail.len() as u64,
+                kind: TrailingKind::NotBoxes
+            }),
+            "{tail:?}"
+        );
+    }
+}
+
+#[test]
+fn a_free_box_cut_short_after_moov_is_a_torn_staging_box() {
+    let (trailing, at, kinds) = trailing_of(b"\0\0\x10\0freeGPMF");
+    assert_eq!(kinds, ["ftyp", "moov"]);
+    assert_eq!(
+        trailing,
+        Some(Trailing {
+            offset: at,
+            len: 12,
+            kind: TrailingKind::TornStaging { declared: 4096 }
+        })
+    );
+}
+
+#[test]
+fn boxes_after_moov_are_boxes_and_end_the_file_exactly() {
+    let (trailing, _, kinds) = trailing_of(&mp4_box(b"mdat", b"media"));
+    assert_eq!(kinds, ["ftyp", "moov", "mdat"]);
+    assert_eq!(trailing, None);
+    // A size-0 box with a printable type is a legal box to the end of the file.
+    let (trailing, _, kinds) = trailing_of(b"\0\0\0\0freeanything");
+    assert_eq!((kinds.len(), trailing), (3, None));
+}
+
+#[test]
+fn a_truncated_box_after_moov_is_still_an_error() {
+    // A printable type that is not a staging box, cut short: a truncated file, not a trailer.
+    let (file, at) = after_moov(b"\0\0\x10\0mdatmedia");
     let err = open(&file).unwrap_err();
-    assert_eq!((err.path.as_str(), err.offset), ("file", 136));
+    assert_eq!((err.path.as_str(), err.offset), ("mdat", at));
     assert!(matches!(
         err.kind,
-        ErrorKind::HeaderTruncated { available: 3 }
+        ErrorKind::PastParentEnd {
+            size: 4096,
+            available: 13
+        }
+    ));
+}
+
+#[test]
+fn bytes_that_are_no_box_before_any_moov_are_an_error() {
+    let mut file = ftyp();
+    file.extend(b"\x01\x02\x03");
+    file.extend(mp4_container(b"moov", &[mvhd(1000, 1)]));
+    let err = open(&file).unwrap_err();
+    assert_eq!(err.offset, 20);
+    assert!(matches!(
+        err.kind,
+        ErrorKind::PastParentEnd {
+            size: 0x0102_0300,
+            ..
+        }
     ));
 }
 
