@@ -77,10 +77,11 @@ fn make_variants() -> Matrix {
             cmd.arg("-o").arg(&output);
         }
         cmd.assert().success();
-        let make_model = args
-            .iter()
-            .position(|a| *a == "--make")
-            .map(|i| (args[i + 1], args[i + 3]));
+        let value = |flag: &str| {
+            let i = args.iter().position(|a| *a == flag)?;
+            Some(args[i + 1])
+        };
+        let make_model = value("--make").zip(value("--model"));
         variants.push(Variant {
             name,
             input,
