@@ -43,12 +43,14 @@ fn a_sound_clip_exits_0_with_one_line_per_check() {
         "PASS  box_structure       4 top-level boxes, all inside the file: ftyp free mdat moov"
     );
     assert!(lines.contains(&"PASS  moov_position       moov at byte 12986 after the media"));
+    assert!(lines
+        .contains(&"PASS  reader_reach        GoPro's gpmf-parser reaches the moov at byte 12986"));
     assert!(lines.contains(&"SKIP  gps_fix             no decoded telemetry"));
-    // 21 checks without --street-view, then the summary.
-    assert_eq!(lines.len(), 1 + 21 + 1, "{text}");
+    // 22 checks without --street-view, then the summary.
+    assert_eq!(lines.len(), 1 + 22 + 1, "{text}");
     assert_eq!(
-        lines[22],
-        format!("{}: WARN — 12 pass, 1 warn, 0 fail, 8 skip", clip.display())
+        lines[23],
+        format!("{}: WARN — 13 pass, 1 warn, 0 fail, 8 skip", clip.display())
     );
 }
 
@@ -139,10 +141,10 @@ fn json_has_the_documented_fields() {
     assert_eq!(good["error"], Value::Null);
     assert_eq!(
         good["summary"],
-        serde_json::json!({"pass": 12, "warn": 2, "fail": 1, "skip": 13})
+        serde_json::json!({"pass": 13, "warn": 2, "fail": 1, "skip": 13})
     );
     let checks = good["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 28);
+    assert_eq!(checks.len(), 29);
     for check in checks {
         let keys: Vec<&str> = check
             .as_object()
@@ -168,7 +170,7 @@ fn json_has_the_documented_fields() {
         .iter()
         .map(|c| c["section"].as_str().unwrap())
         .collect();
-    assert_eq!(sections.iter().filter(|s| **s == "container").count(), 12);
+    assert_eq!(sections.iter().filter(|s| **s == "container").count(), 13);
     assert_eq!(sections.iter().filter(|s| **s == "telemetry").count(), 9);
     assert_eq!(sections.iter().filter(|s| **s == "street_view").count(), 7);
 

@@ -162,6 +162,10 @@ fn convert_one(path: &Path, args: &ConvertArgs) -> anyhow::Result<Vec<GpsPoint>>
             "{name}: an MPEG-TS recording cannot carry a GPMF track; use telemux extract for \
              its GPS"
         ),
+        Origin::RawGpmf => bail!(
+            "{name}: a raw GPMF track, not a video; inject its GPS into the video it came from \
+             with telemux extract -o track.gpx, then telemux inject"
+        ),
         Origin::Novatek(_) | Origin::Ttad => {}
     }
     eprintln!("{name}: {}", read.summary);

@@ -66,6 +66,7 @@ impl GpxData {
             altitude_ref: AltitudeRef::MeanSeaLevel,
             gps: merged.points,
             sensors: Vec::new(),
+            highlights: Vec::new(),
         };
         (telemetry, merged.report)
     }

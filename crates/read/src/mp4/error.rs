@@ -96,6 +96,8 @@ pub enum ErrorKind {
         end: u64,
         file_len: u64,
     },
+    #[error("data offset {relative} from base {base} points before the start of the file")]
+    DataBeforeFile { base: u64, relative: i32 },
     #[error("reading sample {index} ({size} bytes) failed: {source}")]
     SampleRead {
         index: u32,

@@ -28,6 +28,7 @@ mod box_header;
 mod elst;
 mod error;
 mod fields;
+mod fragments;
 mod hdlr;
 mod media_headers;
 mod samples;
@@ -51,6 +52,7 @@ pub use box_header::BoxHeader;
 pub(crate) use box_header::{parse_header, HeaderError, MAX_HEADER_LEN};
 pub use elst::{parse_elst, Edit};
 pub use error::{ErrorKind, Mp4Error};
+pub use fragments::{track_runs, TrackRun};
 pub use hdlr::{Hdlr, NameStyle};
 pub use media_headers::{mac_time_to_utc, BoxTimes, Language, Mdhd, Mvhd, Tkhd};
 pub use samples::{Sample, SampleTable, Samples};
@@ -117,6 +119,15 @@ impl Mp4 {
     /// original bytes), since anything appended after them would be hidden from readers.
     pub fn trailing_data(&self) -> Option<Trailing> {
         self.trailing
+    }
+
+    /// The first top-level `moof`, or else `moov/mvex`: the file is fragmented (its samples
+    /// are, at least partly, described by movie fragments rather than `moov`'s tables).
+    pub fn fragmented(&self) -> Option<&BoxHeader> {
+        self.top_level
+            .iter()
+            .find(|b| b.kind.as_bytes() == b"moof")
+            .or_else(|| self.moov.root().child(b"mvex").map(|node| &node.header))
     }
 
     pub fn moov(&self) -> &Moov {

@@ -154,7 +154,8 @@ fn moov_count(layout: &Layout) -> Check {
         (
             Status::Warn,
             format!(
-                "{count} moov boxes (at bytes {}); players and telemux use the first",
+                "{count} moov boxes (at bytes {}); players and telemux use the first, ExifTool \
+                 reads them all; telemux will not rewrite this file",
                 offsets.join(", ")
             ),
         )

@@ -4,6 +4,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
+use rustix::process::{getrlimit, Resource};
 use telemux_read::mp4::BoxHeader;
 
 use super::layout::{mdat_header_len, Piece, Plan};
@@ -136,5 +137,21 @@ fn copy_exact(input: &mut File, out: &mut File, len: u64) -> io::Result<u64> {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
         }
+    }
+}
+
+/// Refuses, before anything is written, a result larger than the process may write
+/// (`ulimit -f`, RLIMIT_FSIZE): past it the kernel kills the writer with SIGXFSZ, which would
+/// leave a temporary file, or a torn staging box in place.
+pub fn check_file_size_limit(size: u64) -> io::Result<()> {
+    match getrlimit(Resource::Fsize).current {
+        Some(limit) if size > limit => Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "the result would be {size} bytes, more than this process may write \
+                 (file size limit {limit} bytes, ulimit -f)"
+            ),
+        )),
+        _ => Ok(()),
     }
 }

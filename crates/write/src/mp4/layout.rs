@@ -416,17 +416,7 @@ impl Exposure {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn top(kind: &[u8; 4], offset: u64, size: u64) -> BoxHeader {
-        BoxHeader {
-            kind: FourCC::new(kind),
-            offset,
-            header_len: 8,
-            size,
-            user_type: None,
-            size_to_end: false,
-        }
-    }
+    use telemux_read::testkit::top_box as top;
 
     fn joined(index: usize, header_len: u64, size: u64) -> Piece {
         Piece::Reheaded {

@@ -8,11 +8,12 @@ use std::io;
 use telemux_read::mp4::{
     BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
 };
+use telemux_read::verify::untrusted_tables;
 use telemux_read::FourCC;
 
 use super::box_writer::BoxWriter;
 use super::edit_tree::EditBox;
-use super::emit::write_planned;
+use super::emit::{check_file_size_limit, write_planned};
 use super::in_place::write_in_place;
 use super::layout::{plan_in_place, Exposure, InPlaceRefusal, MoovPlacement, Plan, TelemetryHome};
 use super::meta_trak::{chunk_offsets, MetaTrack};
@@ -114,6 +115,23 @@ pub enum RewriteError {
         len: u64,
         declared: u64,
     },
+    #[error(
+        "fragmented MP4 ({kind} at byte {offset}): its samples are described by movie \
+         fragments whose tfhd/trun/tfra/sidx offsets telemux does not rewrite, so it refuses \
+         rather than damage them; make a regular MP4 first, e.g. ffmpeg -i IN -map 0 -c copy OUT.mp4"
+    )]
+    Fragmented { kind: String, offset: u64 },
+    #[error(
+        "a second moov box at byte {second} (the first is at byte {first}): a stale copy or \
+         bytes typed moov; players take the first, ExifTool reads both, and a rewrite would \
+         leave readers disagreeing, so telemux does not rewrite this file"
+    )]
+    SecondMoov { first: u64, second: u64 },
+    #[error(
+        "verify fails {id}: {message}; telemux does not rewrite sample tables it cannot trust \
+         (the other tracks would come out changed)"
+    )]
+    UntrustedTables { id: &'static str, message: String },
     #[error("the new moov would be {size} bytes, more than an MP4 box header can describe here")]
     MoovTooLarge { size: u64 },
     #[error("the telemetry track has {samples} samples but {durations} durations")]
@@ -220,6 +238,7 @@ impl Prepared {
         out: &mut File,
         progress: &mut dyn FnMut(u64),
     ) -> io::Result<()> {
+        check_file_size_limit(self.output_size())?;
         match &self.layout {
             Layout::Copy { boxes, plan } => write_planned(
                 input,
@@ -237,6 +256,7 @@ impl Prepared {
     /// Writes into the input file itself (`Target::InPlace`); on error the file is restored
     /// to its original bytes.
     pub fn write_in_place(&self, file: &mut File) -> io::Result<()> {
+        check_file_size_limit(self.output_size())?;
         match &self.layout {
             Layout::InPlace(at) => write_in_place(file, at, &self.moov, &self.telemetry),
             Layout::Copy { .. } => Err(io::Error::other("prepared for -o, not --in-place")),
@@ -259,7 +279,29 @@ pub fn prepare(
     if let (Target::InPlace, Some(trailing)) = (options.target, mp4.trailing_data()) {
         return Err(in_place_after(trailing));
     }
+    if let Some(fragment) = mp4.fragmented() {
+        return Err(RewriteError::Fragmented {
+            kind: fragment.kind.to_string(),
+            offset: fragment.offset,
+        });
+    }
+    let mut moovs = mp4
+        .top_level()
+        .iter()
+        .filter(|b| b.kind.as_bytes() == b"moov");
+    if let (Some(first), Some(second)) = (moovs.next(), moovs.next()) {
+        return Err(RewriteError::SecondMoov {
+            first: first.offset,
+            second: second.offset,
+        });
+    }
     let tracks = mp4.tracks().collect::<Result<Vec<Track<'_>>, _>>()?;
+    if let Some(check) = untrusted_tables(mp4).into_iter().next() {
+        return Err(RewriteError::UntrustedTables {
+            id: check.id,
+            message: check.message,
+        });
+    }
     let telemetry_tracks: Vec<usize> = match &options.gpmf_tracks {
         Some(known) => known.clone(),
         None => tracks

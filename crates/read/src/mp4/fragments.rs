@@ -1,0 +1,217 @@
+//! Movie fragments (`moof` + `mdat`, ISO 14496-12 §8.8): where each track run's sample data
+//! is, from `tfhd`/`trun` (and the `trex` defaults in `moov/mvex`). One `moof` is loaded at a
+//! time; no sample is read.
+
+use std::io::{Read, Seek};
+
+use super::box_header::{parse_header, BoxHeader, HeaderError, MAX_HEADER_LEN};
+use super::error::{ErrorKind, Mp4Error};
+use super::fields::Fields;
+use super::top_level::load;
+use super::Mp4;
+
+/// `tfhd` flags.
+const BASE_DATA_OFFSET: u32 = 0x1;
+const SAMPLE_DESCRIPTION_INDEX: u32 = 0x2;
+const DEFAULT_DURATION: u32 = 0x8;
+const DEFAULT_SIZE: u32 = 0x10;
+const DEFAULT_FLAGS: u32 = 0x20;
+const DEFAULT_BASE_IS_MOOF: u32 = 0x2_0000;
+/// `trun` flags.
+const DATA_OFFSET: u32 = 0x1;
+const FIRST_SAMPLE_FLAGS: u32 = 0x4;
+const SAMPLE_DURATION: u32 = 0x100;
+const SAMPLE_SIZE: u32 = 0x200;
+const SAMPLE_FLAGS: u32 = 0x400;
+const SAMPLE_CTO: u32 = 0x800;
+
+/// One `trun`: a run of one track's samples stored back to back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackRun {
+    /// e.g. `moof[2]/traf[0]/trun[0]`, `[i]` counting from 0 in file order.
+    pub path: String,
+    /// File offset of the `trun` box.
+    pub offset: u64,
+    pub track_id: u32,
+    pub samples: u32,
+    /// Absolute file offset of the first data byte, as the offsets resolve (may lie outside
+    /// the file when they are wrong; negative results are errors).
+    pub data_start: u64,
+    pub data_len: u64,
+}
+
+impl TrackRun {
+    pub fn data_end(&self) -> u64 {
+        self.data_start.saturating_add(self.data_len)
+    }
+}
+
+/// Every track run of every top-level `moof` of `mp4`, in file order.
+pub fn track_runs<R: Read + Seek>(mp4: &Mp4, reader: &mut R) -> Result<Vec<TrackRun>, Mp4Error> {
+    let defaults = trex_sizes(mp4)?;
+    let mut runs = Vec::new();
+    let moofs = mp4
+        .top_level()
+        .iter()
+        .filter(|b| b.kind.as_bytes() == b"moof");
+    for (index, moof) in moofs.enumerate() {
+        let bytes = load(reader, moof)?;
+        let path = format!("moof[{index}]");
+        let body = bytes.get(moof.header_len as usize..).unwrap_or_default();
+        let mut next_base = moof.offset;
+        for (t, (traf, traf_body)) in children(body, moof.body_offset(), &path)?
+            .into_iter()
+            .filter(|(h, _)| h.kind.as_bytes() == b"traf")
+            .enumerate()
+        {
+            let traf_path = format!("{path}/traf[{t}]");
+            next_base = read_traf(
+                &traf_path,
+                traf,
+                traf_body,
+                moof.offset,
+                next_base,
+                &defaults,
+                &mut runs,
+            )?;
+        }
+    }
+    Ok(runs)
+}
+
+/// The runs of one `traf`; returns where its data ends (the base of the next `traf` when it
+/// has no explicit base).
+fn read_traf(
+    path: &str,
+    traf: BoxHeader,
+    body: &[u8],
+    moof_offset: u64,
+    implicit_base: u64,
+    defaults: &[(u32, u32)],
+    runs: &mut Vec<TrackRun>,
+) -> Result<u64, Mp4Error> {
+    let boxes = children(body, traf.body_offset(), path)?;
+    let tfhd_path = format!("{path}/tfhd");
+    let (tfhd, tfhd_body) = boxes
+        .iter()
+        .find(|(h, _)| h.kind.as_bytes() == b"tfhd")
+        .ok_or_else(|| Mp4Error::new(&tfhd_path, traf.offset, ErrorKind::Missing))?;
+    let mut f = Fields::new(tfhd_body, tfhd.body_offset(), &tfhd_path);
+    let (_, flags) = f.full_box(0)?;
+    let track_id = f.u32()?;
+    let base = if flags & BASE_DATA_OFFSET != 0 {
+        f.u64()?
+    } else if flags & DEFAULT_BASE_IS_MOOF != 0 {
+        moof_offset
+    } else {
+        implicit_base
+    };
+    for (flag, len) in [(SAMPLE_DESCRIPTION_INDEX, 4), (DEFAULT_DURATION, 4)] {
+        if flags & flag != 0 {
+            f.skip(len)?;
+        }
+    }
+    let default_size = if flags & DEFAULT_SIZE != 0 {
+        Some(f.u32()?)
+    } else {
+        defaults
+            .iter()
+            .find(|(id, _)| *id == track_id)
+            .map(|(_, size)| *size)
+    };
+    if flags & DEFAULT_FLAGS != 0 {
+        f.skip(4)?;
+    }
+
+    let mut end = base;
+    let truns = boxes.iter().filter(|(h, _)| h.kind.as_bytes() == b"trun");
+    for (r, (trun, trun_body)) in truns.enumerate() {
+        let trun_path = format!("{path}/trun[{r}]");
+        let mut f = Fields::new(trun_body, trun.body_offset(), &trun_path);
+        let (_, flags) = f.full_box(1)?;
+        let samples = f.u32()?;
+        let data_start = if flags & DATA_OFFSET != 0 {
+            let at = f.offset();
+            let relative = f.i32()?;
+            base.checked_add_signed(i64::from(relative))
+                .ok_or_else(|| {
+                    Mp4Error::new(&trun_path, at, ErrorKind::DataBeforeFile { base, relative })
+                })?
+        } else {
+            end
+        };
+        if flags & FIRST_SAMPLE_FLAGS != 0 {
+            f.skip(4)?;
+        }
+        let fields = [SAMPLE_DURATION, SAMPLE_SIZE, SAMPLE_FLAGS, SAMPLE_CTO];
+        let per_sample = fields.iter().filter(|&&bit| flags & bit != 0).count() * 4;
+        let table = f.table(samples, per_sample)?;
+        let data_len = match (flags & SAMPLE_SIZE != 0, default_size) {
+            (true, _) => {
+                // The size is the field after the duration, when there is one.
+                let at = usize::from(flags & SAMPLE_DURATION != 0) * 4;
+                table
+                    .chunks_exact(per_sample.max(1))
+                    .map(|entry| {
+                        entry.get(at..at + 4).map_or(0, |b| {
+                            u64::from(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+                        })
+                    })
+                    .sum()
+            }
+            (false, Some(size)) => u64::from(samples) * u64::from(size),
+            (false, None) => 0,
+        };
+        runs.push(TrackRun {
+            path: trun_path,
+            offset: trun.offset,
+            track_id,
+            samples,
+            data_start,
+            data_len,
+        });
+        end = data_start.saturating_add(data_len);
+    }
+    Ok(end)
+}
+
+/// `(track_ID, default_sample_size)` of each `moov/mvex/trex`.
+fn trex_sizes(mp4: &Mp4) -> Result<Vec<(u32, u32)>, Mp4Error> {
+    let Some(mvex) = mp4.moov().root().child(b"mvex") else {
+        return Ok(Vec::new());
+    };
+    mvex.children_of(b"trex")
+        .map(|trex| {
+            let mut f = Fields::of(mp4.moov(), trex);
+            f.full_box(0)?;
+            let track_id = f.u32()?;
+            f.skip(8)?; // default sample description index, default duration
+            Ok((track_id, f.u32()?))
+        })
+        .collect()
+}
+
+/// The boxes directly inside `body` (whose first byte is at file offset `base`).
+fn children<'a>(
+    body: &'a [u8],
+    base: u64,
+    path: &str,
+) -> Result<Vec<(BoxHeader, &'a [u8])>, Mp4Error> {
+    let mut found = Vec::new();
+    let mut pos = 0usize;
+    while pos < body.len() {
+        let rest = &body[pos..];
+        let head = &rest[..rest.len().min(MAX_HEADER_LEN)];
+        let offset = base + pos as u64;
+        let header = parse_header(head, offset, rest.len() as u64, false).map_err(
+            |HeaderError { kind, error }| {
+                let name = kind.map_or_else(|| "?".to_string(), |k| k.to_string());
+                Mp4Error::new(format!("{path}/{name}"), offset, error)
+            },
+        )?;
+        let end = pos + header.size as usize;
+        found.push((header, &body[pos + header.header_len as usize..end]));
+        pos = end;
+    }
+    Ok(found)
+}
