@@ -32,44 +32,16 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use common::{extract_json, fixture, inject_ride_gpx, run, telemux, tool};
+use common::readers::{node_reader, ride_points};
+use common::{extract_json, fixture, inject_ride_gpx, run, telemux};
 use serde_json::Value;
-use telemux_read::gpx;
-use telemux_read::track::{resample, ResampleOptions};
 use telemux_write::gpmf::GPS5_SCALE;
 use time::format_description::well_known::Rfc3339;
-use time::macros::datetime;
 use time::OffsetDateTime;
 
 const GPS5_NAME: &str = "GPS (Lat., Long., Alt., 2D speed, 3D speed)";
-
-fn node_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/node")
-}
-
-/// `node gpmf-points.js`, or `None` (the test is skipped) when Node.js or the npm packages are
-/// not installed; with TELEMUX_REQUIRE_CORPUS=1 (CI) their absence fails the test instead.
-fn node_reader() -> Option<Command> {
-    let mut node = tool("node")?;
-    let modules = node_dir().join("node_modules");
-    for package in ["gpmf-extract", "gopro-telemetry"] {
-        if !modules.join(package).join("package.json").is_file() {
-            let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "{} has no {package}: .ci/run installs it (npm ci --prefix tests/interop/node)",
-                modules.display()
-            );
-            eprintln!("{package} not installed in {}: interop check skipped (npm ci --prefix tests/interop/node)", modules.display());
-            return None;
-        }
-    }
-    node.arg(node_dir().join("gpmf-points.js"));
-    Some(node)
-}
 
 /// What gpmf-points.js prints for `video` with gopro-telemetry's default options.
 fn node_read(video: &Path) -> Option<Value> {
@@ -143,24 +115,11 @@ fn node_points(read: &Value, key: &str) -> Vec<Point> {
         .collect()
 }
 
-/// What inject should write for fixtures/ride.gpx on the 12 s fixtures/ride.mp4 (created
-/// 2024-05-01 10:00:00 UTC): the GPX resampled at 10 Hz, as in tests/inject.rs.
+/// fixtures/ride.gpx resampled as inject does: (lat, lon, alt, UTC ms).
 fn expected_ride_points() -> Vec<(f64, f64, f64, i64)> {
-    let data = gpx::parse(&fs::read(fixture("ride.gpx")).unwrap()).unwrap();
-    let merged = gpx::merge_by_time(data.segments);
-    let start = datetime!(2024-05-01 10:00:00 UTC);
-    let out = resample(&merged.points, start, 12.0, &ResampleOptions::default());
-    out.points
+    ride_points()
         .iter()
-        .map(|p| {
-            let ms = p.time.unwrap().unix_timestamp_nanos() / 1_000_000;
-            (
-                p.latitude,
-                p.longitude,
-                p.altitude.unwrap(),
-                i64::try_from(ms).unwrap(),
-            )
-        })
+        .map(|p| (p.lat, p.lon, p.alt, p.unix_ms()))
         .collect()
 }
 

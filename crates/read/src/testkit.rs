@@ -110,12 +110,21 @@ pub fn external_tool(name: &str) -> Option<std::process::Command> {
     if found {
         return Some(std::process::Command::new(name));
     }
+    reader_missing(name, "apt")
+}
+
+/// `None` after saying that the calling check is skipped because `what` is not installed and
+/// how `.ci/run` installs it; with `TELEMUX_REQUIRE_CORPUS=1` (CI) a panic instead.
+///
+/// # Panics
+/// When `TELEMUX_REQUIRE_CORPUS=1`.
+pub fn reader_missing<T>(what: &str, install: &str) -> Option<T> {
     let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
     assert!(
         !required,
-        "{name} is needed for interop tests (.ci/run installs it)"
+        "{what} is needed for interop tests (.ci/run installs it: {install})"
     );
-    eprintln!("{name} not installed: interop check skipped");
+    eprintln!("{what} not installed: interop check skipped ({install})");
     None
 }
 
