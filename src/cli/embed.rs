@@ -9,15 +9,18 @@ use indicatif::{ProgressBar, ProgressStyle};
 use telemux_read::gopro;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::Mp4;
+use telemux_read::mp4::Track;
 use telemux_read::source::open_mp4;
 use telemux_read::track::{resample_lazily, Coverage, ResampleOptions};
+use telemux_read::FourCC;
 use telemux_write::file_lock::{lock, LockMode};
+use telemux_write::gpmf::{replace_gps, GpsReplaced};
 use telemux_write::mp4::in_place::remove_unfinished;
 use telemux_write::mp4::{
     prepare, MdatHeader, MoovPlacement, Placed, RewriteOptions, Target, TelemetryHome,
 };
 use telemux_write::output::AtomicOutput;
-use telemux_write::telemetry_track::{self, TrackOptions, DEFAULT_DOP};
+use telemux_write::telemetry_track::{self, SensorTrack, TrackOptions, DEFAULT_DOP};
 use time::OffsetDateTime;
 
 use super::sync::{align, rfc3339, Alignment, Anchor};
@@ -232,34 +235,50 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     report_alignment(&alignment, points, label, duration, &coverage, overlaps)?;
     report_default_dop(points, label, args.dop);
 
-    let built = telemetry_track::build_streamed(
-        samples,
-        sensors,
-        duration,
-        &TrackOptions {
-            rate_hz: args.rate,
-            device_name: args.device_name(),
-            gps9: args.gps9,
-            altitude_ref: AltitudeRef::MeanSeaLevel,
-            default_dop: args.dop,
-        },
-    )?;
-    for (key, count, scale) in &built.written {
-        eprintln!("sensor stream {key}: {count} samples written (SCAL {scale})");
-    }
-    if !built.unsupported.is_empty() {
-        eprintln!(
-            "sensor streams not written (no GPMF layout): {}",
-            built.unsupported.join(", ")
-        );
-    }
-    if built.left_out > 0 {
-        eprintln!(
-            "{} sensor samples outside the video were left out",
-            built.left_out
-        );
-    }
-    let track = built.track;
+    let options = TrackOptions {
+        rate_hz: args.rate,
+        device_name: args.device_name(),
+        gps9: args.gps9,
+        altitude_ref: AltitudeRef::MeanSeaLevel,
+        default_dop: args.dop,
+    };
+    // Dashcams may name other data `gpmd`: only tracks that hold GPMF count as telemetry.
+    let gpmf_tracks = gopro::gpmf_tracks(&mp4, &mut input).with_context(|| video_name.clone())?;
+    let existing = match gpmf_tracks.first() {
+        Some(&index) if args.replace => mp4
+            .tracks()
+            .nth(index)
+            .transpose()
+            .with_context(|| video_name.clone())?,
+        _ => None,
+    };
+    let (track, gps_points, handler_name) = match &existing {
+        Some(existing) => {
+            if !sensors.is_empty() {
+                bail!(
+                    "{video_name}: --replace keeps the sensor streams of the existing GPMF \
+                     track, so the {label}'s own sensor streams cannot be written too"
+                );
+            }
+            let replaced = replace_gps(existing, &mut input, samples, &options)
+                .with_context(|| video_name.clone())?;
+            report_replaced(existing, &replaced);
+            (
+                replaced.track,
+                replaced.gps_points,
+                existing.hdlr.name.clone(),
+            )
+        }
+        None => {
+            let built = telemetry_track::build_streamed(samples, sensors, duration, &options)?;
+            report_sensors(&built);
+            (
+                built.track,
+                built.gps_points,
+                RewriteOptions::default().handler_name,
+            )
+        }
+    };
     let target = if output.is_none() {
         Target::InPlace
     } else if args.faststart {
@@ -267,18 +286,18 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     } else {
         Target::Copy(MoovPlacement::Keep)
     };
-    // Dashcams may name other data `gpmd`: only tracks that hold GPMF count as telemetry.
-    let gpmf_tracks = gopro::gpmf_tracks(&mp4, &mut input).with_context(|| video_name.clone())?;
     let rewrite = RewriteOptions {
         target,
         replace: args.replace,
         user_data: args.user_data(),
+        handler_name,
         gpmf_tracks: Some(gpmf_tracks),
-        ..RewriteOptions::default()
     };
     let prepared = prepare(&mp4, &track, &rewrite).with_context(|| video_name.clone())?;
-    if prepared.replaced > 0 {
-        eprintln!("replacing {} existing GPMF track(s)", prepared.replaced);
+    // Only the first GPMF track has its GPS replaced; any other is removed, as before.
+    let removed = prepared.replaced - usize::from(existing.is_some());
+    if removed > 0 {
+        eprintln!("replacing {removed} existing GPMF track(s)");
     }
 
     let written_to = match output.take() {
@@ -303,11 +322,49 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     eprintln!(
         "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
         prepared.track_id,
-        built.gps_points,
+        gps_points,
         args.rate,
         track.samples.len()
     );
     Ok(())
+}
+
+/// What became of the sensor streams given beside the GPS.
+fn report_sensors(built: &SensorTrack) {
+    for (key, count, scale) in &built.written {
+        eprintln!("sensor stream {key}: {count} samples written (SCAL {scale})");
+    }
+    if !built.unsupported.is_empty() {
+        eprintln!(
+            "sensor streams not written (no GPMF layout): {}",
+            built.unsupported.join(", ")
+        );
+    }
+    if built.left_out > 0 {
+        eprintln!(
+            "{} sensor samples outside the video were left out",
+            built.left_out
+        );
+    }
+}
+
+/// Says which GPS was replaced and which of the camera's streams were kept.
+fn report_replaced(existing: &Track<'_>, replaced: &GpsReplaced) {
+    let names = |keys: &[FourCC]| {
+        let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    eprintln!(
+        "replacing the GPS ({}) of GPMF track {} ({} payloads); kept: {}",
+        names(&replaced.removed),
+        existing.tkhd.track_id,
+        replaced.track.samples.len(),
+        names(&replaced.kept)
+    );
 }
 
 /// Where the telemetry went, in the words of the report.

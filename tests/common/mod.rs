@@ -81,6 +81,12 @@ pub fn stream_hashes(path: &Path) -> Option<String> {
 /// `gpmd` stream named "GoPro MET", ffmpeg decodes every stream without a message, and the
 /// packets of the original video and audio streams are byte-identical to `input`'s.
 pub fn assert_gpmf_output_is_sound(input: &Path, output: &Path) {
+    assert_gpmf_output_is_sound_named(input, output, "GoPro MET");
+}
+
+/// [`assert_gpmf_output_is_sound`] for a `gpmd` stream whose handler is named `handler` (a
+/// camera's own name, which `--replace` keeps).
+pub fn assert_gpmf_output_is_sound_named(input: &Path, output: &Path, handler: &str) {
     if let Some(mut ffprobe) = tool("ffprobe") {
         ffprobe.args(["-v", "error", "-select_streams", "d", "-show_entries"]);
         ffprobe.args([
@@ -91,7 +97,7 @@ pub fn assert_gpmf_output_is_sound(input: &Path, output: &Path) {
         ffprobe.arg(output);
         let text = run(ffprobe);
         assert!(
-            text.lines().any(|l| l == "gpmd,GoPro MET"),
+            text.lines().any(|l| l == format!("gpmd,{handler}")),
             "ffprobe says: {text}"
         );
     }

@@ -254,7 +254,7 @@ impl<'a> Timeline<'a> {
 
 /// A point without fix information is written as a fix: 3D with altitude, else 2D (readers
 /// such as Mapillary keep only 2D/3D fixes); one without DOP gets `dop`.
-fn with_defaults(mut p: GpsPoint, dop: f64) -> GpsPoint {
+pub(crate) fn with_defaults(mut p: GpsPoint, dop: f64) -> GpsPoint {
     p.dop = p.dop.or(Some(dop));
     if p.fix.is_none() {
         p.fix = Some(if p.altitude.is_some() {

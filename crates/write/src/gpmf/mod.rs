@@ -4,6 +4,7 @@
 mod builder;
 mod encode;
 mod gps;
+mod replace;
 mod sensors;
 
 pub use builder::{text_bytes, BuildError, DeviceWriter, StreamWriter};
@@ -12,6 +13,7 @@ pub use gps::{
     gps5_samples, gps5_stream, gps9_samples, gps9_stream, gps_status, gpsu_text, GpsPayloads,
     GPS5_SCALE, GPS9_SCALE, GPS9_TYPE,
 };
+pub use replace::{replace_gps, GpsReplaced, ReplaceError};
 pub use sensors::{
     fitting_scale, sensor_layout, SensorLayout, SensorWriter, Storage, SENSOR_LAYOUTS,
 };
