@@ -214,3 +214,85 @@ fn note(keys: &mut Vec<FourCC>, key: FourCC) {
         keys.push(key);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use telemux_read::gpmf::keys::STNM;
+    use telemux_read::gpmf::{Data, Values};
+
+    use super::*;
+
+    fn value(key: &[u8; 4], v: u32) -> Node {
+        Node::Klv(Klv::data(
+            FourCC::new(key),
+            Data::new(4, Values::U32(vec![v])).unwrap(),
+        ))
+    }
+
+    /// A STRM with a name and one sample of `key`.
+    fn strm(key: &[u8; 4]) -> Node {
+        Node::Klv(Klv::nest(
+            STRM,
+            vec![
+                Node::Klv(Klv::data(STNM, Data::text(b"name").unwrap())),
+                value(key, 7),
+            ],
+        ))
+    }
+
+    fn devc(id: u32, streams: &[&[u8; 4]]) -> Node {
+        let mut children = vec![value(b"DVID", id)];
+        children.extend(streams.iter().map(|k| strm(k)));
+        Node::Klv(Klv::nest(DEVC, children))
+    }
+
+    fn new_gps() -> Vec<Klv> {
+        match strm(b"GPS5") {
+            Node::Klv(klv) => vec![klv],
+            Node::Filler(_) => unreachable!(),
+        }
+    }
+
+    fn replaced() -> GpsReplaced {
+        GpsReplaced {
+            track: TelemetryTrack {
+                samples: Vec::new(),
+                durations_ms: Vec::new(),
+            },
+            gps_points: 0,
+            kept: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_new_gps_takes_the_place_of_the_first_old_gps_stream() {
+        let mut nodes = vec![
+            devc(1, &[b"ACCL"]),
+            devc(2, &[b"GLPI", b"GPRI", b"GPS9", b"SYST"]),
+        ];
+        let mut out = replaced();
+        splice_gps(&mut nodes, new_gps(), &mut out);
+        assert_eq!(
+            nodes,
+            [devc(1, &[b"ACCL"]), devc(2, &[b"GLPI", b"GPS5", b"SYST"])]
+        );
+        let keys = |k: &[&[u8; 4]]| k.iter().map(|k| FourCC::new(k)).collect::<Vec<_>>();
+        assert_eq!(out.kept, keys(&[b"ACCL", b"GLPI", b"SYST"]));
+        assert_eq!(out.removed, keys(&[b"GPRI", b"GPS9"]));
+    }
+
+    #[test]
+    fn without_an_old_gps_stream_the_new_one_ends_the_first_device() {
+        let mut nodes = vec![devc(1, &[b"ACCL"]), devc(2, &[b"GYRO"])];
+        splice_gps(&mut nodes, new_gps(), &mut replaced());
+        assert_eq!(nodes, [devc(1, &[b"ACCL", b"GPS5"]), devc(2, &[b"GYRO"])]);
+    }
+
+    #[test]
+    fn a_span_without_points_loses_its_gps_stream() {
+        let mut nodes = vec![devc(1, &[b"ACCL", b"GPS5", b"GYRO"])];
+        splice_gps(&mut nodes, Vec::new(), &mut replaced());
+        assert_eq!(nodes, [devc(1, &[b"ACCL", b"GYRO"])]);
+    }
+}
