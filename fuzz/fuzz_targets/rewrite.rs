@@ -244,5 +244,8 @@ fn check_in_place_prefix(file: &mut File, original: &[u8], prepared: &Prepared) 
         let at = offset as usize;
         expected[at..at + bytes.len()].copy_from_slice(&bytes);
     }
-    assert!(prefix == expected, "in-place write changed other original bytes");
+    assert!(
+        prefix == expected,
+        "in-place write changed other original bytes"
+    );
 }
