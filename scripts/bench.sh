@@ -3,7 +3,9 @@
 #   extract: time, bytes read, peak RSS, beside ExifTool on the same file;
 #   inject -o: time against `cp` of the same file, measured alternately in this run;
 #   inject --in-place: time, bytes written, peak RSS.
-# Usage: scripts/bench.sh [WORKDIR] (default /tmp/telemux-bench; needs ~9 GB free there).
+# Usage: scripts/bench.sh [WORKDIR] (default /tmp/telemux-bench; needs ~11 GB free there).
+# GPMF_PYTHON=/tmp/venv-gpmf/bin/python (a venv with py-gpmf-parser) also has GoPro's parser
+# read both outputs.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/telemux-bench}
@@ -54,6 +56,12 @@ for i in $(seq "$rounds"); do
   echo "cp: $cp_s s, inject -o: $inj_s s, ratio $(python3 -c "print(f'{$inj_s / $cp_s:.2f}')"); $(stats "$work/inject.err")"
 done
 
+# GoPro's own parser reads the -o output (when a venv with py-gpmf-parser is given).
+if [ -n "${GPMF_PYTHON:-}" ]; then
+  "$GPMF_PYTHON" "$root/scripts/gpmf-parser-check.py" "$work/out.mov"
+fi
+rm -f "$work/out.mov" # disk: the big file, one copy at a time
+
 echo "== inject --in-place"
 for i in $(seq "$rounds"); do
   rm -f "$work/inplace.mov"; cp "$big" "$work/inplace.mov"; sync
@@ -62,4 +70,7 @@ for i in $(seq "$rounds"); do
   t1=$(now)
   echo "inject --in-place: $(elapsed "$t0" "$t1") s; $(stats "$work/inplace.err"); file grew by $(( $(stat -c %s "$work/inplace.mov") - size )) bytes"
 done
+if [ -n "${GPMF_PYTHON:-}" ]; then
+  "$GPMF_PYTHON" "$root/scripts/gpmf-parser-check.py" "$work/inplace.mov"
+fi
 rm -f "$work/out.mov" "$work/inplace.mov" "$work/copy.mov"

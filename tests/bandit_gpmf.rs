@@ -14,7 +14,7 @@ use telemux_read::mp4::Mp4;
 use telemux_read::source::{self, Options};
 use telemux_read::testkit::exiftool_gps;
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
-use telemux_write::telemetry_track::{build_with_sensors, TrackOptions};
+use telemux_write::telemetry_track::{build_with_sensors, TrackOptions, DEFAULT_DOP};
 
 #[test]
 fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
@@ -41,6 +41,7 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
         device_name: "TomTom Bandit".into(),
         gps9: false,
         altitude_ref: bandit.altitude_ref,
+        default_dop: DEFAULT_DOP,
     };
     let built = build_with_sensors(&bandit.gps, &bandit.sensors, 12.0, &options).unwrap();
     let written: Vec<(&str, u64, i32)> = built

@@ -328,6 +328,10 @@ fn convert_writes_the_dashcam_gps_as_gpmf() {
              the video",
         ))
         .stderr(predicate::str::contains("covers 11.0 s of 12.0 s (92%)"))
+        // Novatek blocks carry no DOP: --dop's default fills in (docs/formats.md).
+        .stderr(predicate::str::contains(
+            "no DOP in the GPS: writing DOP 4.0 (--dop to change)",
+        ))
         .stderr(predicate::str::contains(
             "111 GPS points at 10 Hz in 13 payloads",
         ));

@@ -132,14 +132,16 @@ fn filters_and_several_files() {
     );
     assert_eq!(csv.lines().count(), 192);
 
-    // Two files: two segments; the timed one (max) first whatever the order given.
-    let gpx = extract(&[], &[&karma, &max]);
+    // Two files: two segments in GPS time order whatever the order given: the Karma flight
+    // (GPRI, 2017) before the MAX (2019).
+    let gpx = extract(&[], &[&max, &karma]);
     assert_eq!(gpx.matches("<trkseg>").count(), 2);
     let first_segment = &gpx[..gpx.find("</trkseg>").unwrap()];
-    assert_eq!(first_segment.matches("<trkpt").count(), 191);
-    let by_name = extract(&["--sort", "name"], &[&karma, &max]);
-    let first_segment = &by_name[..by_name.find("</trkseg>").unwrap()];
     assert_eq!(first_segment.matches("<trkpt").count(), 47);
+    assert!(first_segment.contains("<time>2017-04-17T19:27:57.366"));
+    let by_name = extract(&["--sort", "name"], &[&max, &karma]);
+    let first_segment = &by_name[..by_name.find("</trkseg>").unwrap()];
+    assert_eq!(first_segment.matches("<trkpt").count(), 191);
 }
 
 #[test]

@@ -179,7 +179,9 @@ fn json_holds_gps_and_every_stream() {
     assert_eq!(code, 0);
     let json: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["source"], "TomTom Bandit TTAD");
-    assert_eq!(json["gps"].as_array().unwrap().len(), 12);
+    // JSON keeps every point with its fix, the no-fix record at 11.5 s too.
+    assert_eq!(json["gps"].as_array().unwrap().len(), 13);
+    assert_eq!(json["gps"][12]["fix"], "none");
     assert_eq!(json["gps"][5]["media_time"], 5.0);
     let streams: Vec<(String, usize)> = json["sensors"]
         .as_array()

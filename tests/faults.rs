@@ -190,11 +190,10 @@ fn an_interrupted_inject_removes_its_unfinished_output() {
             return;
         };
         let (child, pid) = spawn_held_at_the_first_copy(cmd, &log);
-        let temporary = format!(".{signal}.mp4");
         assert!(
             entries(dir.path())
                 .iter()
-                .any(|n| n.starts_with(&temporary)),
+                .any(|n| n.starts_with(telemux_write::output::TEMP_PREFIX)),
             "{:?}",
             entries(dir.path())
         );

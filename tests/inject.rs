@@ -8,8 +8,7 @@ use std::fs;
 use std::path::Path;
 
 use common::{
-    assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, extract_json, fixture,
-    inject_ride_gpx, stream_hashes, telemux,
+    assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, fixture, stream_hashes, telemux,
 };
 use predicates::prelude::*;
 use telemux_read::gpx;
@@ -92,33 +91,6 @@ fn moov_at_end_and_faststart_clips() {
         let moov = bytes.windows(4).position(|w| w == b"moov").unwrap();
         let mdat = bytes.windows(4).position(|w| w == b"mdat").unwrap();
         assert_eq!(moov < mdat, moov_first, "{name}: moov placement");
-    }
-}
-
-#[test]
-fn a_gpx_without_hdop_gives_points_without_dop() {
-    // Written as GoPro's "unknown" (GPSP and GPS9 DOP 9999), read back as no DOP: not as a
-    // perfect 0 nor a poor 99.99.
-    let dir = tempfile::tempdir().unwrap();
-    for (name, args) in [("gps5.mp4", &[][..]), ("gps9.mp4", &["--gps9"][..])] {
-        let out = dir.path().join(name);
-        inject_ride_gpx(&fixture("ride.mp4"), Some(&out), args);
-        let dump = telemux()
-            .arg("dump")
-            .arg(&out)
-            .arg("--every-payload")
-            .output()
-            .unwrap();
-        let dump = String::from_utf8(dump.stdout).unwrap();
-        assert_eq!(dump.matches("GPSP S 2x1 9999").count(), 12, "{name}");
-        let json = extract_json(&out);
-        let points = json["gps"].as_array().unwrap();
-        assert_eq!(points.len(), 120, "{name}");
-        assert!(
-            points.iter().all(|p| p.get("dop").is_none()),
-            "{name}: {}",
-            points[0]
-        );
     }
 }
 
@@ -209,7 +181,7 @@ fn a_gopro_file_with_replace() {
         .collect();
     assert_eq!(kinds, ["avc1", "mp4a", "tmcd", "fdsc", "gpmd"]);
     let udta = mp4.user_data().unwrap();
-    assert_eq!(udta.get(b"manu"), Some(&b"\x00\x05\x55\xc4GoPro"[..]));
+    assert_eq!(udta.get(b"manu"), Some(&b"GoPro"[..]));
     // The camera's own udta items (FIRM, GPMF global settings, …) are kept.
     assert!(udta.get(b"GPMF").is_some_and(|g| g.len() == 25600));
 

@@ -13,7 +13,7 @@ use telemux_read::gopro::{self, ReadOptions};
 use telemux_read::mp4::Mp4;
 use telemux_read::{AltitudeRef, GpsPoint};
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
-use telemux_write::telemetry_track::{self, TrackOptions};
+use telemux_write::telemetry_track::{self, TrackOptions, DEFAULT_DOP};
 use time::macros::datetime;
 use time::Duration;
 
@@ -140,6 +140,7 @@ proptest! {
             device_name: "prop".into(),
             gps9: false,
             altitude_ref: AltitudeRef::MeanSeaLevel,
+            default_dop: DEFAULT_DOP,
         };
         let track = telemetry_track::build(&points, duration, &options).unwrap();
         let placement = if faststart { MoovPlacement::Front } else { MoovPlacement::Keep };

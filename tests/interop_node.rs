@@ -21,10 +21,10 @@
 //!   (the MP4 sample's, which `cts` does use), so the points before a gap are dated late.
 //!   Positions and `cts` are right. A library quirk: a camera never writes a payload without
 //!   GPS5, so its fallback guesses.
-//! - with the `GPSPrecision` option (a DOP filter web tools offer), points whose DOP is above
-//!   the threshold are dropped. telemux writes the GPX's `hdop` as GPSP (and GPS9's DOP), and
-//!   without one the cameras' "unknown", 9999 (what a GoPro writes before a lock): the filter
-//!   then drops those points, as it does a camera's, instead of taking them for perfect.
+//! - with the `GPSPrecision` option (a DOP filter web tools offer), points whose DOP × 100 is
+//!   above the threshold are dropped. telemux writes the GPX's `hdop` as GPSP (and GPS9's
+//!   DOP), and without one `--dop` (default 4.0, GPSP 400): kept by a filter at 500 ("good"),
+//!   dropped by one tuned for precise fixes (200).
 //! - no warnings: GPSA is `MSLV`, so it does not try the EGM96 altitude correction (which
 //!   prints "Could not fix altitude" without the optional `egm96-universal` package).
 
@@ -32,44 +32,16 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-use common::{extract_json, fixture, inject_ride_gpx, run, telemux, tool};
+use common::readers::{node_reader, ride_points};
+use common::{extract_json, fixture, inject_ride_gpx, run, telemux};
 use serde_json::Value;
-use telemux_read::gpx;
-use telemux_read::track::{resample, ResampleOptions};
 use telemux_write::gpmf::GPS5_SCALE;
 use time::format_description::well_known::Rfc3339;
-use time::macros::datetime;
 use time::OffsetDateTime;
 
 const GPS5_NAME: &str = "GPS (Lat., Long., Alt., 2D speed, 3D speed)";
-
-fn node_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/node")
-}
-
-/// `node gpmf-points.js`, or `None` (the test is skipped) when Node.js or the npm packages are
-/// not installed; with TELEMUX_REQUIRE_CORPUS=1 (CI) their absence fails the test instead.
-fn node_reader() -> Option<Command> {
-    let mut node = tool("node")?;
-    let modules = node_dir().join("node_modules");
-    for package in ["gpmf-extract", "gopro-telemetry"] {
-        if !modules.join(package).join("package.json").is_file() {
-            let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-            assert!(
-                !required,
-                "{} has no {package}: .ci/run installs it (npm ci --prefix tests/interop/node)",
-                modules.display()
-            );
-            eprintln!("{package} not installed in {}: interop check skipped (npm ci --prefix tests/interop/node)", modules.display());
-            return None;
-        }
-    }
-    node.arg(node_dir().join("gpmf-points.js"));
-    Some(node)
-}
 
 /// What gpmf-points.js prints for `video` with gopro-telemetry's default options.
 fn node_read(video: &Path) -> Option<Value> {
@@ -143,24 +115,11 @@ fn node_points(read: &Value, key: &str) -> Vec<Point> {
         .collect()
 }
 
-/// What inject should write for fixtures/ride.gpx on the 12 s fixtures/ride.mp4 (created
-/// 2024-05-01 10:00:00 UTC): the GPX resampled at 10 Hz, as in tests/inject.rs.
+/// fixtures/ride.gpx resampled as inject does: (lat, lon, alt, UTC ms).
 fn expected_ride_points() -> Vec<(f64, f64, f64, i64)> {
-    let data = gpx::parse(&fs::read(fixture("ride.gpx")).unwrap()).unwrap();
-    let merged = gpx::merge_by_time(data.segments);
-    let start = datetime!(2024-05-01 10:00:00 UTC);
-    let out = resample(&merged.points, start, 12.0, &ResampleOptions::default());
-    out.points
+    ride_points()
         .iter()
-        .map(|p| {
-            let ms = p.time.unwrap().unix_timestamp_nanos() / 1_000_000;
-            (
-                p.latitude,
-                p.longitude,
-                p.altitude.unwrap(),
-                i64::try_from(ms).unwrap(),
-            )
-        })
+        .map(|p| (p.lat, p.lon, p.alt, p.unix_ms()))
         .collect()
 }
 
@@ -380,7 +339,7 @@ fn gps9_dates_come_from_every_sample() {
         .enumerate()
     {
         // days since 2000, seconds of the day, DOP, fix: the GPX has no hdop, so the DOP is
-        // the cameras' "unknown", 99.99.
+        // --dop's default, 4.0 (read as the integer 4).
         let v = &p["value"];
         assert_eq!(v[5], 8887, "GPS9 point {i}: days since 2000-01-01");
         let secs = 36_000.0 + i as f64 / 10.0;
@@ -390,7 +349,7 @@ fn gps9_dates_come_from_every_sample() {
         );
         assert_eq!(
             (&v[7], &v[8]),
-            (&serde_json::json!(99.99), &serde_json::json!(3)),
+            (&serde_json::json!(4), &serde_json::json!(3)),
             "GPS9 point {i}"
         );
     }
@@ -444,20 +403,14 @@ fn a_gap_and_the_precision_filter() {
     // GPSP (from hdop) is in every payload, so the precision filter keeps every point...
     let filtered = node_read_with(&out, r#"{"GPSPrecision": 500}"#).unwrap();
     assert_eq!(node_points(&filtered, "GPS5"), node);
-    // ...and without hdop GPSP is the cameras' "unknown" (9999), which the filter drops.
+    // ...and without hdop GPSP is --dop's default, 400: a filter at 500 keeps every point,
+    // one at 200 drops them all.
     let ride = dir.path().join("ride.mp4");
     inject_ride_gpx(&fixture("ride.mp4"), Some(&ride), &[]);
     let read = node_read(&ride).unwrap();
-    assert_eq!(
-        read["gps"]["GPS5"]["points"][0]["sticky"]["precision"],
-        9999
-    );
+    assert_eq!(read["gps"]["GPS5"]["points"][0]["sticky"]["precision"], 400);
     let filtered = node_read_with(&ride, r#"{"GPSPrecision": 500}"#).unwrap();
+    assert_eq!(node_points(&filtered, "GPS5").len(), 120);
+    let filtered = node_read_with(&ride, r#"{"GPSPrecision": 200}"#).unwrap();
     assert_eq!(filtered["gps"], serde_json::json!({}), "{filtered}");
-    // The same for GPS9's DOP (99.99). gopro-telemetry then falls back to GPS5 without
-    // filtering it: a quirk of its stream choice, not of the file.
-    let ride9 = dir.path().join("ride9.mp4");
-    inject_ride_gpx(&fixture("ride.mp4"), Some(&ride9), &["--gps9"]);
-    let filtered = node_read_with(&ride9, r#"{"GPSPrecision": 500}"#).unwrap();
-    assert!(filtered["gps"].get("GPS9").is_none(), "{filtered}");
 }

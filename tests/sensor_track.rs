@@ -12,7 +12,7 @@ use telemux_read::gopro::{self, ReadOptions};
 use telemux_read::mp4::Mp4;
 use telemux_read::{AltitudeRef, GpsPoint, SensorSample, SensorStream};
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
-use telemux_write::telemetry_track::{build_with_sensors, SensorTrack, TrackOptions};
+use telemux_write::telemetry_track::{build_with_sensors, SensorTrack, TrackOptions, DEFAULT_DOP};
 
 const SECONDS: f64 = 12.0;
 const GPS_HZ: f64 = 10.0;
@@ -100,6 +100,7 @@ fn options() -> TrackOptions {
         device_name: "telemux".into(),
         gps9: false,
         altitude_ref: AltitudeRef::MeanSeaLevel,
+        default_dop: DEFAULT_DOP,
     }
 }
 

@@ -20,7 +20,7 @@ use libfuzzer_sys::fuzz_target;
 use synthetic::{SynthTrack, SynthVideo};
 use telemux_read::mp4::Mp4;
 use telemux_write::mp4::{
-    prepare, MoovPlacement, RewriteError, RewriteOptions, Target, TelemetryTrack,
+    prepare, MoovPlacement, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack,
 };
 
 const MAX_TRACKS: usize = 3;
@@ -282,7 +282,7 @@ fuzz_target!(|input: Input| {
     let mut output = match input.mode {
         Mode::InPlace => {
             prepared.write_in_place(&mut file).expect("in-place write");
-            check_in_place_prefix(&mut file, &original, &mp4);
+            check_in_place_prefix(&mut file, &original, &prepared);
             file
         }
         Mode::Keep | Mode::Front => {
@@ -324,13 +324,16 @@ fuzz_target!(|input: Input| {
 });
 
 /// An in-place append keeps every original byte except the old moov's type, now `free`.
-fn check_in_place_prefix(file: &mut File, original: &[u8], mp4: &Mp4) {
+fn check_in_place_prefix(file: &mut File, original: &[u8], prepared: &Prepared) {
     let mut prefix = vec![0; original.len()];
     file.seek(SeekFrom::Start(0)).expect("seek");
     file.read_exact(&mut prefix)
         .expect("the original bytes are still there");
-    let type_at = mp4.moov().root().header.offset as usize + 4;
     let mut expected = original.to_vec();
-    expected[type_at..type_at + 4].copy_from_slice(b"free");
-    assert!(prefix == expected, "in-place append changed original bytes");
+    let exposure = prepared.exposure().expect("prepared in place");
+    for (offset, bytes) in exposure.patches() {
+        let at = offset as usize;
+        expected[at..at + bytes.len()].copy_from_slice(&bytes);
+    }
+    assert!(prefix == expected, "in-place write changed other original bytes");
 }

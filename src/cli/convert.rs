@@ -11,10 +11,11 @@ use telemux_read::model::GpsPoint;
 use telemux_read::novatek::{self, Located};
 use telemux_read::source::{self, Origin};
 use telemux_write::export::gpx;
+use telemux_write::output::{check_replaceable, AtomicOutput};
 use time::UtcOffset;
 
 use super::dashcam_args::DashcamArgs;
-use super::embed::{create_output, embed, Embed, WriteArgs};
+use super::embed::{embed, Embed, WriteArgs};
 use super::extract::expand;
 use super::sync::{parse_utc_offset, Anchor};
 use super::text_output::write_text;
@@ -97,11 +98,15 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             paths.len()
         );
     }
+    if let Some(gpx_path) = &args.gpx {
+        // Refused before any clip is converted, not after (--in-place would have changed them).
+        check_replaceable(gpx_path, args.write.force, &paths)?;
+    }
     let several = paths.len() > 1;
     let mut clips: Vec<Vec<GpsPoint>> = Vec::new();
     let mut failed = 0;
     for path in &paths {
-        match convert_one(path, &args) {
+        match convert_one(path, &paths, &args) {
             Ok(points) => clips.push(points),
             Err(error) if several => {
                 eprintln!("{}: error: {error:#}", path.display());
@@ -117,7 +122,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
                 novatek::drop_repeated(previous, clip);
             }
         }
-        write_text(Some(gpx_path), args.write.force, |out| {
+        write_text(Some(gpx_path), args.write.force, &paths, |out| {
             gpx::write_gpx(out, &clips, gpx::GpxVersion::V1_1)?;
             Ok(())
         })?;
@@ -133,16 +138,21 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Converts one clip; returns its GPS fixes (for `--gpx`).
-fn convert_one(path: &Path, args: &ConvertArgs) -> anyhow::Result<Vec<GpsPoint>> {
+/// Converts one clip of `inputs`; returns its GPS fixes (for `--gpx`).
+fn convert_one(
+    path: &Path,
+    inputs: &[PathBuf],
+    args: &ConvertArgs,
+) -> anyhow::Result<Vec<GpsPoint>> {
     let name = path.display().to_string();
+    let force = args.write.force;
     let output = match (&args.output, &args.out_dir) {
-        (Some(file), _) => Some(create_output(path, file, args.write.force)?),
+        (Some(file), _) => Some(AtomicOutput::create(file, force, inputs)?),
         (None, Some(dir)) => {
             let Some(file_name) = path.file_name() else {
                 bail!("{name}: not a file");
             };
-            Some(create_output(path, &dir.join(file_name), args.write.force)?)
+            Some(AtomicOutput::create(&dir.join(file_name), force, inputs)?)
         }
         (None, None) => None,
     };
@@ -161,6 +171,10 @@ fn convert_one(path: &Path, args: &ConvertArgs) -> anyhow::Result<Vec<GpsPoint>>
         Origin::Novatek(Located::TransportStream) => bail!(
             "{name}: an MPEG-TS recording cannot carry a GPMF track; use telemux extract for \
              its GPS"
+        ),
+        Origin::RawGpmf => bail!(
+            "{name}: a raw GPMF track, not a video; inject its GPS into the video it came from \
+             with telemux extract -o track.gpx, then telemux inject"
         ),
         Origin::Novatek(_) | Origin::Ttad => {}
     }

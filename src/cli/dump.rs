@@ -11,6 +11,7 @@ use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
 use telemux_read::mp4::{BoxNode, TrailingKind};
 use telemux_read::source::open_mp4;
+use telemux_read::Highlight;
 
 /// Show what is inside a video (box tree, tracks, GPMF payloads) or a raw GPMF file.
 #[derive(Debug, clap::Args)]
@@ -54,11 +55,21 @@ pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
     let n = file.read(&mut head).with_context(|| name.clone())?;
     file.rewind().with_context(|| name.clone())?;
     let mut out = String::new();
-    let result = if n == 8 && &head[..4] == b"DEVC" {
+    // The raw GPMF test of `source::is_raw_gpmf` without its validation, so that a damaged
+    // track is still listed up to its damage.
+    let result = if gopro::nest_len(&head[..n]).is_some() {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).with_context(|| name.clone())?;
         // Print what decoded even when a later KLV is bad: the good part helps find the damage.
-        gpmf::print(&bytes, PrintOptions { all: args.all }, &mut out).map_err(anyhow::Error::from)
+        let printed = gpmf::print(&bytes, PrintOptions { all: args.all }, &mut out);
+        let tags = gopro::RawPayloads::new(bytes.as_slice())
+            .map_while(Result::ok)
+            .flat_map(|p| gopro::gpmf_highlights(&p.bytes))
+            .collect::<Vec<_>>();
+        if !tags.is_empty() {
+            highlight_lines(&tags, &mut out);
+        }
+        printed.map_err(anyhow::Error::from)
     } else {
         dump_mp4(&mut file, &args, &mut out)
     };
@@ -128,6 +139,7 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             gpmf::print(global, PrintOptions { all: args.all }, out).context("udta GPMF")?;
         }
     }
+    highlight_lines(&gopro::udta_highlights(&mp4), out);
     let Some(track) = gopro::find_track(&mp4, file)? else {
         out.push_str("no GPMF track\n");
         return Ok(());
@@ -151,6 +163,26 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             .with_context(|| format!("GPMF payload {} at byte {}", sample.index, sample.offset))?;
     }
     Ok(())
+}
+
+/// One line per HiLight tag: "HiLight 1: 0.800 s (HLMT MANL)".
+fn highlight_lines(highlights: &[Highlight], out: &mut String) {
+    use std::fmt::Write as _;
+    let _ = writeln!(out, "HiLight tags: {}", highlights.len());
+    for (i, h) in highlights.iter().enumerate() {
+        let kind = h
+            .kind
+            .as_deref()
+            .map(|k| format!(" {k}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  HiLight {}: {:.3} s ({}{kind})",
+            i + 1,
+            h.media_time,
+            h.origin
+        );
+    }
 }
 
 fn box_tree(node: &BoxNode, depth: usize, out: &mut String) {

@@ -8,14 +8,19 @@ use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use telemux_read::gopro;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
+use telemux_read::mp4::Mp4;
 use telemux_read::source::open_mp4;
-use telemux_read::track::{resample, ResampleOptions, Resampled};
-use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
+use telemux_read::track::{resample_lazily, Coverage, ResampleOptions};
+use telemux_write::file_lock::{lock, LockMode};
+use telemux_write::mp4::in_place::remove_unfinished;
+use telemux_write::mp4::{
+    prepare, MdatHeader, MoovPlacement, Placed, RewriteOptions, Target, TelemetryHome,
+};
 use telemux_write::output::AtomicOutput;
-use telemux_write::telemetry_track::{self, TrackOptions};
-use time::{Duration, OffsetDateTime};
+use telemux_write::telemetry_track::{self, TrackOptions, DEFAULT_DOP};
+use time::OffsetDateTime;
 
-use super::sync::{align, Alignment, Anchor};
+use super::sync::{align, rfc3339, Alignment, Anchor};
 
 /// How the GPMF track is written (flags shared by `inject` and `convert`).
 #[derive(Debug, Clone, clap::Args)]
@@ -49,23 +54,36 @@ pub struct WriteArgs {
     #[arg(long)]
     pub gps9: bool,
 
-    /// Device name written in the telemetry (DVNM)
-    #[arg(long, default_value = "telemux")]
-    pub device_name: String,
+    /// Device name written in the telemetry (DVNM), where Mapillary reads the camera model
+    /// [default: --model, else "telemux"]
+    #[arg(long)]
+    pub device_name: Option<String>,
 
     /// Camera make, written as udta ©mak
     #[arg(long)]
     pub make: Option<String>,
 
-    /// Camera model, written as udta ©mod
+    /// Camera model, written as udta ©mod and as the telemetry's device name (DVNM)
     #[arg(long)]
     pub model: Option<String>,
+
+    /// Camera firmware version, written as udta FIRM (as GoPro cameras write it)
+    #[arg(long)]
+    pub firmware: Option<String>,
 
     /// Also write udta manu/modl, as Street View's published video spec asks (needs --make
     /// and --model)
     #[arg(long, requires_all = ["make", "model"])]
     pub street_view: bool,
+
+    /// DOP written for points whose track gives none (a GPX without <hdop>/<pdop>, dashcam
+    /// GPS); a track's own DOP is always kept
+    #[arg(long, default_value_t = DEFAULT_DOP)]
+    pub dop: f64,
 }
+
+/// The DOP range GPSP and GPS9 can store: DOP × 100 in 16 bits, where 9999 means "unknown".
+const DOP_RANGE: std::ops::RangeInclusive<f64> = 0.01..=99.98;
 
 impl WriteArgs {
     /// Refuses values that cannot make a track, before any file is touched.
@@ -76,7 +94,34 @@ impl WriteArgs {
         if self.max_gap.is_nan() || self.max_gap < 0.0 {
             bail!("--max-gap must be a positive number of seconds");
         }
+        if !DOP_RANGE.contains(&self.dop) {
+            bail!(
+                "--dop must be between {} and {} (GPMF stores DOP × 100 in 16 bits; 99.99 \
+                 means unknown)",
+                DOP_RANGE.start(),
+                DOP_RANGE.end()
+            );
+        }
+        let names = [
+            ("--device-name", &self.device_name),
+            ("--make", &self.make),
+            ("--model", &self.model),
+            ("--firmware", &self.firmware),
+        ];
+        for (flag, value) in names {
+            if let Some(text) = value {
+                check_name(flag, text)?;
+            }
+        }
         Ok(())
+    }
+
+    /// DVNM: readers take the camera model from it, so `--model` unless a name is given.
+    fn device_name(&self) -> String {
+        self.device_name
+            .clone()
+            .or_else(|| self.model.clone())
+            .unwrap_or_else(|| "telemux".to_owned())
     }
 
     fn user_data(&self) -> Vec<([u8; 4], String)> {
@@ -93,20 +138,27 @@ impl WriteArgs {
                 items.push((*b"modl", model.clone()));
             }
         }
+        if let Some(firmware) = &self.firmware {
+            items.push((*b"FIRM", firmware.clone()));
+        }
         items
     }
 }
 
-/// Creates the output file for `video` (refusing an existing one unless `force`, and the
-/// input itself), before any work is done.
-pub fn create_output(video: &Path, output: &Path, force: bool) -> anyhow::Result<AtomicOutput> {
-    if is_same_file(video, output) {
+/// The longest name written: one GPMF string sample (DVNM) holds 255 bytes.
+const MAX_NAME_BYTES: usize = 255;
+
+/// Refuses a name readers would misread: empty, with control characters (ExifTool stops at a
+/// NUL in `manu`/`modl`/`FIRM`, and ffmpeg takes two low leading bytes for a length), or too
+/// long for DVNM.
+fn check_name(flag: &str, text: &str) -> anyhow::Result<()> {
+    if text.is_empty() || text.chars().any(char::is_control) || text.len() > MAX_NAME_BYTES {
         bail!(
-            "{}: this is the input video; use --in-place to modify it",
-            output.display()
+            "{flag} {text:?}: give 1 to {MAX_NAME_BYTES} bytes of text without control \
+             characters"
         );
     }
-    Ok(AtomicOutput::create(output, force)?)
+    Ok(())
 }
 
 /// What to write into one video.
@@ -146,31 +198,50 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         File::open(video)
     }
     .with_context(|| video_name.clone())?;
+    if output.is_none() {
+        // Held until the file closes: a second run refuses instead of losing a track.
+        lock(&input, video, LockMode::Exclusive)?;
+        let removed = remove_unfinished(&mut input).with_context(|| video_name.clone())?;
+        if let Some(unfinished) = removed {
+            eprintln!(
+                "{video_name}: removed the unfinished write of an interrupted telemux run \
+                 ({} bytes at byte {})",
+                unfinished.len, unfinished.offset
+            );
+        }
+    } else {
+        lock(&input, video, LockMode::Shared)?;
+    }
     let mp4 = open_mp4(&mut input).with_context(|| video_name.clone())?;
     let mvhd = mp4.mvhd().with_context(|| video_name.clone())?;
     let duration = mvhd.duration as f64 / f64::from(mvhd.timescale.max(1));
     if duration.is_nan() || duration <= 0.0 {
         bail!("{video_name}: the video has no duration (mvhd)");
     }
+    check_claimed_duration(&mp4, duration).with_context(|| video_name.clone())?;
     let first = points.first().and_then(|p| p.time);
-    let alignment =
-        align(anchor, mvhd.times.creation, first, offset).with_context(|| video_name.clone())?;
+    let alignment = align(anchor, mvhd.times.creation, first, offset, duration)
+        .with_context(|| video_name.clone())?;
     let options = ResampleOptions {
         rate_hz: args.rate,
         max_gap: args.max_gap,
     };
-    let resampled = resample(points, alignment.video_start, duration, &options);
-    report_alignment(&alignment, points, label, duration, &resampled)?;
+    let (coverage, samples) = resample_lazily(points, alignment.video_start, duration, &options);
+    let mut samples = samples.peekable();
+    let overlaps = samples.peek().is_some();
+    report_alignment(&alignment, points, label, duration, &coverage, overlaps)?;
+    report_default_dop(points, label, args.dop);
 
-    let built = telemetry_track::build_with_sensors(
-        &resampled.points,
+    let built = telemetry_track::build_streamed(
+        samples,
         sensors,
         duration,
         &TrackOptions {
             rate_hz: args.rate,
-            device_name: args.device_name.clone(),
+            device_name: args.device_name(),
             gps9: args.gps9,
             altitude_ref: AltitudeRef::MeanSeaLevel,
+            default_dop: args.dop,
         },
     )?;
     for (key, count, scale) in &built.written {
@@ -228,27 +299,79 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
             name
         }
     };
+    eprintln!("{written_to}: {}", describe(prepared.placed()));
     eprintln!(
         "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
         prepared.track_id,
-        resampled.points.len(),
+        built.gps_points,
         args.rate,
         track.samples.len()
     );
     Ok(())
 }
 
-/// Files larger than this get a progress bar while they copy.
-const PROGRESS_FROM: u64 = 256 << 20;
-
-/// Whether two paths name the same existing file (hard links and symlinks included).
-fn is_same_file(a: &Path, b: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
+/// Where the telemetry went, in the words of the report.
+fn describe(placed: Placed) -> String {
+    match placed {
+        Placed::Copy(TelemetryHome::NewMdat) => {
+            "the video has no media data box: the telemetry is in a new mdat".into()
+        }
+        Placed::Copy(TelemetryHome::Joined {
+            mdat_offset,
+            header,
+        }) => {
+            let how = match header {
+                MdatHeader::Kept => String::new(),
+                MdatHeader::OverPadding { kind, offset } => format!(
+                    "; its size became 64-bit in place of the 8-byte {kind} box at byte {offset}"
+                ),
+                MdatHeader::Grown => "; its header became 64-bit, moving the media by 8 bytes \
+                                      (chunk offsets relocated)"
+                    .into(),
+            };
+            format!("telemetry appended to the media data (mdat at byte {mdat_offset}){how}")
+        }
+        Placed::InPlace {
+            mdat_offset,
+            moov_offset,
+            covered,
+            over_padding,
+        } => format!(
+            "the mdat at byte {mdat_offset} now ends at the new moov (byte {moov_offset}), \
+             covering the old moov and what followed ({covered} bytes){}",
+            if over_padding {
+                ", with a 64-bit size in place of the 8-byte box before it"
+            } else {
+                ""
+            }
+        ),
     }
 }
+
+/// How much longer than its longest track's media a movie may say it is. Players present a
+/// movie for as long as mvhd says, and a track may start after an empty edit, but in real
+/// files that is seconds (an audio priming delay, a late-starting data track).
+const DURATION_SLACK_S: f64 = 60.0;
+
+/// Refuses a movie duration (mvhd) far longer than what its tracks' sample tables hold: the
+/// telemetry is written for every second of the claimed duration, so a 48 KB file claiming
+/// 10⁶ s would make gigabytes of telemetry for media that does not exist.
+fn check_claimed_duration(mp4: &Mp4, duration: f64) -> anyhow::Result<()> {
+    let mut media = 0.0f64;
+    for track in mp4.tracks() {
+        media = media.max(track?.media_seconds());
+    }
+    if duration > media + DURATION_SLACK_S {
+        bail!(
+            "mvhd says the movie lasts {duration:.3} s, but its longest track holds {media:.3} s \
+             of media (stts): refusing to write telemetry for time the video does not have"
+        );
+    }
+    Ok(())
+}
+
+/// Files larger than this get a progress bar while they copy.
+const PROGRESS_FROM: u64 = 256 << 20;
 
 /// Tells the user how the track was lined up, and refuses when nothing overlaps.
 fn report_alignment(
@@ -256,10 +379,10 @@ fn report_alignment(
     points: &[GpsPoint],
     label: &str,
     duration: f64,
-    resampled: &Resampled,
+    coverage: &Coverage,
+    overlaps: bool,
 ) -> anyhow::Result<()> {
-    let start = alignment.video_start;
-    let end = start + Duration::seconds_f64(duration);
+    let (start, end) = (alignment.video_start, alignment.video_end);
     let (first, last) = match (points.first(), points.last()) {
         (Some(f), Some(l)) => (f.time, l.time),
         _ => (None, None),
@@ -278,7 +401,7 @@ fn report_alignment(
         span(last),
         points.len(),
     );
-    if resampled.points.is_empty() {
+    if !overlaps {
         bail!(
             "the {label} and the video do not overlap in time: check --video-tz (cameras \
              often record local time), --offset or --start, or use --sync first-point"
@@ -286,10 +409,10 @@ fn report_alignment(
     }
     eprintln!(
         "covers {:.1} s of {duration:.1} s ({:.0}%)",
-        resampled.covered,
-        100.0 * resampled.covered / duration
+        coverage.covered,
+        100.0 * coverage.covered / duration
     );
-    for gap in &resampled.gaps {
+    for gap in &coverage.gaps {
         eprintln!(
             "gap: no GPS from {:.1} s to {:.1} s of the video (longer than --max-gap, not bridged)",
             gap.start, gap.end
@@ -298,9 +421,26 @@ fn report_alignment(
     Ok(())
 }
 
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| t.to_string())
+/// Says when points are written with `--dop` because the track has no DOP for them.
+fn report_default_dop(points: &[GpsPoint], label: &str, dop: f64) {
+    let without = points.iter().filter(|p| p.dop.is_none()).count();
+    if without == 0 {
+        return;
+    }
+    let what = match label {
+        "GPX" => "hdop",
+        _ => "DOP",
+    };
+    let whose = if without == points.len() {
+        format!("no {what} in the {label}")
+    } else {
+        format!(
+            "{without} of {} points have no {what} in the {label}",
+            points.len()
+        )
+    };
+    // `{:?}` keeps every digit given and shows 4.0 as "4.0".
+    eprintln!("{whose}: writing DOP {dop:?} (--dop to change)");
 }
 
 fn progress_bar(total: u64) -> ProgressBar {

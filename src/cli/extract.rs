@@ -11,7 +11,7 @@ use telemux_read::model::{Fix, GpsPoint, Telemetry};
 use telemux_read::novatek;
 use telemux_read::source::{self, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
-use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv};
+use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv, Waypoint};
 
 use super::dashcam_args::DashcamArgs;
 use super::text_output::write_text;
@@ -63,8 +63,9 @@ pub struct ExtractArgs {
     #[arg(long, value_parser = clap::value_parser!(u8).range(2..=3))]
     pub min_fix: Option<u8>,
 
-    /// Keep GPS records the device marks as having no fix (TomTom Bandit modes 0 and 1; their
-    /// position may be stale)
+    /// Keep GPS points the device marks as having no fix in GPX, KML, GeoJSON and CSV (GoPro
+    /// GPSF 0 or GPS9 fix 0, dated by a camera clock that may be unset; TomTom Bandit modes 0
+    /// and 1; their position may be stale). JSON always keeps them, with their fix
     #[arg(long, conflicts_with = "min_fix")]
     pub all_fixes: bool,
 
@@ -113,24 +114,26 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         .format
         .or_else(|| args.output.as_deref().and_then(format_of))
         .unwrap_or(Format::Gpx);
+    // JSON is the export of everything: points without a fix stay, with their fix field.
+    let everything = matches!(format, Format::Json | Format::SensorsCsv);
     let filters = Filters {
         min_fix: args.min_fix.map(|f| Fix::from_code(f.into())),
         max_dop: args.max_dop,
         max_speed: args.drop_outliers.then_some(args.max_speed),
         keep_null_island: false,
+        drop_unfixed: !(args.all_fixes || everything),
     };
     let sensors_only = format == Format::SensorsCsv;
-    let options = args.dashcam.options(
-        matches!(format, Format::Json | Format::SensorsCsv),
-        args.all_fixes,
-    );
+    let options = args
+        .dashcam
+        .options(everything, args.all_fixes || everything);
     let paths = expand(&args.inputs)?;
     let several = paths.len() > 1;
     let mut read = Vec::new();
     let mut failed = 0;
-    for path in paths {
+    for path in &paths {
         let name = path.display().to_string();
-        match read_file(&path, options) {
+        match read_file(path, options) {
             Ok(file) => read.push((name, file)),
             Err(error) if several => {
                 eprintln!("{name}: error: {error:#}");
@@ -158,6 +161,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     let segments: Vec<Vec<GpsPoint>> = files.iter().map(|t| t.gps.clone()).collect();
+    let waypoints = highlight_waypoints(&files);
     if sensors_only {
         if files.iter().all(|t| t.sensors.is_empty()) {
             bail!("no sensor samples to export (the files hold GPS only)");
@@ -165,7 +169,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     } else if segments.iter().all(Vec::is_empty) {
         bail!("no GPS points to export (all were filtered out or none were recorded)");
     }
-    write_text(args.output.as_deref(), args.force, |out| {
+    write_text(args.output.as_deref(), args.force, &paths, |out| {
         match format {
             Format::Gpx => {
                 let version = if args.gpx10 {
@@ -173,9 +177,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
                 } else {
                     gpx::GpxVersion::V1_1
                 };
-                gpx::write_gpx(out, &segments, version)?
+                gpx::write_gpx_with_waypoints(out, &waypoints, &segments, version)?
             }
-            Format::Kml => kml::write_kml(out, &segments)?,
+            Format::Kml => kml::write_kml_with_waypoints(out, &waypoints, &segments)?,
             Format::Geojson => geojson::write_geojson(out, &segments)?,
             Format::Csv => csv::write_csv(out, &segments)?,
             Format::Json => json::write_json(out, &merge(files))?,
@@ -225,14 +229,17 @@ fn report_and_filter(
     if repeated > 0 {
         dropped.push(format!("{repeated} repeated from the previous clip"));
     }
-    if report.dropped() > 0 {
+    if report.unfixed > 0 {
         dropped.push(format!(
-            "{} filtered: {} no-fix/low-fix, {} high DOP, {} outliers, {} at 0,0",
-            report.dropped(),
-            report.low_fix,
-            report.high_dop,
-            report.outliers,
-            report.null_island
+            "dropped {} points without a GPS fix; --all-fixes keeps them",
+            report.unfixed
+        ));
+    }
+    let filtered = report.dropped() - report.unfixed;
+    if filtered > 0 {
+        dropped.push(format!(
+            "{filtered} filtered: {} no-fix/low-fix, {} high DOP, {} outliers, {} at 0,0",
+            report.low_fix, report.high_dop, report.outliers, report.null_island
         ));
     }
     let dropped = if dropped.is_empty() {
@@ -253,6 +260,23 @@ fn report_and_filter(
         gps: points,
         ..file.telemetry
     }
+}
+
+/// The GoPro HiLight tags the tracks reach, as waypoints "HiLight 1", "HiLight 2 (MANL)", …
+fn highlight_waypoints(files: &[Telemetry]) -> Vec<Waypoint> {
+    files
+        .iter()
+        .flat_map(|t| &t.highlights)
+        .filter_map(|h| Some((h, h.position.clone()?)))
+        .enumerate()
+        .map(|(i, (h, point))| Waypoint {
+            name: match &h.kind {
+                Some(kind) => format!("HiLight {} ({kind})", i + 1),
+                None => format!("HiLight {}", i + 1),
+            },
+            point,
+        })
+        .collect()
 }
 
 /// The format named by an output file's extension.
@@ -304,6 +328,7 @@ fn merge(files: Vec<Telemetry>) -> Telemetry {
     for t in files {
         all.gps.extend(t.gps);
         all.sensors.extend(t.sensors);
+        all.highlights.extend(t.highlights);
     }
     all
 }

@@ -9,7 +9,9 @@ use telemux_read::gpx;
 use telemux_read::model::GpsPoint;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::embed::{create_output, embed, Embed, WriteArgs};
+use telemux_write::output::AtomicOutput;
+
+use super::embed::{embed, Embed, WriteArgs};
 use super::sync::{parse_time, parse_utc_offset, Anchor};
 
 /// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
@@ -21,7 +23,8 @@ read as UTC. Cameras that write local time need --video-tz; --offset shifts by s
 --start gives the start directly; --sync first-point starts the video at the first GPS point.
 telemux prints the alignment and how much of the video the GPX covers, and refuses when they do
 not overlap. The points are resampled to --rate Hz; gaps longer than --max-gap are not bridged.
-Every other byte and track of the video is kept.
+Points without <hdop>/<pdop> get DOP --dop (4.0 by default, which Mapillary accepts), points
+without <fix> a 3D fix (2D without <ele>). Every other byte and track of the video is kept.
 
 Examples:
   telemux inject ride.mp4 --gpx ride.gpx -o ride-gps.mp4
@@ -29,7 +32,8 @@ Examples:
   telemux inject ride.mp4 --gpx a.gpx --gpx b.gpx --offset -2.5 --faststart -o out.mp4
   telemux inject ride.mp4 --gpx ride.gpx --in-place
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
-      --model 'HERO7 Black' -o GX010042-gps.MP4")]
+      --model 'HERO7 Black' -o GX010042-gps.MP4
+  telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4")]
 pub struct InjectArgs {
     /// The video (MP4/MOV)
     pub video: PathBuf,
@@ -77,9 +81,12 @@ pub enum Sync {
 
 pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     args.write.check()?;
-    // Refuse an existing output before any work, and never write over the input.
+    // Refuse an existing output before any work, and never write over an input.
+    let inputs: Vec<PathBuf> = std::iter::once(args.video.clone())
+        .chain(args.gpx.iter().cloned())
+        .collect();
     let output = match &args.output {
-        Some(path) => Some(create_output(&args.video, path, args.write.force)?),
+        Some(path) => Some(AtomicOutput::create(path, args.write.force, &inputs)?),
         None => None,
     };
     let points = read_gpx(&args.gpx)?;
@@ -108,7 +115,8 @@ fn read_gpx(paths: &[PathBuf]) -> anyhow::Result<Vec<GpsPoint>> {
     let mut segments = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).with_context(|| name.clone())?;
+        let file = std::fs::File::open(path).with_context(|| name.clone())?;
+        let bytes = gpx::read_document(file).with_context(|| name.clone())?;
         let data = gpx::parse(&bytes).with_context(|| name.clone())?;
         segments.extend(data.segments);
     }

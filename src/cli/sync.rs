@@ -22,6 +22,8 @@ pub enum Anchor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Alignment {
     pub video_start: OffsetDateTime,
+    /// `video_start` plus the video's duration.
+    pub video_end: OffsetDateTime,
     pub how: String,
 }
 
@@ -29,12 +31,15 @@ pub struct Alignment {
 const MAC_TO_UNIX: i64 = 2_082_844_800;
 
 /// Decides the start. `creation` is mvhd's creation time (seconds since 1904), `first_point`
-/// the earliest GPS time, `offset` the user's `--offset` in seconds (added to the start).
+/// the earliest GPS time, `offset` the user's `--offset` in seconds (added to the start),
+/// `duration` the video's in seconds. Start and end must be dates `time` can hold (years
+/// −9999 to 9999): every one of these values is untrusted, so each step is checked.
 pub fn align(
     anchor: Anchor,
     creation: u64,
     first_point: Option<OffsetDateTime>,
     offset: f64,
+    duration: f64,
 ) -> Result<Alignment> {
     let (base, mut how) = match anchor {
         Anchor::Start(t) => (t, "--start".to_string()),
@@ -66,7 +71,7 @@ pub fn align(
                     "the video's creation time (mvhd, as UTC)".to_string(),
                 ),
                 Some(tz) => (
-                    stored - Duration::seconds(i64::from(tz.whole_seconds())),
+                    later(stored, -f64::from(tz.whole_seconds()), "--video-tz")?,
                     format!("the video's creation time (mvhd, local time at UTC{tz})"),
                 ),
             }
@@ -78,10 +83,31 @@ pub fn align(
     if offset != 0.0 {
         how.push_str(&format!(" {offset:+} s (--offset)"));
     }
+    let video_start = later(base, offset, "--offset")?;
+    let video_end = later(video_start, duration, "the video's duration (mvhd)")?;
     Ok(Alignment {
-        video_start: base + Duration::seconds_f64(offset),
+        video_start,
+        video_end,
         how,
     })
+}
+
+/// `time` plus `seconds`, or an error naming `what` added them when the result is no date.
+fn later(time: OffsetDateTime, seconds: f64, what: &str) -> Result<OffsetDateTime> {
+    Duration::checked_seconds_f64(seconds)
+        .and_then(|d| time.checked_add(d))
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "{} {seconds:+} s ({what}) is past the dates telemux can hold (years -9999 to \
+                 9999)",
+                rfc3339(time)
+            )
+        })
+}
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| t.to_string())
 }
 
 /// Largest difference, after removing a time zone, between a dashcam's mvhd creation time and
@@ -115,7 +141,7 @@ fn dashcam_start(creation: u64, first: OffsetDateTime) -> Result<(OffsetDateTime
     if zone.abs() <= MAX_ZONE_S && residual.abs() <= DASHCAM_TOLERANCE_S {
         let tz = UtcOffset::from_whole_seconds(zone as i32)?;
         Ok((
-            stored - Duration::seconds(zone),
+            later(stored, -(zone as f64), "the camera's time zone")?,
             format!(
                 "the video's creation time (mvhd), camera clock at UTC{tz} judging by the GPS; \
                  the first GPS fix is at {:+} s of the video",
@@ -129,9 +155,7 @@ fn dashcam_start(creation: u64, first: OffsetDateTime) -> Result<(OffsetDateTime
                 "the first GPS fix: the video's creation time (mvhd, read as UTC {}) is \
                  {difference} s from it, which no time zone explains (use --sync creation-time \
                  --video-tz to trust it)",
-                stored
-                    .format(&time::format_description::well_known::Rfc3339)
-                    .unwrap_or_default()
+                rfc3339(stored)
             ),
         ))
     }
@@ -190,11 +214,25 @@ mod tests {
 
     #[test]
     fn creation_time_as_utc_or_local() {
-        let a = align(Anchor::CreationTime { video_tz: None }, CREATED, None, 0.0).unwrap();
+        let a = align(
+            Anchor::CreationTime { video_tz: None },
+            CREATED,
+            None,
+            0.0,
+            12.0,
+        )
+        .unwrap();
         assert_eq!(a.video_start, datetime!(2024-05-01 10:00:00 UTC));
         assert_eq!(a.how, "the video's creation time (mvhd, as UTC)");
         let tz = Some(offset!(+2));
-        let a = align(Anchor::CreationTime { video_tz: tz }, CREATED, None, -1.5).unwrap();
+        let a = align(
+            Anchor::CreationTime { video_tz: tz },
+            CREATED,
+            None,
+            -1.5,
+            12.0,
+        )
+        .unwrap();
         assert_eq!(a.video_start, datetime!(2024-05-01 07:59:58.5 UTC));
         assert!(
             a.how
@@ -208,41 +246,93 @@ mod tests {
     fn start_and_first_point() {
         let t = datetime!(2024-05-01 12:00:00 UTC);
         assert_eq!(
-            align(Anchor::Start(t), 0, None, 2.0).unwrap().video_start,
+            align(Anchor::Start(t), 0, None, 2.0, 12.0)
+                .unwrap()
+                .video_start,
             t + Duration::seconds(2)
         );
         assert_eq!(
-            align(Anchor::FirstPoint, 0, Some(t), 0.0)
+            align(Anchor::FirstPoint, 0, Some(t), 0.0, 12.0)
                 .unwrap()
                 .video_start,
             t
         );
-        assert!(align(Anchor::FirstPoint, 0, None, 0.0).is_err());
+        assert!(align(Anchor::FirstPoint, 0, None, 0.0, 12.0).is_err());
     }
 
     #[test]
     fn dashcam_clips_trust_mvhd_up_to_a_time_zone() {
         // mvhd says 10:00:00 local; the first block is 07:59:59 UTC, carried over.
         let first = datetime!(2024-05-01 07:59:59 UTC);
-        let a = align(Anchor::Dashcam, CREATED, Some(first), 0.0).unwrap();
+        let a = align(Anchor::Dashcam, CREATED, Some(first), 0.0, 12.0).unwrap();
         assert_eq!(a.video_start, datetime!(2024-05-01 08:00:00 UTC));
         assert!(a.how.contains("UTC+02:00:00"), "{}", a.how);
         assert!(a.how.contains("at -1 s of the video"), "{}", a.how);
         // A clock 10 minutes off is no time zone: the first fix starts the video.
         let off = datetime!(2024-05-01 09:50:00 UTC);
-        let a = align(Anchor::Dashcam, CREATED, Some(off), 0.0).unwrap();
+        let a = align(Anchor::Dashcam, CREATED, Some(off), 0.0, 12.0).unwrap();
         assert_eq!(a.video_start, off);
         assert!(a.how.contains("is 600 s from it"), "{}", a.how);
         // No creation time: the first fix.
-        let a = align(Anchor::Dashcam, 0, Some(first), 0.5).unwrap();
+        let a = align(Anchor::Dashcam, 0, Some(first), 0.5, 12.0).unwrap();
         assert_eq!(a.video_start, first + Duration::milliseconds(500));
-        assert!(align(Anchor::Dashcam, CREATED, None, 0.0).is_err());
+        assert!(align(Anchor::Dashcam, CREATED, None, 0.0, 12.0).is_err());
     }
 
     #[test]
     fn a_video_without_creation_time_asks_for_start() {
-        let err = align(Anchor::CreationTime { video_tz: None }, 0, None, 0.0).unwrap_err();
+        let err = align(Anchor::CreationTime { video_tz: None }, 0, None, 0.0, 12.0).unwrap_err();
         assert!(err.to_string().contains("--start"), "{err}");
+    }
+
+    #[test]
+    fn far_dates_are_errors_not_panics() {
+        let message = |r: Result<Alignment>| r.unwrap_err().to_string();
+        let last_second = datetime!(9999-12-31 23:59:59 UTC);
+        // A GPX dated at the end of 9999, with --sync first-point: the video's end is no date.
+        assert_eq!(
+            message(align(Anchor::FirstPoint, 0, Some(last_second), 0.0, 12.0)),
+            "9999-12-31T23:59:59Z +12 s (the video's duration (mvhd)) is past the dates telemux \
+             can hold (years -9999 to 9999)"
+        );
+        // --start at the last second.
+        assert!(
+            message(align(Anchor::Start(last_second), 0, None, 0.0, 12.0))
+                .contains("+12 s (the video's duration (mvhd))")
+        );
+        // mvhd creation time at the last second of 9999, as UTC and at a zone west of UTC.
+        let created = (last_second.unix_timestamp() + MAC_TO_UNIX) as u64;
+        assert!(message(align(
+            Anchor::CreationTime { video_tz: None },
+            created,
+            None,
+            0.0,
+            12.0
+        ))
+        .contains("(the video's duration (mvhd))"));
+        let west = Some(offset!(-5));
+        assert_eq!(
+            message(align(
+                Anchor::CreationTime { video_tz: west },
+                created,
+                None,
+                0.0,
+                12.0
+            )),
+            "9999-12-31T23:59:59Z +18000 s (--video-tz) is past the dates telemux can hold \
+             (years -9999 to 9999)"
+        );
+        // A dashcam whose clock is a zone ahead of a GPS fix at the very start of year -9999.
+        let first = datetime!(-9999-01-01 00:00:00 UTC);
+        assert!(align(Anchor::Dashcam, 0, Some(first), -1.0, 12.0).is_err());
+        // --offset far beyond, and beyond what a Duration holds.
+        let t = datetime!(2024-05-01 10:00:00 UTC);
+        for offset in [1e12, -1e12, 1e20, f64::MAX] {
+            let text = message(align(Anchor::Start(t), 0, None, offset, 12.0));
+            assert!(text.starts_with(&format!("2024-05-01T10:00:00Z {offset:+} s (--offset)")));
+        }
+        // A duration claimed beyond any date.
+        assert!(align(Anchor::Start(t), 0, None, 0.0, 1e19).is_err());
     }
 
     #[test]

@@ -1,23 +1,25 @@
 //! Where text outputs go: standard output, or a file that appears whole or not at all.
 
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use telemux_write::output::AtomicOutput;
 
-/// Runs `write` against `path` (`None` or `-` for standard output). A file is written to a
-/// temporary name and renamed on success, so a failed export leaves nothing behind.
+/// Runs `write` against `path` (`None` or `-` for standard output), which must not be one of
+/// `inputs`. A file is written to a temporary name and renamed on success, so a failed export
+/// leaves nothing behind.
 pub fn write_text(
     path: Option<&Path>,
     force: bool,
+    inputs: &[PathBuf],
     write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     match path {
         None => write_stdout(write),
         Some(p) if p.as_os_str() == "-" => write_stdout(write),
         Some(p) => {
-            let mut out = AtomicOutput::create(p, force)?;
+            let mut out = AtomicOutput::create(p, force, inputs)?;
             {
                 let mut buffered = BufWriter::new(&mut out);
                 write(&mut buffered)?;

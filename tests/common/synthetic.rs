@@ -25,6 +25,21 @@ pub struct SynthVideo {
 }
 
 impl SynthTrack {
+    /// A GoPro-style telemetry track: `gpmd` samples (GPMF payloads) of 1001 ms each, one per
+    /// chunk.
+    #[allow(dead_code)] // the crates' tests include this file but build no telemetry track
+    pub fn gpmd(payloads: Vec<Vec<u8>>) -> SynthTrack {
+        SynthTrack {
+            handler: *b"meta",
+            sample_entry: *b"gpmd",
+            timescale: 1000,
+            samples: payloads,
+            sample_duration: 1001,
+            chunking: vec![1],
+            co64: false,
+        }
+    }
+
     /// Chunks as (first sample, sample count).
     fn chunks(&self) -> Vec<(usize, usize)> {
         let mut chunks = Vec::new();

@@ -16,7 +16,7 @@ pub mod ttad;
 pub mod verify;
 
 pub use fourcc::FourCC;
-pub use model::{AltitudeRef, Fix, GpsPoint, SensorSample, SensorStream, Telemetry};
+pub use model::{AltitudeRef, Fix, GpsPoint, Highlight, SensorSample, SensorStream, Telemetry};
 
 #[doc(hidden)]
 pub mod testkit;

@@ -118,4 +118,21 @@ pub struct Telemetry {
     /// GPS points in time order.
     pub gps: Vec<GpsPoint>,
     pub sensors: Vec<SensorStream>,
+    /// Moments the user marked while filming (GoPro HiLight tags), in media-time order.
+    pub highlights: Vec<Highlight>,
+}
+
+/// A moment the user marked while filming (GoPro HiLight: the camera's button or voice command).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Highlight {
+    /// Seconds on the video's timeline.
+    pub media_time: f64,
+    /// Where the camera recorded it: `HMMT` (moov/udta/HMMT, older cameras) or `HLMT` (the
+    /// GPMF "Highlights" device, newer ones).
+    pub origin: &'static str,
+    /// HLMT's tag type (`MANL`: marked by hand), when given.
+    pub kind: Option<String>,
+    /// The GPS position and UTC time at that moment, interpolated between the track's points
+    /// around it; `None` when the track does not reach it.
+    pub position: Option<GpsPoint>,
 }

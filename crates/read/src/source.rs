@@ -1,5 +1,6 @@
 //! Finding the telemetry in a file, whoever wrote it: the one entry point `extract`, `verify`
-//! and `convert` use, so every command recognises the same sources in the same order.
+//! and `convert` use, so every command recognises the same sources in the same order. Raw GPMF
+//! (no container) is recognised by content first, then MP4/MOV, then MPEG-TS.
 
 use std::io::{Read, Seek, SeekFrom};
 
@@ -28,6 +29,8 @@ pub struct Options {
 pub enum Origin {
     /// A GPMF `gpmd` track (GoPro cameras, telemux output).
     GoproTrack,
+    /// A raw GPMF track: payloads back to back, no container.
+    RawGpmf,
     /// Novatek `freeGPS` blocks in an MP4/MOV, found as `how` says.
     Novatek(novatek::Located),
     /// A TomTom Bandit's `moov/udta/TTMD/TTAD` box.
@@ -112,6 +115,15 @@ pub fn read<R: Read + Seek>(
         force_scan: options.force_scan,
         details: options.details,
     };
+    if is_raw_gpmf(reader)? {
+        reader.seek(SeekFrom::Start(0))?;
+        let options = gopro::ReadOptions {
+            sensors: options.sensors,
+        };
+        let read = gopro::read_raw(reader.by_ref(), options, &mut |_, _, _| {})
+            .map_err(SourceError::Gopro)?;
+        return Ok(from_gopro(read, Origin::RawGpmf));
+    }
     let mp4 = match open_mp4(reader) {
         Ok(mp4) => mp4,
         Err(SourceError::NotMp4 { start }) => {
@@ -170,20 +182,7 @@ fn read_mp4_sources<R: Read + Seek>(
 ) -> Result<FileTelemetry, SourceError> {
     let sensors = options.sensors;
     match gopro::read(mp4, reader, gopro::ReadOptions { sensors }) {
-        Ok(t) => {
-            return Ok(FileTelemetry {
-                summary: format!(
-                    "{}: {} points in {} payloads",
-                    t.telemetry.source,
-                    t.telemetry.gps.len(),
-                    t.payloads
-                ),
-                origin: Origin::GoproTrack,
-                warnings: t.skipped,
-                details: Vec::new(),
-                telemetry: t.telemetry,
-            })
-        }
+        Ok(t) => return Ok(from_gopro(t, Origin::GoproTrack)),
         Err(GoproError::NoTelemetry) => {}
         Err(GoproError::Mp4(e)) => return Err(SourceError::Mp4(e)),
         Err(e) => return Err(SourceError::Gopro(e)),
@@ -195,6 +194,37 @@ fn read_mp4_sources<R: Read + Seek>(
     novatek::read_mp4(mp4, reader, novatek_options)?
         .map(|file| from_novatek(file, Vec::new()))
         .ok_or(SourceError::NoTelemetry)
+}
+
+/// Whether the file is a raw GPMF track: a `DEVC` nest at byte 0 that validates (reads at
+/// most that nest, 16 MiB at worst). Leaves the reader anywhere.
+pub fn is_raw_gpmf<R: Read + Seek>(reader: &mut R) -> std::io::Result<bool> {
+    let mut head = Vec::new();
+    reader.seek(SeekFrom::Start(0))?;
+    reader.by_ref().take(8).read_to_end(&mut head)?;
+    let Some(len) = gopro::nest_len(&head) else {
+        return Ok(false);
+    };
+    reader
+        .by_ref()
+        .take(len as u64 - head.len() as u64)
+        .read_to_end(&mut head)?;
+    Ok(gopro::starts_raw_gpmf(&head))
+}
+
+fn from_gopro(t: gopro::GoproTelemetry, origin: Origin) -> FileTelemetry {
+    FileTelemetry {
+        summary: format!(
+            "{}: {} points in {} payloads",
+            t.telemetry.source,
+            t.telemetry.gps.len(),
+            t.payloads
+        ),
+        origin,
+        warnings: t.skipped,
+        details: Vec::new(),
+        telemetry: t.telemetry,
+    }
 }
 
 /// Whether the file starts with three TS packets.
@@ -255,6 +285,7 @@ fn from_novatek(file: NovatekFile, mut warnings: Vec<String>) -> FileTelemetry {
             altitude_ref: AltitudeRef::MeanSeaLevel,
             gps: track.points,
             sensors: Vec::new(),
+            highlights: Vec::new(),
         },
     }
 }

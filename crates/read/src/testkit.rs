@@ -50,6 +50,19 @@ pub fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
     out
 }
 
+/// The header of a top-level box of `size` bytes at `offset` with an 8-byte header, as the
+/// reader gives it, for layout tests.
+pub fn top_box(kind: &[u8; 4], offset: u64, size: u64) -> crate::mp4::BoxHeader {
+    crate::mp4::BoxHeader {
+        kind: crate::FourCC::new(kind),
+        offset,
+        header_len: 8,
+        size,
+        user_type: None,
+        size_to_end: false,
+    }
+}
+
 /// An MP4 "full box": version and 24-bit flags before the payload.
 pub fn mp4_full_box(kind: &[u8; 4], version: u8, flags: u32, payload: &[u8]) -> Vec<u8> {
     let mut body = Vec::with_capacity(payload.len() + 4);
@@ -97,12 +110,21 @@ pub fn external_tool(name: &str) -> Option<std::process::Command> {
     if found {
         return Some(std::process::Command::new(name));
     }
+    reader_missing(name, "apt")
+}
+
+/// `None` after saying that the calling check is skipped because `what` is not installed and
+/// how `.ci/run` installs it; with `TELEMUX_REQUIRE_CORPUS=1` (CI) a panic instead.
+///
+/// # Panics
+/// When `TELEMUX_REQUIRE_CORPUS=1`.
+pub fn reader_missing<T>(what: &str, install: &str) -> Option<T> {
     let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
     assert!(
         !required,
-        "{name} is needed for interop tests (.ci/run installs it)"
+        "{what} is needed for interop tests (.ci/run installs it: {install})"
     );
-    eprintln!("{name} not installed: interop check skipped");
+    eprintln!("{what} not installed: interop check skipped ({install})");
     None
 }
 

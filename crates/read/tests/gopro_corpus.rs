@@ -6,7 +6,7 @@ use std::path::Path;
 
 use telemux_read::gopro::{self, GpsSource, ReadOptions};
 use telemux_read::mp4::Mp4;
-use telemux_read::testkit::{corpus_or_skip, exiftool_gps};
+use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool};
 use telemux_read::{AltitudeRef, Fix};
 
 fn read(path: &Path, sensors: bool) -> gopro::GoproTelemetry {
@@ -40,7 +40,7 @@ fn max_heromode_gps5() {
     let path = corpus.join("gopro/max-heromode.mp4");
     let t = read(&path, true);
     assert_eq!(t.payloads, 11);
-    assert_eq!(t.track_index, 3);
+    assert_eq!(t.track_index, Some(3));
     assert_eq!(t.gps_source, Some(GpsSource::Gps5));
     assert_eq!(t.telemetry.source, "GoPro GPMF (GPS5)");
     assert_eq!(t.telemetry.device.as_deref(), Some("GoPro Max"));
@@ -105,8 +105,31 @@ fn karma_gpri() {
         (gps[0].satellites, gps[0].fix),
         (Some(20), Some(Fix::ThreeD))
     );
-    assert!(gps.iter().all(|p| p.time.is_none()));
+    // GPRI's own time (seconds since the drone booted) through the SYST pairs, as ExifTool
+    // dates it (GPSDateTimeRaw, printed to 10 µs): the first is 2017:04:17 19:27:57.36649.
+    assert!(gps.windows(2).all(|w| w[0].time < w[1].time));
     assert!(gps.windows(2).all(|w| w[0].media_time < w[1].media_time));
+    if let Some(mut exiftool) = external_tool("exiftool") {
+        let out = exiftool
+            .args(["-ee", "-n", "-a", "-u", "-s3", "-GPSDateTimeRaw"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let theirs: Vec<&str> = text.lines().collect();
+        assert_eq!(theirs.len(), 47);
+        assert_eq!(theirs[0], "2017:04:17 19:27:57.36649");
+        let format = time::macros::format_description!(
+            "[year]:[month]:[day] [hour]:[minute]:[second].[subsecond]"
+        );
+        for (i, (p, t)) in gps.iter().zip(&theirs).enumerate() {
+            let t = time::PrimitiveDateTime::parse(t, &format)
+                .unwrap()
+                .assume_utc();
+            let ms = (p.time.unwrap() - t).as_seconds_f64().abs() * 1000.0;
+            assert!(ms < 0.01, "GPRI point {i}: {:?} vs ExifTool {t}", p.time);
+        }
+    }
     // ExifTool 12.57 reports the flight controller's fused position (GLPI) as GPS, not the
     // receiver's GPRI: GLPI must match it exactly, and GPRI lie within ~5 m of it.
     let glpi = t

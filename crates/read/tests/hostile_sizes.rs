@@ -129,6 +129,26 @@ fn gpx_with_100000_unknown_elements_in_one_point_reads_the_point() {
     );
 }
 
+#[test]
+fn gpx_point_with_200000_attributes_reads_the_point() {
+    // Quadratic in the attribute count before quick-xml's duplicate check was turned off: 45 s.
+    let mut xml = b"<gpx version=\"1.1\"><trk><trkseg><trkpt".to_vec();
+    for i in 0..200_000 {
+        xml.extend_from_slice(format!(" a{i}=\"{i}\"").as_bytes());
+    }
+    xml.extend_from_slice(b" lat=\"52.5\" lon=\"13.4\" lat=\"52.25\"><ele>34.5</ele>");
+    xml.extend_from_slice(b"</trkpt></trkseg></trk></gpx>");
+    let start = Instant::now();
+    let data = gpx::parse(&xml).unwrap();
+    assert!(start.elapsed() < BUDGET, "took {:?}", start.elapsed());
+    let point = &data.segments[0][0];
+    // A repeated attribute keeps its last value.
+    assert_eq!(
+        (point.latitude, point.longitude, point.altitude),
+        (52.25, 13.4, Some(34.5))
+    );
+}
+
 /// A stream of `len` bytes repeating `pattern`, produced as it is read.
 struct Cycle {
     pattern: Vec<u8>,
@@ -191,4 +211,33 @@ fn ts_of_64_mib_of_garbage_yields_nothing() {
     assert_eq!(payload, None);
     let stats = ts.stats();
     assert_eq!((stats.packets, stats.payloads, stats.resyncs), (0, 0, 1));
+}
+
+#[test]
+fn gpx_read_from_an_endless_stream_of_zeros_stops_at_the_first_chunk() {
+    // `--gpx /dev/zero` read until memory ran out; a reader that never ends stands in for it.
+    let err = gpx::read_document(std::io::repeat(0)).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    assert_eq!(
+        err.to_string(),
+        "not a GPX file: a NUL byte, which no XML text holds (binary data?) at line 1, column 1 \
+         (byte 0)"
+    );
+    // A NUL after 72,000 bytes of text (past the first 64 KiB read), with its line and column.
+    let mut text = b"<gpx>\n".repeat(12_000);
+    text.extend(b"ab\0");
+    let doc = std::io::Cursor::new(text.repeat(3));
+    let err = gpx::read_document(doc).unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("at line 12001, column 3 (byte 72002)"),
+        "{err}"
+    );
+    // Text without NUL comes back whole, as read.
+    let ride = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/ride.gpx"
+    ))
+    .unwrap();
+    assert_eq!(gpx::read_document(&ride[..]).unwrap(), ride);
 }

@@ -1,6 +1,7 @@
 //! telemux-write: model to bytes.
 
 pub mod export;
+pub mod file_lock;
 pub mod gpmf;
 pub mod mp4;
 pub mod output;

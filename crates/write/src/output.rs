@@ -1,6 +1,7 @@
 //! Output files that appear whole or not at all: written to a temporary file in the target
 //! folder, fsynced, then renamed over the target. An existing file is replaced only when the
-//! caller allows it, and an abandoned output leaves nothing behind.
+//! caller allows it (never a device, a FIFO or a file the command reads), and an abandoned
+//! output leaves nothing behind.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -13,6 +14,12 @@ use tempfile::NamedTempFile;
 pub enum OutputError {
     #[error("{0}: already exists (use --force to overwrite)")]
     Exists(PathBuf),
+    #[error(
+        "{output}: this is the input {input} (the same file); telemux never writes over its inputs"
+    )]
+    IsInput { output: PathBuf, input: PathBuf },
+    #[error("{0}: not a regular file (a device, FIFO, socket or folder); --force replaces only regular files")]
+    NotRegular(PathBuf),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -26,12 +33,16 @@ impl OutputError {
     }
 }
 
+/// How the temporary files of outputs start (hidden, and recognisably telemux's).
+pub const TEMP_PREFIX: &str = ".tmx-";
+
 /// A file being written; call [`AtomicOutput::commit`] to make it appear at its path.
 #[derive(Debug)]
 pub struct AtomicOutput {
     temp: NamedTempFile,
     target: PathBuf,
     overwrite: bool,
+    inputs: Vec<PathBuf>,
     _unfinished: Unfinished,
 }
 
@@ -77,22 +88,23 @@ impl Drop for Unfinished {
 }
 
 impl AtomicOutput {
-    /// Starts writing `target`. Fails early when it exists and `overwrite` is false, so no
-    /// work is wasted; the check is repeated atomically at commit.
-    pub fn create(target: &Path, overwrite: bool) -> Result<AtomicOutput, OutputError> {
-        if !overwrite && target.exists() {
-            return Err(OutputError::Exists(target.to_owned()));
-        }
+    /// Starts writing `target`, which must not be any of `inputs` (the files the command
+    /// reads). Fails early when it may not be replaced, so no work is wasted; the checks are
+    /// repeated at commit (the refusal to replace without `overwrite` atomically).
+    pub fn create(
+        target: &Path,
+        overwrite: bool,
+        inputs: &[PathBuf],
+    ) -> Result<AtomicOutput, OutputError> {
+        check_replaceable(target, overwrite, inputs)?;
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
-        let name = target.file_name().map_or_else(
-            || ".telemux".into(),
-            |n| format!(".{}", n.to_string_lossy()),
-        );
         let mut builder = tempfile::Builder::new();
-        builder.prefix(&name).suffix(".tmp");
+        // A fixed short name (15 bytes), not one derived from the target's: a legal name of
+        // up to 255 bytes must not become an illegal temporary one.
+        builder.prefix(TEMP_PREFIX).rand_bytes(6).suffix(".tmp");
         // Temporary files are private (0600) by default; an output is an ordinary file, so it
         // gets the mode `File::create` would give it (0666 less the umask, 0644 usually).
         #[cfg(unix)]
@@ -106,6 +118,7 @@ impl AtomicOutput {
             temp,
             target: target.to_owned(),
             overwrite,
+            inputs: inputs.to_vec(),
         })
     }
 
@@ -120,6 +133,8 @@ impl AtomicOutput {
     /// Flushes the data to disk and moves the file into place.
     pub fn commit(self) -> Result<(), OutputError> {
         let target = self.target;
+        // The target may have changed while the output was written.
+        check_replaceable(&target, self.overwrite, &self.inputs)?;
         self.temp
             .as_file()
             .sync_all()
@@ -150,6 +165,43 @@ impl Write for AtomicOutput {
     }
 }
 
+/// Whether `target` may be (re)placed by an output: never when it is one of `inputs` (same
+/// device and inode, which catches hard links, symlinks and other spellings of the path),
+/// never when it is not a regular file (renaming over `/dev/null` or a FIFO would replace it
+/// with a regular file), and only with `overwrite` when it exists.
+pub fn check_replaceable(
+    target: &Path,
+    overwrite: bool,
+    inputs: &[PathBuf],
+) -> Result<(), OutputError> {
+    // A path that cannot be examined (missing, or in a folder we cannot search) is left to
+    // the creation of the file, which reports why.
+    let Ok(existing) = std::fs::metadata(target) else {
+        return Ok(());
+    };
+    if let Some(input) = inputs
+        .iter()
+        .find(|input| std::fs::metadata(input).is_ok_and(|m| same_file(&m, &existing)))
+    {
+        return Err(OutputError::IsInput {
+            output: target.to_owned(),
+            input: input.clone(),
+        });
+    }
+    if !overwrite {
+        return Err(OutputError::Exists(target.to_owned()));
+    }
+    if !existing.is_file() {
+        return Err(OutputError::NotRegular(target.to_owned()));
+    }
+    Ok(())
+}
+
+fn same_file(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
 /// The error of creating the temporary file, told about the folder: tempfile's message ends
 /// with ` at path "…"`, the random name of a file the user never asked for.
 fn cannot_create_in(dir: &Path, err: io::Error) -> io::Error {
@@ -172,13 +224,14 @@ pub fn sync_parent(path: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::FileTypeExt;
     use telemux_read::testkit::file_names as entries;
 
     #[test]
     fn appears_only_on_commit() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.gpx");
-        let mut out = AtomicOutput::create(&target, false).unwrap();
+        let mut out = AtomicOutput::create(&target, false, &[]).unwrap();
         out.write_all(b"hello").unwrap();
         assert!(!target.exists());
         out.commit().unwrap();
@@ -190,7 +243,7 @@ mod tests {
     fn abandoned_output_leaves_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.mp4");
-        let mut out = AtomicOutput::create(&target, false).unwrap();
+        let mut out = AtomicOutput::create(&target, false, &[]).unwrap();
         out.write_all(b"partial").unwrap();
         drop(out);
         assert!(entries(dir.path()).is_empty());
@@ -201,7 +254,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("out.mp4");
         std::fs::write(&target, b"precious").unwrap();
-        let err = AtomicOutput::create(&target, false).unwrap_err();
+        let err = AtomicOutput::create(&target, false, &[]).unwrap_err();
         assert!(
             err.to_string().contains("already exists (use --force"),
             "{err}"
@@ -210,14 +263,14 @@ mod tests {
         // Created while we were writing: still not clobbered.
         let dir2 = tempfile::tempdir().unwrap();
         let late = dir2.path().join("late.mp4");
-        let mut out = AtomicOutput::create(&late, false).unwrap();
+        let mut out = AtomicOutput::create(&late, false, &[]).unwrap();
         out.write_all(b"new").unwrap();
         std::fs::write(&late, b"precious").unwrap();
         assert!(matches!(out.commit(), Err(OutputError::Exists(_))));
         assert_eq!(std::fs::read(&late).unwrap(), b"precious");
         assert_eq!(entries(dir2.path()), ["late.mp4"]);
 
-        let mut out = AtomicOutput::create(&target, true).unwrap();
+        let mut out = AtomicOutput::create(&target, true, &[]).unwrap();
         out.write_all(b"new").unwrap();
         out.commit().unwrap();
         assert_eq!(std::fs::read(&target).unwrap(), b"new");
@@ -232,7 +285,7 @@ mod tests {
         let plain = dir.path().join("plain");
         File::create(&plain).unwrap();
         let target = dir.path().join("out.mp4");
-        AtomicOutput::create(&target, false)
+        AtomicOutput::create(&target, false, &[])
             .unwrap()
             .commit()
             .unwrap();
@@ -242,8 +295,95 @@ mod tests {
     }
 
     #[test]
+    fn an_input_is_never_replaced_whatever_its_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("ride.mp4");
+        std::fs::write(&input, b"video").unwrap();
+        let hard = dir.path().join("hard.mp4");
+        std::fs::hard_link(&input, &hard).unwrap();
+        let soft = dir.path().join("soft.mp4");
+        std::os::unix::fs::symlink(&input, &soft).unwrap();
+        let dotted = dir.path().join(".").join("ride.mp4");
+        let inputs = [PathBuf::from("other.gpx"), input.clone()];
+        for target in [&input, &hard, &soft, &dotted] {
+            for overwrite in [false, true] {
+                let err = AtomicOutput::create(target, overwrite, &inputs).unwrap_err();
+                assert_eq!(
+                    err.to_string(),
+                    format!(
+                        "{}: this is the input {} (the same file); telemux never writes over \
+                         its inputs",
+                        target.display(),
+                        input.display()
+                    )
+                );
+            }
+        }
+        assert_eq!(std::fs::read(&input).unwrap(), b"video");
+        assert_eq!(entries(dir.path()), ["hard.mp4", "ride.mp4", "soft.mp4"]);
+    }
+
+    fn mkfifo(path: &Path) {
+        let status = std::process::Command::new("mkfifo")
+            .arg(path)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    #[test]
+    fn devices_and_fifos_are_never_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        mkfifo(&fifo);
+        for target in [fifo.as_path(), Path::new("/dev/null"), dir.path()] {
+            let err = AtomicOutput::create(target, true, &[]).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{}: not a regular file (a device, FIFO, socket or folder); --force \
+                     replaces only regular files",
+                    target.display()
+                )
+            );
+        }
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device());
+    }
+
+    #[test]
+    fn a_fifo_put_at_the_target_while_writing_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out.gpx");
+        std::fs::write(&target, b"old").unwrap();
+        let mut out = AtomicOutput::create(&target, true, &[]).unwrap();
+        out.write_all(b"new").unwrap();
+        std::fs::remove_file(&target).unwrap();
+        mkfifo(&target);
+        assert!(matches!(out.commit(), Err(OutputError::NotRegular(_))));
+        assert!(std::fs::metadata(&target).unwrap().file_type().is_fifo());
+        assert_eq!(entries(dir.path()), ["out.gpx"]);
+    }
+
+    #[test]
+    fn names_of_255_bytes_are_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let name = format!("{}.mp4", "é".repeat(125)); // 250 + 4 bytes: legal on Linux
+        let target = dir.path().join(format!("x{name}"));
+        assert_eq!(target.file_name().unwrap().len(), 255);
+        let mut out = AtomicOutput::create(&target, false, &[]).unwrap();
+        out.write_all(b"long").unwrap();
+        out.commit().unwrap();
+        assert_eq!(std::fs::read(&target).unwrap(), b"long");
+    }
+
+    #[test]
     fn unwritable_folder_is_a_clear_error() {
-        let err = AtomicOutput::create(Path::new("/nonexistent-dir/x/out.mp4"), false).unwrap_err();
+        let err =
+            AtomicOutput::create(Path::new("/nonexistent-dir/x/out.mp4"), false, &[]).unwrap_err();
         assert!(
             err.to_string().starts_with("/nonexistent-dir/x/out.mp4: "),
             "{err}"

@@ -23,7 +23,15 @@ pub struct TrackOptions {
     /// Add a GPS9 stream (per-sample time) as HERO11+ cameras do.
     pub gps9: bool,
     pub altitude_ref: AltitudeRef,
+    /// DOP written for points that have none (GPSP and GPS9), usually [`DEFAULT_DOP`].
+    pub default_dop: f64,
 }
+
+/// DOP written when the track gives none. GoPro's "unknown" (99.99) makes Mapillary drop every
+/// point (it keeps DOP ≤ 10), so an output of a GPX without `<hdop>` would not upload; 4.0 is
+/// inside every threshold readers apply ("good" below 5) yet worse than most locked camera
+/// fixes, so filters tuned for precise fixes still drop it (docs/formats.md says why).
+pub const DEFAULT_DOP: f64 = 4.0;
 
 /// More slots than this is not a video anyone films (over a day at 1 kHz).
 const MAX_SLOTS: u64 = 100_000_000;
@@ -40,6 +48,8 @@ pub enum TrackError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensorTrack {
     pub track: TelemetryTrack,
+    /// GPS points written.
+    pub gps_points: u64,
     /// Per stream written: key, samples written and the SCAL chosen.
     pub written: Vec<(String, u64, i32)>,
     /// Keys of streams GPMF output has no layout for (see `gpmf::SENSOR_LAYOUTS`).
@@ -59,27 +69,67 @@ pub fn build(
 }
 
 /// [`build`] plus the samples of `sensors` (media times in seconds) in the same payloads.
+/// Points may come in any order; of several in one slot of the rate grid the last is written.
 pub fn build_with_sensors(
     points: &[GpsPoint],
     sensors: &[SensorStream],
     duration: f64,
     options: &TrackOptions,
 ) -> Result<SensorTrack, TrackError> {
+    let slots = slot_count(duration, options.rate_hz)?;
+    // The slot of each point and its index, 16 bytes a point, in slot order; the stable sort
+    // keeps the input order among points of one slot.
+    let mut order: Vec<(usize, usize)> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((slot_of(p, options.rate_hz, slots)?, i)))
+        .collect();
+    order.sort_by_key(|&(slot, _)| slot);
+    let slotted = order.into_iter().map(|(slot, i)| (slot, points[i].clone()));
+    build_slotted(slotted, slots, sensors, options)
+}
+
+/// [`build_with_sensors`] for points in media-time order, as `resample_lazily` makes them:
+/// each is encoded as it comes, so memory holds the payloads written, not the points (an
+/// hour at 1000 Hz is 3.6 million points). A point earlier than one already taken is left out.
+pub fn build_streamed(
+    points: impl IntoIterator<Item = GpsPoint>,
+    sensors: &[SensorStream],
+    duration: f64,
+    options: &TrackOptions,
+) -> Result<SensorTrack, TrackError> {
+    let slots = slot_count(duration, options.rate_hz)?;
     let rate = options.rate_hz;
+    let slotted = points
+        .into_iter()
+        .filter_map(|p| Some((slot_of(&p, rate, slots)?, p)));
+    build_slotted(slotted, slots, sensors, options)
+}
+
+/// Slots of the rate grid in `duration`, refused when the timing makes no track.
+fn slot_count(duration: f64, rate: f64) -> Result<usize, TrackError> {
     let slots = (duration * rate - 1e-9).ceil();
     if !((0.1..=1000.0).contains(&rate) && slots >= 1.0 && slots <= MAX_SLOTS as f64) {
         return Err(TrackError::BadTiming { rate, duration });
     }
-    let slots = slots as usize;
-    let mut by_slot: Vec<Option<GpsPoint>> = vec![None; slots];
-    for p in points {
-        let Some(t) = p.media_time else { continue };
-        let k = (t * rate).round();
-        if k >= 0.0 && (k as usize) < slots {
-            by_slot[k as usize] = Some(with_default_fix(p));
-        }
-    }
+    Ok(slots as usize)
+}
 
+/// The grid slot of a point's media time, if it is inside the video.
+fn slot_of(p: &GpsPoint, rate: f64, slots: usize) -> Option<usize> {
+    let k = (p.media_time? * rate).round();
+    (k >= 0.0 && (k as usize) < slots).then_some(k as usize)
+}
+
+/// The payloads of points given with their slots in ascending order.
+fn build_slotted(
+    slotted: impl Iterator<Item = (usize, GpsPoint)>,
+    slots: usize,
+    sensors: &[SensorStream],
+    options: &TrackOptions,
+) -> Result<SensorTrack, TrackError> {
+    let rate = options.rate_hz;
+    let mut slotted = slotted.peekable();
     let mut timelines: Vec<Timeline<'_>> = SensorWriter::for_streams(sensors)?
         .into_iter()
         .filter_map(|(index, writer)| Some(Timeline::new(writer, sensors.get(index)?)))
@@ -94,22 +144,33 @@ pub fn build_with_sensors(
         samples: Vec::new(),
         durations_ms: Vec::new(),
     };
+    let mut gps_points = 0;
     let mut start = 0;
     while start < slots {
+        while slotted.next_if(|(slot, _)| *slot < start).is_some() {}
         let second_end = (((start as f64 / rate).floor() + 1.0) * rate - 1e-9).ceil() as usize;
         let second_end = second_end.clamp(start + 1, slots);
-        let present = by_slot[start].is_some();
-        let end = (start..second_end)
-            .find(|&k| by_slot[k].is_some() != present)
-            .unwrap_or(second_end);
         let stmp = (start as f64 * 1e6 / rate).round() as u64;
-        let mut streams = if present {
-            let run: Vec<GpsPoint> = by_slot[start..end].iter().flatten().cloned().collect();
-            payloads.streams(&run, Some(stmp))?
-        } else {
+        // The run of consecutive slots from `start` that have a point, within this second.
+        let mut run = Vec::new();
+        while start + run.len() < second_end {
+            let slot = start + run.len();
+            let Some((_, mut point)) = slotted.next_if(|(s, _)| *s == slot) else {
+                break;
+            };
+            while let Some((_, later)) = slotted.next_if(|(s, _)| *s == slot) {
+                point = later;
+            }
+            run.push(with_defaults(point, options.default_dop));
+        }
+        let (end, mut streams) = if run.is_empty() {
             // No GPS stream at all where there are no fixes, so no reader takes held
             // positions for fixes.
-            Vec::new()
+            let next = slotted.peek().map_or(second_end, |(slot, _)| *slot);
+            (next.min(second_end), Vec::new())
+        } else {
+            gps_points += run.len() as u64;
+            (start + run.len(), payloads.streams(&run, Some(stmp))?)
         };
         let span = (start as f64 / rate, end as f64 / rate);
         for timeline in &mut timelines {
@@ -136,6 +197,7 @@ pub fn build_with_sensors(
         .collect();
     Ok(SensorTrack {
         track,
+        gps_points,
         written,
         unsupported,
         left_out,
@@ -190,9 +252,10 @@ impl<'a> Timeline<'a> {
     }
 }
 
-/// A point without fix information is written as a fix: 3D with altitude, else 2D.
-fn with_default_fix(p: &GpsPoint) -> GpsPoint {
-    let mut p = p.clone();
+/// A point without fix information is written as a fix: 3D with altitude, else 2D (readers
+/// such as Mapillary keep only 2D/3D fixes); one without DOP gets `dop`.
+fn with_defaults(mut p: GpsPoint, dop: f64) -> GpsPoint {
+    p.dop = p.dop.or(Some(dop));
     if p.fix.is_none() {
         p.fix = Some(if p.altitude.is_some() {
             Fix::ThreeD
@@ -227,6 +290,7 @@ mod gap_tests {
             device_name: "test".into(),
             gps9: false,
             altitude_ref: AltitudeRef::MeanSeaLevel,
+            default_dop: DEFAULT_DOP,
         };
         let track = build(&points, 3.0, &options).unwrap();
         assert_eq!(track.durations_ms, [1000, 1000, 500, 500]);
@@ -236,5 +300,22 @@ mod gap_tests {
             .map(|p| gpmf::payload(p).unwrap().devices[0].streams.len())
             .collect();
         assert_eq!(streams, [1, 0, 0, 1]);
+
+        // Streamed, the same points make the same bytes; a point behind one already taken
+        // (1.0 s after 2.5 s) is left out rather than reordered.
+        let streamed = build_streamed(points.clone(), &[], 3.0, &options).unwrap();
+        assert_eq!(streamed.track, track);
+        assert_eq!(streamed.gps_points, 3);
+        let mut late = points.clone();
+        late.push(GpsPoint {
+            media_time: Some(1.0),
+            ..points[0].clone()
+        });
+        let streamed = build_streamed(late.clone(), &[], 3.0, &options).unwrap();
+        assert_eq!((streamed.track, streamed.gps_points), (track, 3));
+        // Given as a slice, order does not matter: the late point fills its slot.
+        let sorted = build_with_sensors(&late, &[], 3.0, &options).unwrap();
+        assert_eq!(sorted.gps_points, 4);
+        assert_eq!(sorted.track.durations_ms, [1000, 500, 500, 500, 500]);
     }
 }

@@ -45,6 +45,7 @@ fn telemetry() -> Telemetry {
                 },
             ],
         }],
+        highlights: Vec::new(),
     }
 }
 

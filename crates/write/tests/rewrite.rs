@@ -78,28 +78,30 @@ fn assert_added(before: &Path, after: &Path) {
     assert_eq!(samples, &telemetry().samples);
 }
 
+/// The 32-bit size of the top-level box at `offset`.
+fn size_at(bytes: &[u8], offset: usize) -> u32 {
+    u32::from_be_bytes(bytes[offset..offset + 4].try_into().unwrap())
+}
+
 #[test]
-fn moov_at_end_gets_a_new_mdat_before_the_moov() {
+fn moov_at_end_the_telemetry_joins_the_mdat() {
     let input = fixture("clip-moov-end.mp4");
     let out = rewrite(&input, &RewriteOptions::default());
     assert_added(&input, out.path());
     assert_eq!(top_level(&input), ["ftyp", "free", "mdat", "moov"]);
-    assert_eq!(
-        top_level(out.path()),
-        ["ftyp", "free", "mdat", "mdat", "moov"]
-    );
-    // Media did not move: the file up to the old moov is unchanged.
+    // One mdat before the moov: GoPro's parser stops after the second mdat/moov it meets.
+    assert_eq!(top_level(out.path()), ["ftyp", "free", "mdat", "moov"]);
+    // Media did not move: the file up to the old moov is unchanged but for the mdat's size,
+    // which grew by the telemetry's 28 bytes, and the telemetry follows the media.
     let (a, b) = (
         std::fs::read(&input).unwrap(),
         std::fs::read(out.path()).unwrap(),
     );
-    let moov_at = Mp4::open(&mut File::open(&input).unwrap())
-        .unwrap()
-        .moov()
-        .root()
-        .header
-        .offset;
-    assert_eq!(a[..moov_at as usize], b[..moov_at as usize]);
+    let moov_at = a.len() - 2429;
+    assert_eq!(size_at(&a, 40), 12946);
+    assert_eq!(size_at(&b, 40), 12946 + 28);
+    assert_eq!(a[44..moov_at], b[44..moov_at]);
+    assert_eq!(&b[moov_at..moov_at + 12], b"DEVC\0\x01\0\x04abcd");
 }
 
 #[test]
@@ -128,7 +130,7 @@ fn front_placement_moves_moov_before_the_media() {
 }
 
 #[test]
-fn in_place_appends_and_retires_the_old_moov() {
+fn in_place_grows_the_mdat_over_the_old_moov() {
     let input = fixture("clip-moov-end.mp4");
     let copy = tempfile::NamedTempFile::new().unwrap();
     std::fs::copy(&input, copy.path()).unwrap();
@@ -139,7 +141,6 @@ fn in_place_appends_and_retires_the_old_moov() {
         .open(copy.path())
         .unwrap();
     let mp4 = Mp4::open(&mut file).unwrap();
-    let old_moov = mp4.moov().root().header.offset as usize;
     let options = RewriteOptions {
         target: Target::InPlace,
         ..RewriteOptions::default()
@@ -150,15 +151,15 @@ fn in_place_appends_and_retires_the_old_moov() {
     assert_added(&input, copy.path());
     let after = std::fs::read(copy.path()).unwrap();
     assert_eq!(after.len() as u64, prepared.output_size());
-    // Only the old moov's type changed among the original bytes.
-    assert_eq!(&after[old_moov + 4..old_moov + 8], b"free");
+    // Among the original bytes only the mdat's size changed: it now ends where the new moov
+    // starts, after the old moov, the staging box's header and mark, and the telemetry.
+    let moov_at = original.len() + 8 + 16 + 28;
+    assert_eq!(size_at(&after, 40) as usize, moov_at - 40);
     let mut expected = original.clone();
-    expected[old_moov + 4..old_moov + 8].copy_from_slice(b"free");
+    expected[40..44].copy_from_slice(&after[40..44]);
     assert_eq!(after[..original.len()], expected[..]);
-    assert_eq!(
-        top_level(copy.path()),
-        ["ftyp", "free", "mdat", "free", "mdat", "moov"]
-    );
+    assert_eq!(&after[moov_at + 4..moov_at + 8], b"moov");
+    assert_eq!(top_level(copy.path()), ["ftyp", "free", "mdat", "moov"]);
 }
 
 #[test]

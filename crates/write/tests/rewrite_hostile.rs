@@ -192,11 +192,12 @@ fn empty_samples_next_to_the_moov_are_kept() {
         assert_eq!(sizes, [0, 0], "{target:?}");
         assert_eq!(after[1][0].2, telemetry().samples[0], "{target:?}");
         if target == Target::InPlace {
-            // Only the old moov's type changed in the original bytes.
+            // Only the mdat's size changed in the original bytes.
+            let mdat = top_box(&input, b"mdat").offset as usize;
             let mut expected = input.clone();
-            let kind = moov_start as usize + 4;
-            expected[kind..kind + 4].copy_from_slice(b"free");
+            expected[mdat..mdat + 4].copy_from_slice(&output[mdat..mdat + 4]);
             assert_eq!(output[..input.len()], expected);
+            assert_ne!(output[mdat..mdat + 4], input[mdat..mdat + 4]);
         }
     }
 }

@@ -18,8 +18,11 @@ const goproTelemetry = require('gopro-telemetry');
 // only on the console; collect them so the test can insist there are none and stdout stays
 // pure JSON.
 const warnings = [];
+// mp4box.js starts its messages with the time since it loaded ([0:00:00.259]): dropped, so
+// that a test can compare a message exactly.
 for (const level of ['log', 'info', 'warn', 'error']) {
-  console[level] = (...args) => warnings.push(`${level}: ${args.map(String).join(' ')}`);
+  console[level] = (...args) => warnings.push(
+    `${level}: ${args.map(String).join(' ').replace(/^\[\d+:\d\d:\d\d\.\d+\] /, '')}`);
 }
 
 async function main(path, options) {

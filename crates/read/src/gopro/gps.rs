@@ -1,7 +1,8 @@
 //! GPS points from the GPS9, GPS5 and GPRI streams of GPMF payloads.
 
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
+use super::dating::{gps5_steps, offset, BootClock, Gps5Run};
 use super::Span;
 use crate::gpmf::{self, gps9_time, keys, Stream};
 use crate::model::{Fix, GpsPoint};
@@ -28,30 +29,80 @@ impl GpsSource {
 pub(super) struct GpsCollector {
     points: Vec<GpsPoint>,
     sources: Vec<GpsSource>,
+    /// GPS5 payloads kept: their run, first point and each point's sample index.
+    gps5: Vec<(Gps5Run, usize, Vec<usize>)>,
+    /// GPRI points (index) and their seconds since boot.
+    boot_times: Vec<(usize, f64)>,
+    clock: BootClock,
+}
+
+/// How one payload's points of one source get their UTC times (see `dating`).
+#[derive(Debug)]
+enum Pending {
+    /// GPS9: each sample carries its own.
+    Own,
+    /// GPS5: the run, and each point's sample index.
+    Gps5(Gps5Run, Vec<usize>),
+    /// GPRI: each point's seconds since boot.
+    Boot(Vec<f64>),
 }
 
 /// The GPS of one payload, per source, until the payload is known to decode.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct PayloadGps {
-    found: Vec<(GpsSource, Vec<GpsPoint>)>,
+    payload: usize,
+    found: Vec<(GpsSource, Vec<GpsPoint>, Pending)>,
+    /// SYST (boot seconds, UTC seconds) pairs.
+    clock: Vec<(f64, f64)>,
 }
 
 impl GpsCollector {
-    pub(super) fn payload(&self) -> PayloadGps {
-        PayloadGps::default()
+    /// A payload's GPS; `payload` counts every payload read, bad ones included.
+    pub(super) fn payload(&self, payload: usize) -> PayloadGps {
+        PayloadGps {
+            payload,
+            found: Vec::new(),
+            clock: Vec::new(),
+        }
     }
 
     /// Keeps the best source of the payload, so a payload with GPS5 and GPS9 of the same fixes
     /// yields each fix once.
     pub(super) fn keep(&mut self, payload: PayloadGps) {
-        if let Some((source, points)) = payload.found.into_iter().min_by_key(|(s, _)| *s) {
-            self.sources.push(source);
-            self.points.extend(points);
+        for (boot, unix) in payload.clock {
+            self.clock.add(boot, unix);
         }
+        let Some((source, points, pending)) = payload.found.into_iter().min_by_key(|(s, _, _)| *s)
+        else {
+            return;
+        };
+        let first = self.points.len();
+        match pending {
+            Pending::Own => {}
+            Pending::Gps5(run, samples) => self.gps5.push((run, first, samples)),
+            Pending::Boot(times) => self
+                .boot_times
+                .extend(times.into_iter().enumerate().map(|(i, t)| (first + i, t))),
+        }
+        self.sources.push(source);
+        self.points.extend(points);
     }
 
-    /// The points, and the source most payloads used.
-    pub(super) fn finish(self) -> (Vec<GpsPoint>, Option<GpsSource>) {
+    /// The points with their UTC times, and the source most payloads used.
+    pub(super) fn finish(mut self) -> (Vec<GpsPoint>, Option<GpsSource>) {
+        let runs: Vec<Gps5Run> = self.gps5.iter().map(|(run, _, _)| run.clone()).collect();
+        for ((run, first, samples), step) in self.gps5.iter().zip(gps5_steps(&runs)) {
+            let Some(gpsu) = run.gpsu else { continue };
+            for (point, &sample) in self.points[*first..].iter_mut().zip(samples) {
+                point.time = offset(gpsu, sample as f64 * step);
+            }
+        }
+        self.clock.finish();
+        for &(index, boot) in &self.boot_times {
+            if let Some(point) = self.points.get_mut(index) {
+                point.time = self.clock.utc(boot);
+            }
+        }
         let best = [GpsSource::Gps9, GpsSource::Gps5, GpsSource::Gpri]
             .into_iter()
             .max_by_key(|s| self.sources.iter().filter(|x| *x == s).count())
@@ -61,6 +112,19 @@ impl GpsCollector {
 }
 
 impl PayloadGps {
+    /// Takes the Karma's SYST clock pairs (TYPE `JJ`: seconds since boot, UTC seconds).
+    pub(super) fn offer_clock(&mut self, stream: &Stream<'_>) -> Result<(), gpmf::Error> {
+        if stream.key != Some(keys::SYST) {
+            return Ok(());
+        }
+        let values = stream.scaled()?;
+        if stream.elements()? == Some(2) {
+            self.clock
+                .extend(values.chunks_exact(2).map(|pair| (pair[0], pair[1])));
+        }
+        Ok(())
+    }
+
     /// Takes `stream` if it holds GPS; returns whether it did.
     pub(super) fn offer(&mut self, stream: &Stream<'_>, span: Span) -> Result<bool, gpmf::Error> {
         let source = match stream.key {
@@ -77,24 +141,40 @@ impl PayloadGps {
         let dop = stream
             .gps_precision
             .and_then(|p| dop_from_precision(p as f64));
+        let mut samples = Vec::new();
+        let mut boot_times = Vec::new();
         let points = values
             .chunks_exact(width)
             .enumerate()
             .filter_map(|(i, v)| {
-                let media_time = span.at(i, n);
                 let mut p = match source {
                     GpsSource::Gps9 => gps9_point(v)?,
                     GpsSource::Gps5 => gps5_point(v, fix, dop)?,
-                    GpsSource::Gpri => gpri_point(v)?,
+                    GpsSource::Gpri => {
+                        let p = gpri_point(v)?;
+                        boot_times.push(*v.first()?);
+                        p
+                    }
                 };
-                if p.time.is_none() && source == GpsSource::Gps5 {
-                    p.time = gpsu.map(|t| t + Duration::seconds_f64(media_time - span.start));
-                }
-                p.media_time = Some(media_time);
+                samples.push(i);
+                p.media_time = Some(span.at(i, n));
                 Some(p)
             })
             .collect();
-        self.found.push((source, points));
+        let pending = match source {
+            GpsSource::Gps9 => Pending::Own,
+            GpsSource::Gps5 => Pending::Gps5(
+                Gps5Run {
+                    payload: self.payload,
+                    gpsu,
+                    samples: n,
+                    duration: span.duration,
+                },
+                samples,
+            ),
+            GpsSource::Gpri => Pending::Boot(boot_times),
+        };
+        self.found.push((source, points, pending));
         Ok(true)
     }
 }
@@ -139,7 +219,7 @@ fn gps9_point(v: &[f64]) -> Option<GpsPoint> {
 }
 
 /// Karma: time since boot, lat, lon, alt, horizontal and vertical accuracy (m), speed, course,
-/// fix, satellites. The time is not UTC, so points get only media times.
+/// fix, satellites. The time since boot becomes UTC through SYST (see `dating`).
 fn gpri_point(v: &[f64]) -> Option<GpsPoint> {
     let [_, lat, lon, alt, _, _, speed, course, fix, sats] = *v.get(..10)? else {
         return None;

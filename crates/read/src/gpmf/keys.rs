@@ -21,3 +21,5 @@ pub const GPS5: FourCC = FourCC::new(b"GPS5");
 pub const GPS9: FourCC = FourCC::new(b"GPS9");
 /// The Karma drone's raw GPS (TYPE `JlllSSSSBB`).
 pub const GPRI: FourCC = FourCC::new(b"GPRI");
+/// The Karma drone's clock: seconds since boot and UTC seconds (TYPE `JJ`), dating GPRI.
+pub const SYST: FourCC = FourCC::new(b"SYST");

@@ -55,6 +55,32 @@ pub fn parse(bytes: &[u8]) -> Result<GpxData, GpxError> {
     parser::Parser::new(bytes).run()
 }
 
+/// Reads a whole document for [`parse`], refusing at the first NUL byte: XML text (UTF-8, as
+/// the parser reads it) holds none, and a device such as `/dev/zero` would otherwise be read
+/// until memory runs out. The error is `InvalidData` carrying a [`GpxError::NotGpx`].
+pub fn read_document(mut reader: impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0; 64 << 10];
+    loop {
+        let n = match reader.read(&mut chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let read = chunk.get(..n).unwrap_or_default();
+        if let Some(nul) = read.iter().position(|&b| b == 0) {
+            bytes.extend_from_slice(read);
+            let error = GpxError::NotGpx {
+                position: Position::locate(&bytes, (bytes.len() - n + nul) as u64),
+                found: "a NUL byte, which no XML text holds (binary data?)".into(),
+            };
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, error));
+        }
+        bytes.extend_from_slice(read);
+    }
+}
+
 impl GpxData {
     /// The file as telemetry: segments merged by time (see `merge_by_time`), the creator as
     /// device, altitudes above mean sea level.
@@ -66,6 +92,7 @@ impl GpxData {
             altitude_ref: AltitudeRef::MeanSeaLevel,
             gps: merged.points,
             sensors: Vec::new(),
+            highlights: Vec::new(),
         };
         (telemetry, merged.report)
     }
@@ -120,6 +147,17 @@ mod tests {
         let xml = b"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\
             <gpx><metadata><name>Z\xfcrich</name></metadata></gpx>";
         assert_eq!(parse(xml).unwrap().name.as_deref(), Some("Z\u{fffd}rich"));
+    }
+
+    #[test]
+    fn hdop_wins_and_pdop_stands_in() {
+        let xml = "<gpx><trk><trkseg>\
+            <trkpt lat=\"1\" lon=\"2\"><hdop>0.9</hdop><vdop>1.4</vdop><pdop>1.7</pdop></trkpt>\
+            <trkpt lat=\"1\" lon=\"2\"><vdop>1.4</vdop><pdop>1.7</pdop></trkpt>\
+            <trkpt lat=\"1\" lon=\"2\"><vdop>1.4</vdop></trkpt>\
+            </trkseg></trk></gpx>";
+        let dops: Vec<Option<f64>> = points(xml)[0].iter().map(|p| p.dop).collect();
+        assert_eq!(dops, [Some(0.9), Some(1.7), None]);
     }
 
     #[test]

@@ -11,7 +11,8 @@ pub(crate) enum Field {
     Time,
     Speed,
     Course,
-    Hdop,
+    /// `hdop`, else `pdop` (the schema puts hdop first, and the first value is kept).
+    Dop,
     Satellites,
     Fix,
 }
@@ -25,7 +26,7 @@ impl Field {
             b"time" => Some(Field::Time),
             b"speed" => Some(Field::Speed),
             b"course" => Some(Field::Course),
-            b"hdop" => Some(Field::Hdop),
+            b"hdop" | b"pdop" => Some(Field::Dop),
             b"sat" => Some(Field::Satellites),
             b"fix" => Some(Field::Fix),
             _ => None,
@@ -57,7 +58,7 @@ pub(crate) fn store(point: &mut GpsPoint, field: Field, text: &str) -> Result<()
         Field::Time => set_once(&mut point.time, || parse_time(text)),
         Field::Speed => set_once(&mut point.speed_2d, || number(text)),
         Field::Course => set_once(&mut point.course, || number(text)),
-        Field::Hdop => set_once(&mut point.dop, || number(text)),
+        Field::Dop => set_once(&mut point.dop, || number(text)),
         Field::Satellites => set_once(&mut point.satellites, || {
             text.parse().map_err(|_| "expected a whole number")
         }),
@@ -109,7 +110,8 @@ mod tests {
         store(&mut p, Field::Speed, "3.25").unwrap();
         store(&mut p, Field::Speed, "9.0").unwrap();
         store(&mut p, Field::Course, "1.8e2").unwrap();
-        store(&mut p, Field::Hdop, "0.9").unwrap();
+        store(&mut p, Field::Dop, "0.9").unwrap();
+        store(&mut p, Field::Dop, "1.7").unwrap();
         store(&mut p, Field::Satellites, "07").unwrap();
         store(&mut p, Field::Fix, "DGPS").unwrap();
         store(&mut p, Field::Time, "").unwrap();

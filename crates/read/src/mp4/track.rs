@@ -81,6 +81,18 @@ impl<'a> Track<'a> {
         self.sample_table.len()
     }
 
+    /// Seconds of media the sample table holds: the sum of the `stts` durations over the
+    /// media timescale (which `parse` ensures is not 0).
+    pub fn media_seconds(&self) -> f64 {
+        let ticks: u128 = self
+            .sample_table
+            .time_to_sample
+            .iter()
+            .map(|e| u128::from(e.sample_count) * u128::from(e.sample_delta))
+            .sum();
+        ticks as f64 / f64::from(self.mdhd.timescale)
+    }
+
     /// Every sample in decode order; see `SampleTable::samples`.
     pub fn samples(&self) -> Samples<'a> {
         self.sample_table.samples()

@@ -17,6 +17,10 @@ pub struct Filters {
     pub max_speed: Option<f64>,
     /// Keep points at exactly latitude 0, longitude 0.
     pub keep_null_island: bool,
+    /// Drop points the source marks as having no fix (GoPro GPSF 0 or GPS9 fix 0, TomTom
+    /// modes 0 and 1): their position is stale or a guess, and a GoPro that never locked
+    /// dates them with its unset clock.
+    pub drop_unfixed: bool,
 }
 
 /// How many points each rule dropped, for the one-line summaries users see.
@@ -24,6 +28,7 @@ pub struct Filters {
 pub struct FilterReport {
     pub kept: usize,
     pub null_island: usize,
+    pub unfixed: usize,
     pub low_fix: usize,
     pub high_dop: usize,
     pub outliers: usize,
@@ -31,7 +36,7 @@ pub struct FilterReport {
 
 impl FilterReport {
     pub fn dropped(&self) -> usize {
-        self.null_island + self.low_fix + self.high_dop + self.outliers
+        self.null_island + self.unfixed + self.low_fix + self.high_dop + self.outliers
     }
 }
 
@@ -43,6 +48,8 @@ impl Filters {
         for p in points {
             if !self.keep_null_island && p.latitude == 0.0 && p.longitude == 0.0 {
                 report.null_island += 1;
+            } else if self.drop_unfixed && p.fix == Some(Fix::None) {
+                report.unfixed += 1;
             } else if self
                 .min_fix
                 .is_some_and(|min| p.fix.is_some_and(|f| f < min))
@@ -138,6 +145,29 @@ mod tests {
         let (kept, report) = filters.apply(vec![a, b, c.clone()]);
         assert_eq!(kept, vec![c]);
         assert_eq!((report.low_fix, report.high_dop), (1, 1));
+    }
+
+    #[test]
+    fn unfixed_points_are_dropped_on_request_and_counted_apart() {
+        let mut none = at(10.0, 10.0, 0.0);
+        none.fix = Some(Fix::None);
+        let mut fixed = at(10.0, 10.0, 1.0);
+        fixed.fix = Some(Fix::TwoD);
+        let unknown = at(10.0, 10.0, 2.0);
+        let points = vec![none.clone(), fixed.clone(), unknown.clone()];
+        let keep = Filters::default().apply(points.clone());
+        assert_eq!(keep.0, points);
+        let filters = Filters {
+            drop_unfixed: true,
+            min_fix: Some(Fix::TwoD),
+            ..Filters::default()
+        };
+        let (kept, report) = filters.apply(points);
+        assert_eq!(kept, vec![fixed, unknown]);
+        assert_eq!(
+            (report.unfixed, report.low_fix, report.dropped()),
+            (1, 0, 1)
+        );
     }
 
     #[test]

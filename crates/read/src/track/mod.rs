@@ -8,4 +8,4 @@ pub mod resample;
 pub(crate) mod timeline;
 
 pub use filter::{FilterReport, Filters};
-pub use resample::{resample, Gap, ResampleOptions, Resampled};
+pub use resample::{resample, resample_lazily, Coverage, Gap, ResampleOptions, Resampled, Samples};

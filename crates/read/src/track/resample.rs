@@ -33,6 +33,7 @@ pub struct Gap {
     pub end: f64,
 }
 
+/// Everything [`resample`] makes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resampled {
     /// Samples with both `time` (UTC) and `media_time` (seconds from the video's start).
@@ -51,52 +52,116 @@ pub fn resample(
     duration: f64,
     options: &ResampleOptions,
 ) -> Resampled {
+    let (coverage, samples) = resample_lazily(points, start, duration, options);
+    Resampled {
+        points: samples.collect(),
+        gaps: coverage.gaps,
+        covered: coverage.covered,
+    }
+}
+
+/// What [`resample`] covers, known before any sample is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coverage {
+    /// Gaps longer than `max_gap` inside the video, in time order.
+    pub gaps: Vec<Gap>,
+    /// Seconds of the video that have samples: the overlap of track and video minus gaps.
+    pub covered: f64,
+}
+
+/// [`resample`] with the samples made one at a time, in media-time order: a writer that
+/// consumes them as they come holds none (an hour at 1000 Hz is 3.6 million samples).
+pub fn resample_lazily<'a>(
+    points: &'a [GpsPoint],
+    start: OffsetDateTime,
+    duration: f64,
+    options: &ResampleOptions,
+) -> (Coverage, Samples<'a>) {
     let timed: Vec<(f64, &GpsPoint)> = points
         .iter()
         .filter_map(|p| p.time.map(|t| (unix_seconds(t) - unix_seconds(start), p)))
         .collect();
-    let mut out = Resampled {
-        points: Vec::new(),
+    let mut coverage = Coverage {
         gaps: gaps_inside(&timed, duration, options.max_gap),
         covered: 0.0,
     };
-    let (Some(&(first, _)), Some(&(last, _))) = (timed.first(), timed.last()) else {
-        return out;
-    };
     let rate = options.rate_hz;
+    let mut samples = Samples {
+        timed: Vec::new(),
+        start,
+        rate,
+        max_gap: options.max_gap,
+        end: 0.0,
+        duration,
+        k: 0,
+        i: 0,
+    };
+    let (Some(&(first, _)), Some(&(last, _))) = (timed.first(), timed.last()) else {
+        return (coverage, samples);
+    };
     if !(rate > 0.0 && rate.is_finite() && duration > 0.0 && duration.is_finite()) {
-        return out;
+        return (coverage, samples);
     }
     let lo = first.max(0.0);
     let hi = last.min(duration);
     if lo > hi {
-        return out;
+        return (coverage, samples);
     }
-    out.covered = hi - lo - out.gaps.iter().map(|g| g.end - g.start).sum::<f64>();
+    coverage.covered = hi - lo - coverage.gaps.iter().map(|g| g.end - g.start).sum::<f64>();
+    samples.k = (lo * rate).ceil() as u64;
+    samples.end = hi;
+    samples.timed = timed;
+    (coverage, samples)
+}
 
-    let first_k = (lo * rate).ceil() as u64;
-    let mut i = 0;
-    for k in first_k.. {
-        let t = k as f64 / rate;
-        if t > hi || t >= duration {
-            break;
-        }
-        while i + 1 < timed.len() && timed[i + 1].0 <= t {
-            i += 1;
-        }
-        let (ta, a) = timed[i];
-        let sample = match timed.get(i + 1) {
-            Some(&(tb, _)) if tb - ta > options.max_gap && t > ta => None,
-            Some(&(tb, b)) if tb > ta => Some(interpolate(a, b, (t - ta) / (tb - ta), tb - ta)),
-            _ => Some(a.clone()),
-        };
-        if let Some(mut p) = sample {
-            p.media_time = Some(t);
-            p.time = Some(start + Duration::seconds_f64(t));
-            out.points.push(p);
+/// The samples of [`resample_lazily`], at media times k / rate.
+#[derive(Debug, Clone)]
+pub struct Samples<'a> {
+    /// The timed points with their seconds from the video's start; empty when nothing
+    /// overlaps.
+    timed: Vec<(f64, &'a GpsPoint)>,
+    start: OffsetDateTime,
+    rate: f64,
+    max_gap: f64,
+    /// The last second that can be sampled: the last fix or the video's end.
+    end: f64,
+    duration: f64,
+    /// The next sample's index on the rate grid.
+    k: u64,
+    /// The fix at or before the next sample.
+    i: usize,
+}
+
+impl Iterator for Samples<'_> {
+    type Item = GpsPoint;
+
+    fn next(&mut self) -> Option<GpsPoint> {
+        loop {
+            let t = self.k as f64 / self.rate;
+            if self.timed.is_empty() || t > self.end || t >= self.duration {
+                return None;
+            }
+            // t is at most the last point's time, so this fails only by rounding at the end
+            // of year 9999; there is nothing after it to sample.
+            let time = Duration::checked_seconds_f64(t).and_then(|d| self.start.checked_add(d))?;
+            self.k += 1;
+            let timed = &self.timed;
+            while self.i + 1 < timed.len() && timed[self.i + 1].0 <= t {
+                self.i += 1;
+            }
+            let (ta, a) = timed[self.i];
+            let sample = match timed.get(self.i + 1) {
+                Some(&(tb, _)) if tb - ta > self.max_gap && t > ta => None,
+                Some(&(tb, b)) if tb > ta => Some(interpolate(a, b, (t - ta) / (tb - ta), tb - ta)),
+                _ => Some(a.clone()),
+            };
+            if let Some(mut p) = sample {
+                p.media_time = Some(t);
+                p.time = Some(time);
+                return Some(p);
+            }
         }
     }
-    out
 }
 
 /// Intervals between consecutive fixes longer than `max_gap`, clipped to the video.

@@ -78,6 +78,7 @@ pub fn decode(payload: &[u8], options: &DecodeOptions) -> Result<Decoded, TtadEr
         altitude_ref: AltitudeRef::MeanSeaLevel,
         gps,
         sensors: sensors.into_streams(),
+        highlights: Vec::new(),
     };
     Ok(Decoded {
         telemetry,

@@ -2,8 +2,8 @@
 //!
 //! [`verify`] reads the top-level box headers, `moov` and the telemetry samples (never the
 //! media data) and returns a [`Report`] of checks in three sections:
-//! - container: box sizes, overlaps, trailing bytes, `moov` count and position, sample tables,
-//!   chunk placement, chunk offset width, edit lists;
+//! - container: box sizes, overlaps, trailing bytes, `moov` count and position, whether GoPro's
+//!   parser reaches the moov, sample tables, chunk placement, chunk offset width, edit lists;
 //! - telemetry: which sources are present, GPMF payload validity and TSMP continuity, time
 //!   order, and the GPS track's fix share, DOP, rate, coverage and gaps;
 //! - street_view (on request): the reasons Street View gives for rejecting an upload.
@@ -31,6 +31,7 @@ mod chunks;
 mod fragments;
 mod gpmf;
 mod layout;
+mod reach;
 mod report;
 mod sources;
 mod street_view;
@@ -43,7 +44,7 @@ use std::io::{Read, Seek, SeekFrom};
 use ::time::OffsetDateTime;
 
 use crate::mp4::Mp4;
-use crate::source::{check_mp4, SourceError};
+use crate::source::{check_mp4, is_raw_gpmf, SourceError};
 
 pub use gpmf::{GpmfFacts, PayloadValidity, TsmpReading};
 pub use layout::{Damage, Layout};
@@ -75,10 +76,14 @@ impl Default for Options {
     }
 }
 
-/// Verifies the MP4/QuickTime file in `reader`. Errors when the file cannot be read as one:
+/// Verifies the MP4/QuickTime file (or raw GPMF track) in `reader`. Errors when the file cannot be read as one:
 /// not an MP4/MOV at all (`NotMp4`), no readable first box, no `moov`, a `moov` whose tree is
 /// broken (`Mp4`, naming the box path and byte offset), or a failed read.
 pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Report, SourceError> {
+    if is_raw_gpmf(reader)? {
+        reader.seek(SeekFrom::Start(0))?;
+        return Ok(verify_raw(reader));
+    }
     check_mp4(reader)?;
     let file_len = reader.seek(SeekFrom::End(0))?;
     let layout = Layout::walk(reader, file_len)?;
@@ -88,6 +93,7 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     let mdats: Vec<_> = layout.mdats().copied().collect();
 
     let mut checks = boxes::checks(&layout, &mp4.moov().root().header);
+    checks.push(reach::check(&layout, &mp4.moov().root().header));
     checks.extend([
         tracks::movie_header(&mp4),
         tracks::tracks(&tracks),
@@ -148,6 +154,16 @@ pub fn untrusted_tables(mp4: &Mp4) -> Vec<Check> {
     }
     checks.retain(|check| check.status == Status::Fail);
     checks
+}
+
+/// A raw GPMF track has no container and no video: only the telemetry section, without
+/// coverage of a video, and no Street View section (Street View takes videos).
+fn verify_raw<R: Read>(reader: R) -> Report {
+    let sources = [sources::raw_gpmf_source(reader)];
+    let mut checks = vec![telemetry::sources(&sources, &[])];
+    checks.extend(gpmf_checks(&sources));
+    checks.extend(telemetry::checks(telemetry::primary(&sources), None));
+    Report { checks }
 }
 
 /// `gpmf_payloads` and `gpmf_tsmp` from the GPMF source, if there is one.

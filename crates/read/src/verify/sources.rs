@@ -98,17 +98,9 @@ pub fn find<R: Read + Seek>(
 fn gpmf_source<R: Read + Seek>(reader: &mut R, track: &Track<'_>) -> Source {
     let mut facts = GpmfFacts::default();
     let options = gopro::ReadOptions { sensors: false };
-    let read = gopro::read_track(track, reader, options, &mut |sample, bytes| {
-        let problem = gpmf::validate(bytes).err().map(|e| e.to_string());
-        if problem.is_none() {
-            facts.tsmp.extend(tsmp_readings(bytes, sample.index));
-        }
-        facts.payloads.push(PayloadValidity {
-            sample: sample.index,
-            offset: sample.offset,
-            problem,
-        });
-    });
+    let mut inspect = facts.inspector();
+    let read = gopro::read_track(track, reader, options, &mut inspect);
+    drop(inspect);
     // A sample that cannot be read ends the pass: it is the last payload the checks see.
     if let Err(gopro::GoproError::Mp4(error)) = &read {
         facts.payloads.push(PayloadValidity {
@@ -125,6 +117,49 @@ fn gpmf_source<R: Read + Seek>(reader: &mut R, track: &Track<'_>) -> Source {
             .map(|read| read.telemetry)
             .map_err(|error| error.to_string()),
         gpmf: Some(facts),
+    }
+}
+
+/// A raw GPMF track (no container) as the one source of a file.
+pub fn raw_gpmf_source<R: Read>(reader: R) -> Source {
+    let mut facts = GpmfFacts::default();
+    let options = gopro::ReadOptions { sensors: false };
+    let mut inspect = facts.inspector();
+    let read = gopro::read_raw(reader, options, &mut inspect);
+    drop(inspect);
+    let read = read.map_err(|error| error.to_string());
+    // Bytes after the last payload that are no payload: that place is not a valid payload.
+    if let Some((offset, problem)) = read.as_ref().ok().and_then(|r| r.cut.clone()) {
+        facts.payloads.push(PayloadValidity {
+            sample: facts.payloads.len() as u32,
+            offset,
+            problem: Some(problem),
+        });
+    }
+    Source {
+        kind: SourceKind::GoProGpmf,
+        location: "raw GPMF".to_string(),
+        extent: format!("{} payloads", facts.payloads.len()),
+        telemetry: read.map(|read| read.telemetry),
+        gpmf: Some(facts),
+    }
+}
+
+impl GpmfFacts {
+    /// Records each payload's validity, and the TSMP readings of the valid ones, as a reader
+    /// goes by.
+    fn inspector(&mut self) -> impl FnMut(u32, u64, &[u8]) + '_ {
+        move |index, offset, bytes| {
+            let problem = gpmf::validate(bytes).err().map(|e| e.to_string());
+            if problem.is_none() {
+                self.tsmp.extend(tsmp_readings(bytes, index));
+            }
+            self.payloads.push(PayloadValidity {
+                sample: index,
+                offset,
+                problem,
+            });
+        }
     }
 }
 

@@ -192,13 +192,9 @@ fn fix(telemetry: &Telemetry) -> Check {
         "{fixed} of {} GPS points have a 2D/3D fix ({percent:.1} %)",
         known.len()
     );
-    let status = if fixed == 0 {
-        Status::Fail
-    } else if percent < MIN_FIX_PERCENT {
-        Status::Warn
-    } else {
-        Status::Pass
-    };
+    // No fix at all is a camera that never locked (HERO6 tracks straight from the camera),
+    // not a damaged file: a warning, like a low share.
+    let status = Status::Warn.when(percent < MIN_FIX_PERCENT);
     Check::new(ID, SECTION, status, message).with_value(percent)
 }
 

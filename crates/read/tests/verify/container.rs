@@ -100,6 +100,41 @@ fn moov_position_is_reported_front_or_end() {
 }
 
 #[test]
+fn reader_reach_warns_where_gopros_parser_stops() {
+    let bytes = fixture("clip-moov-end.mp4");
+    assert_check(
+        &report(&bytes, &options(false)),
+        "reader_reach",
+        Status::Pass,
+        "GoPro's gpmf-parser reaches the moov at byte 12986",
+        int(12986),
+    );
+    // What telemux wrote before the telemetry joined the mdat: a second mdat before the moov.
+    let moov = top(&bytes, b"moov").offset as usize;
+    let mut two = bytes[..moov].to_vec();
+    two.extend(b"\0\0\0\x10mdatGPMFdata");
+    two.extend(&bytes[moov..]);
+    assert_check(
+        &report(&two, &options(false)),
+        "reader_reach",
+        Status::Warn,
+        "GoPro's gpmf-parser cannot read this file: it stops after the second mdat/moov (the \
+         mdat at byte 12986), before the moov at byte 13002",
+        int(13002),
+    );
+    // A size-0 moov (legal) stops it too.
+    let mut to_end = bytes.clone();
+    put_u32(&mut to_end, moov as u64, 0);
+    assert_check(
+        &report(&to_end, &options(false)),
+        "reader_reach",
+        Status::Warn,
+        "moov at byte 12986 has size 0 (to the end of the file)",
+        int(12986),
+    );
+}
+
+#[test]
 fn a_truncated_file_fails_box_structure() {
     let mut bytes = fixture("clip-faststart.mp4");
     bytes.truncate(bytes.len() - 1000);

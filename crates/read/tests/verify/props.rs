@@ -8,12 +8,13 @@ use telemux_read::verify::verify;
 
 use crate::edit::{fixture, options, top};
 
-const IDS: [&str; 13] = [
+const IDS: [&str; 14] = [
     "box_structure",
     "box_overlap",
     "trailing_data",
     "moov_count",
     "moov_position",
+    "reader_reach",
     "movie_header",
     "tracks",
     "sample_tables",
@@ -51,7 +52,7 @@ proptest! {
         if let Ok(report) = verify(&mut Cursor::new(&bytes), &options(true)) {
             let ids: Vec<&str> = report.checks.iter().map(|c| c.id).collect();
             prop_assert_eq!(&ids[..IDS.len()], &IDS[..]);
-            prop_assert_eq!(ids.len(), 13 + 9 + 7);
+            prop_assert_eq!(ids.len(), IDS.len() + 9 + 7);
         }
     }
 }

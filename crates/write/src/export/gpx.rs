@@ -5,8 +5,8 @@ use std::io::{BufWriter, Write};
 
 use telemux_read::GpsPoint;
 
-use super::values::{course_in_range, finite, fix_name, position, Rfc3339, XsdDecimal};
-use super::ExportError;
+use super::values::{course_in_range, finite, fix_name, position, xml_text, Rfc3339, XsdDecimal};
+use super::{ExportError, Waypoint};
 
 /// Which GPX flavour to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,6 +35,17 @@ pub fn write_gpx<W: Write>(
     segments: &[Vec<GpsPoint>],
     version: GpxVersion,
 ) -> Result<(), ExportError> {
+    write_gpx_with_waypoints(out, &[], segments, version)
+}
+
+/// [`write_gpx`] with a `<wpt>` (position, `ele`, `time`, `name`) per waypoint before the
+/// track, where the schema puts them.
+pub fn write_gpx_with_waypoints<W: Write>(
+    out: W,
+    waypoints: &[Waypoint],
+    segments: &[Vec<GpsPoint>],
+    version: GpxVersion,
+) -> Result<(), ExportError> {
     let mut out = BufWriter::new(out);
     out.write_all(
         match version {
@@ -43,6 +54,9 @@ pub fn write_gpx<W: Write>(
         }
         .as_bytes(),
     )?;
+    for (i, waypoint) in waypoints.iter().enumerate() {
+        write_waypoint(&mut out, i, waypoint)?;
+    }
     out.write_all(b" <trk>\n")?;
     for (s, segment) in segments.iter().enumerate() {
         out.write_all(b"  <trkseg>\n")?;
@@ -56,13 +70,26 @@ pub fn write_gpx<W: Write>(
     Ok(())
 }
 
-/// Children in the order each schema's sequence requires.
-fn write_point<W: Write>(
+fn write_waypoint<W: Write>(
     out: &mut W,
+    index: usize,
+    waypoint: &Waypoint,
+) -> Result<(), ExportError> {
+    out.write_all(b" ")?;
+    open_point(out, "wpt", 0, index, &waypoint.point)?;
+    out.write_all(b"<name>")?;
+    xml_text(out, &waypoint.name)?;
+    out.write_all(b"</name></wpt>\n")?;
+    Ok(())
+}
+
+/// `<KIND lat=… lon=…>` then `ele` and `time`, the children both point types start with.
+fn open_point<W: Write>(
+    out: &mut W,
+    kind: &str,
     segment: usize,
     index: usize,
     point: &GpsPoint,
-    version: GpxVersion,
 ) -> Result<(), ExportError> {
     let (latitude, longitude) = position(segment, index, point)?;
     // The same meridian: the GPX schema's longitudeType excludes 180.
@@ -71,16 +98,29 @@ fn write_point<W: Write>(
     } else {
         longitude
     };
-    let speed = finite(point.speed_2d).map(XsdDecimal);
-    let course = finite(point.course).map(|c| XsdDecimal(course_in_range(c)));
     let (latitude, longitude) = (XsdDecimal(latitude), XsdDecimal(longitude));
-    write!(out, "   <trkpt lat=\"{latitude}\" lon=\"{longitude}\">")?;
+    write!(out, "<{kind} lat=\"{latitude}\" lon=\"{longitude}\">")?;
     if let Some(altitude) = finite(point.altitude) {
         write!(out, "<ele>{}</ele>", XsdDecimal(altitude))?;
     }
     if let Some(time) = point.time {
         write!(out, "<time>{}</time>", Rfc3339(time))?;
     }
+    Ok(())
+}
+
+/// Children in the order each schema's sequence requires.
+fn write_point<W: Write>(
+    out: &mut W,
+    segment: usize,
+    index: usize,
+    point: &GpsPoint,
+    version: GpxVersion,
+) -> Result<(), ExportError> {
+    let speed = finite(point.speed_2d).map(XsdDecimal);
+    let course = finite(point.course).map(|c| XsdDecimal(course_in_range(c)));
+    out.write_all(b"   ")?;
+    open_point(out, "trkpt", segment, index, point)?;
     if version == GpxVersion::V1_0 {
         if let Some(course) = course {
             write!(out, "<course>{course}</course>")?;

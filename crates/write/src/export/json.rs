@@ -3,7 +3,7 @@
 
 use std::io::{self, BufWriter, Write};
 
-use telemux_read::{AltitudeRef, GpsPoint, SensorSample, SensorStream, Telemetry};
+use telemux_read::{AltitudeRef, GpsPoint, Highlight, SensorSample, SensorStream, Telemetry};
 
 use super::values::{fix_name, Rfc3339};
 use super::ExportError;
@@ -27,6 +27,16 @@ pub fn write_json<W: Write>(out: W, telemetry: &Telemetry) -> Result<(), ExportE
     write_array(root.out, &telemetry.gps, Layout::Lines, write_point)?;
     root.key("sensors")?;
     write_array(root.out, &telemetry.sensors, Layout::Lines, write_stream)?;
+    // Only GoPro files have them; left out otherwise so other exports stay as they were.
+    if !telemetry.highlights.is_empty() {
+        root.key("highlights")?;
+        write_array(
+            root.out,
+            &telemetry.highlights,
+            Layout::Lines,
+            write_highlight,
+        )?;
+    }
     root.close()?;
     out.write_all(b"\n")?;
     out.flush()?;
@@ -51,6 +61,26 @@ fn write_point<W: Write>(out: &mut W, point: &GpsPoint) -> io::Result<()> {
     object.optional_number("dop", point.dop)?;
     if let Some(satellites) = point.satellites {
         write!(object.key("satellites")?, "{satellites}")?;
+    }
+    object.close()
+}
+
+/// `media_time`, `origin` (HMMT or HLMT), `kind` (HLMT's tag type), and where the track was
+/// then: `time`, `latitude`, `longitude`, `altitude` (absent when the track does not reach it).
+fn write_highlight<W: Write>(out: &mut W, highlight: &Highlight) -> io::Result<()> {
+    let mut object = Object::open(out)?;
+    object.number("media_time", highlight.media_time)?;
+    object.string("origin", highlight.origin)?;
+    if let Some(kind) = &highlight.kind {
+        object.string("kind", kind)?;
+    }
+    if let Some(point) = &highlight.position {
+        if let Some(time) = point.time {
+            object.time("time", time)?;
+        }
+        object.number("latitude", point.latitude)?;
+        object.number("longitude", point.longitude)?;
+        object.optional_number("altitude", point.altitude)?;
     }
     object.close()
 }

@@ -6,8 +6,8 @@ use std::io::{BufWriter, Write};
 
 use telemux_read::GpsPoint;
 
-use super::values::{finite, position, Rfc3339};
-use super::ExportError;
+use super::values::{finite, position, xml_text, Rfc3339};
+use super::{ExportError, Waypoint};
 
 const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">
@@ -20,8 +20,32 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// means above sea level); a segment without any altitude is clamped to the ground, and a
 /// point without altitude in a segment that has some gets 0.
 pub fn write_kml<W: Write>(out: W, segments: &[Vec<GpsPoint>]) -> Result<(), ExportError> {
+    write_kml_with_waypoints(out, &[], segments)
+}
+
+/// [`write_kml`] with a `Point` placemark (name, `TimeStamp`) per waypoint.
+pub fn write_kml_with_waypoints<W: Write>(
+    out: W,
+    waypoints: &[Waypoint],
+    segments: &[Vec<GpsPoint>],
+) -> Result<(), ExportError> {
     let mut out = BufWriter::new(out);
     out.write_all(HEADER.as_bytes())?;
+    for (i, waypoint) in waypoints.iter().enumerate() {
+        let point = &waypoint.point;
+        let (latitude, longitude) = position(0, i, point)?;
+        out.write_all(b"<Placemark>\n<name>")?;
+        xml_text(&mut out, &waypoint.name)?;
+        out.write_all(b"</name>\n")?;
+        if let Some(time) = point.time {
+            writeln!(out, "<TimeStamp><when>{}</when></TimeStamp>", Rfc3339(time))?;
+        }
+        let altitude = finite(point.altitude).unwrap_or(0.0);
+        writeln!(
+            out,
+            "<Point><coordinates>{longitude},{latitude},{altitude}</coordinates></Point>\n</Placemark>"
+        )?;
+    }
     out.write_all(b"<Placemark>\n<name>Path</name>\n<MultiGeometry>\n")?;
     for (s, segment) in segments.iter().enumerate() {
         write_path(&mut out, s, segment)?;

@@ -16,6 +16,15 @@ mod values;
 
 use std::io;
 
+use telemux_read::GpsPoint;
+
+/// A named point beside the track (GPX `<wpt>`, a KML placemark): a GoPro HiLight, say.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waypoint {
+    pub name: String,
+    pub point: GpsPoint,
+}
+
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {

@@ -5,6 +5,7 @@
 //! (`XsdDecimal`).
 
 use std::fmt;
+use std::io::{self, Write};
 
 use telemux_read::{Fix, GpsPoint};
 use time::{OffsetDateTime, UtcOffset};
@@ -123,6 +124,19 @@ impl fmt::Display for Rfc3339 {
             )
         }
     }
+}
+
+/// `text` with the XML special characters escaped.
+pub(super) fn xml_text<W: Write>(out: &mut W, text: &str) -> io::Result<()> {
+    for c in text.chars() {
+        match c {
+            '&' => out.write_all(b"&amp;")?,
+            '<' => out.write_all(b"&lt;")?,
+            '>' => out.write_all(b"&gt;")?,
+            c => write!(out, "{c}")?,
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

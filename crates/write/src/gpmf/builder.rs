@@ -57,7 +57,9 @@ impl DeviceWriter {
     pub fn payload(&self, streams: Vec<Klv>) -> Result<Klv, BuildError> {
         let mut children = vec![
             Node::Klv(Klv::data(DVID, Data::new(4, Values::U32(vec![self.id]))?)),
-            Node::Klv(Klv::data(DVNM, Data::text(&text_bytes(&self.name))?)),
+            // UTF-8, not GoPro's Latin-1: Mapillary takes the camera model from DVNM and
+            // drops a name that is not UTF-8.
+            Node::Klv(Klv::data(DVNM, Data::text(self.name.as_bytes())?)),
         ];
         children.extend(streams.into_iter().map(Node::Klv));
         Ok(Klv::nest(DEVC, children))

@@ -1,10 +1,13 @@
 //! Writing a planned file: original boxes copied with `std::io::copy` (copy_file_range on
-//! Linux, so the media never passes through user space), then the new moov and mdat.
+//! Linux, so the media never passes through user space), the new moov, and the telemetry.
 
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use super::layout::{mdat_header_len, Piece, Plan, TopBox};
+use rustix::process::{getrlimit, Resource};
+use telemux_read::mp4::BoxHeader;
+
+use super::layout::{mdat_header_len, Piece, Plan};
 
 /// Copies in pieces of this size so progress can be reported while a large mdat copies.
 const COPY_STEP: u64 = 64 << 20;
@@ -23,10 +26,19 @@ pub fn box_header(kind: &[u8; 4], size: u64, header_len: u64) -> Vec<u8> {
     h
 }
 
+/// The header of the original box `b` stating `size` explicitly in `header_len` bytes (its
+/// compact or 64-bit form, with a `uuid` box's extended type).
+fn explicit_header(b: &BoxHeader, size: u64, header_len: u64) -> Vec<u8> {
+    let size_len = header_len - if b.user_type.is_some() { 16 } else { 0 };
+    let mut h = box_header(b.kind.as_bytes(), size, size_len);
+    h.extend_from_slice(b.user_type.as_ref().map_or(&[][..], |t| &t[..]));
+    h
+}
+
 /// Writes the output of `plan` to `out`. `progress` is called with the bytes written so far.
 pub fn write_planned(
     input: &mut File,
-    boxes: &[TopBox],
+    boxes: &[BoxHeader],
     plan: &Plan,
     moov: &[u8],
     telemetry: &[u8],
@@ -37,28 +49,22 @@ pub fn write_planned(
     for piece in &plan.pieces {
         match *piece {
             Piece::Original(i) => {
-                let b = boxes[i];
-                input.seek(SeekFrom::Start(b.offset))?;
-                let mut left = b.size;
-                while left > 0 {
-                    let step = left.min(COPY_STEP);
-                    let copied = copy_exact(input, out, step)?;
-                    if copied != step {
-                        return Err(io::Error::new(
-                            io::ErrorKind::UnexpectedEof,
-                            format!(
-                                "the input ended at byte {}, inside the {} box at bytes {}..{} \
-                                 (was it truncated while being read?)",
-                                b.offset + (b.size - left) + copied,
-                                String::from_utf8_lossy(&b.kind),
-                                b.offset,
-                                b.offset + b.size
-                            ),
-                        ));
-                    }
-                    left -= step;
-                    written += step;
-                    progress(written);
+                let b = &boxes[i];
+                copy_range(input, out, b, b.offset, &mut written, progress)?;
+            }
+            Piece::Reheaded {
+                index,
+                header_len,
+                size,
+                joined,
+            } => {
+                let b = &boxes[index];
+                out.write_all(&explicit_header(b, size, header_len))?;
+                written += header_len;
+                copy_range(input, out, b, b.body_offset(), &mut written, progress)?;
+                if joined {
+                    out.write_all(telemetry)?;
+                    written += telemetry.len() as u64;
                 }
             }
             Piece::NewMoov => {
@@ -74,6 +80,40 @@ pub fn write_planned(
             }
         }
         progress(written);
+    }
+    Ok(())
+}
+
+/// Copies the bytes of box `b` from `from` to its end, reporting progress as it goes.
+fn copy_range(
+    input: &mut File,
+    out: &mut File,
+    b: &BoxHeader,
+    from: u64,
+    written: &mut u64,
+    progress: &mut dyn FnMut(u64),
+) -> io::Result<()> {
+    input.seek(SeekFrom::Start(from))?;
+    let mut left = b.end() - from;
+    while left > 0 {
+        let step = left.min(COPY_STEP);
+        let copied = copy_exact(input, out, step)?;
+        if copied != step {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "the input ended at byte {}, inside the {} box at bytes {}..{} \
+                     (was it truncated while being read?)",
+                    b.end() - left + copied,
+                    b.kind,
+                    b.offset,
+                    b.end()
+                ),
+            ));
+        }
+        left -= step;
+        *written += step;
+        progress(*written);
     }
     Ok(())
 }
@@ -100,54 +140,18 @@ fn copy_exact(input: &mut File, out: &mut File, len: u64) -> io::Result<u64> {
     }
 }
 
-/// Where the in-place append put the new boxes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Appended {
-    pub mdat_offset: u64,
-    pub telemetry_offset: u64,
-    pub moov_offset: u64,
-}
-
-/// The layout of an in-place append at `file_len`: mdat with the telemetry, then the moov.
-pub fn plan_append(file_len: u64, telemetry_len: u64) -> Appended {
-    let header_len = mdat_header_len(telemetry_len);
-    Appended {
-        mdat_offset: file_len,
-        telemetry_offset: file_len + header_len,
-        moov_offset: file_len + header_len + telemetry_len,
+/// Refuses, before anything is written, a result larger than the process may write
+/// (`ulimit -f`, RLIMIT_FSIZE): past it the kernel kills the writer with SIGXFSZ, which would
+/// leave a temporary file, or a torn staging box in place.
+pub fn check_file_size_limit(size: u64) -> io::Result<()> {
+    match getrlimit(Resource::Fsize).current {
+        Some(limit) if size > limit => Err(io::Error::new(
+            io::ErrorKind::FileTooLarge,
+            format!(
+                "the result would be {size} bytes, more than this process may write \
+                 (file size limit {limit} bytes, ulimit -f)"
+            ),
+        )),
+        _ => Ok(()),
     }
-}
-
-/// Appends the telemetry and the new moov to `file` and retires the old moov, such that the
-/// file is valid whenever the process stops:
-/// 1. the new bytes are appended inside one `free` box: readers skip it, the old moov rules;
-/// 2. that box's header becomes the mdat's, exposing the new moov after the old one (readers
-///    take the first moov, so the old state still holds);
-/// 3. the old moov's type becomes `free`: the new state.
-///
-/// Each step is fsynced before the next, and steps 2 and 3 are single small writes.
-pub fn append_in_place(
-    file: &mut File,
-    at: Appended,
-    old_moov_offset: u64,
-    moov: &[u8],
-    telemetry: &[u8],
-) -> io::Result<()> {
-    let header_len = at.telemetry_offset - at.mdat_offset;
-    let total = header_len + telemetry.len() as u64 + moov.len() as u64;
-    file.seek(SeekFrom::Start(at.mdat_offset))?;
-    let mut staged = box_header(b"free", total, header_len);
-    staged.extend_from_slice(telemetry);
-    staged.extend_from_slice(moov);
-    file.write_all(&staged)?;
-    file.sync_all()?;
-
-    file.seek(SeekFrom::Start(at.mdat_offset))?;
-    let mdat_size = header_len + telemetry.len() as u64;
-    file.write_all(&box_header(b"mdat", mdat_size, header_len))?;
-    file.sync_data()?;
-
-    file.seek(SeekFrom::Start(old_moov_offset + 4))?;
-    file.write_all(b"free")?;
-    file.sync_data()
 }

@@ -4,11 +4,14 @@
 pub mod box_writer;
 pub mod edit_tree;
 pub mod emit;
+pub mod in_place;
 pub mod layout;
 pub mod meta_trak;
 pub mod rewrite;
 
 pub use box_writer::BoxWriter;
-pub use layout::MoovPlacement;
+pub use layout::{MdatHeader, MoovPlacement, TelemetryHome};
 pub use meta_trak::MetaTrack;
-pub use rewrite::{prepare, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack};
+pub use rewrite::{
+    prepare, Placed, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack,
+};

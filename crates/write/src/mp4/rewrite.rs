@@ -1,5 +1,5 @@
 //! Adding a GPMF telemetry track to an existing MP4/MOV: a new `trak` after the existing
-//! ones, its samples in a new mdat after the existing media, every other box kept, and the
+//! ones, its samples at the end of the last mdat (`layout`), every other box kept, and the
 //! chunk offsets of every track moved with the media they point at.
 
 use std::fs::File;
@@ -13,8 +13,9 @@ use telemux_read::FourCC;
 
 use super::box_writer::BoxWriter;
 use super::edit_tree::EditBox;
-use super::emit::{append_in_place, plan_append, write_planned, Appended};
-use super::layout::{MoovPlacement, Plan, TopBox};
+use super::emit::{check_file_size_limit, write_planned};
+use super::in_place::write_in_place;
+use super::layout::{plan_in_place, Exposure, InPlaceRefusal, MoovPlacement, Plan, TelemetryHome};
 use super::meta_trak::{chunk_offsets, MetaTrack};
 
 /// The telemetry to add: GPMF payloads with their durations in milliseconds.
@@ -38,7 +39,7 @@ pub struct RewriteOptions {
     pub target: Target,
     /// Replace existing GPMF tracks instead of refusing.
     pub replace: bool,
-    /// `moov/udta` text items to set, e.g. `©mak`, `©mod`, `manu`, `modl`.
+    /// `moov/udta` text items to set, e.g. `©mak`, `©mod`, `manu`, `modl`, `FIRM`.
     pub user_data: Vec<([u8; 4], String)>,
     /// Handler name of the new track; GoPro cameras write "GoPro MET".
     pub handler_name: String,
@@ -70,6 +71,24 @@ pub enum RewriteError {
          streaming); write a new file with -o instead"
     )]
     InPlaceNeedsMoovAtEnd,
+    #[error(
+        "--in-place would have to cover the {kind} box at byte {offset}, after the media, \
+         to keep one mdat before the moov (which GoPro's parser needs); write a new file with \
+         -o instead"
+    )]
+    InPlaceWouldCover { kind: FourCC, offset: u64 },
+    #[error(
+        "--in-place would grow the mdat at byte {mdat_offset} to {size} bytes, which needs a \
+         64-bit size, and there is no 8-byte wide/free box before it to make room; write a new \
+         file with -o instead"
+    )]
+    InPlaceNoRoomForLargeSize { mdat_offset: u64, size: u64 },
+    #[error(
+        "--in-place: the last box ({kind} at byte {offset}) runs to the end of the file and \
+         is larger than 4 GiB, so its size cannot be stated in place; write a new file with -o \
+         instead"
+    )]
+    InPlaceSizeToEndTooLarge { kind: FourCC, offset: u64 },
     #[error(
         "{path}: chunk {chunk} (bytes {start}..{end}) is not inside one top-level box outside \
          moov, so it cannot be moved safely"
@@ -135,8 +154,41 @@ pub struct Prepared {
 
 #[derive(Debug, Clone)]
 enum Layout {
-    Copy { boxes: Vec<TopBox>, plan: Plan },
-    Append { at: Appended, old_moov: u64 },
+    Copy { boxes: Vec<BoxHeader>, plan: Plan },
+    InPlace(Exposure),
+}
+
+impl From<InPlaceRefusal> for RewriteError {
+    fn from(refusal: InPlaceRefusal) -> RewriteError {
+        match refusal {
+            InPlaceRefusal::MoovFirst => RewriteError::InPlaceNeedsMoovAtEnd,
+            InPlaceRefusal::Blocker { kind, offset } => {
+                RewriteError::InPlaceWouldCover { kind, offset }
+            }
+            InPlaceRefusal::NoRoomForLargeSize { mdat_offset, size } => {
+                RewriteError::InPlaceNoRoomForLargeSize { mdat_offset, size }
+            }
+            InPlaceRefusal::SizeToEndTooLarge { kind, offset } => {
+                RewriteError::InPlaceSizeToEndTooLarge { kind, offset }
+            }
+        }
+    }
+}
+
+/// Where the telemetry went, for the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placed {
+    /// `-o`: see [`TelemetryHome`].
+    Copy(TelemetryHome),
+    /// `--in-place`: the mdat at `mdat_offset` now ends at the new moov, covering the
+    /// `covered` bytes between its old end and the telemetry (the old moov, padding, and the
+    /// staging box's header).
+    InPlace {
+        mdat_offset: u64,
+        moov_offset: u64,
+        covered: u64,
+        over_padding: bool,
+    },
 }
 
 impl Prepared {
@@ -144,7 +196,28 @@ impl Prepared {
     pub fn output_size(&self) -> u64 {
         match &self.layout {
             Layout::Copy { plan, .. } => plan.total_size,
-            Layout::Append { at, .. } => at.moov_offset + self.moov.len() as u64,
+            Layout::InPlace(at) => at.moov_offset + self.moov.len() as u64,
+        }
+    }
+
+    /// Where the telemetry went.
+    pub fn placed(&self) -> Placed {
+        match &self.layout {
+            Layout::Copy { plan, .. } => Placed::Copy(plan.home),
+            Layout::InPlace(at) => Placed::InPlace {
+                mdat_offset: at.mdat_offset,
+                moov_offset: at.moov_offset,
+                covered: at.telemetry_offset - at.mdat_end,
+                over_padding: at.header_at != at.mdat_offset,
+            },
+        }
+    }
+
+    /// The in-place plan, for checks of what it changes (`Exposure::patches`).
+    pub fn exposure(&self) -> Option<&Exposure> {
+        match &self.layout {
+            Layout::InPlace(at) => Some(at),
+            Layout::Copy { .. } => None,
         }
     }
 
@@ -165,6 +238,7 @@ impl Prepared {
         out: &mut File,
         progress: &mut dyn FnMut(u64),
     ) -> io::Result<()> {
+        check_file_size_limit(self.output_size())?;
         match &self.layout {
             Layout::Copy { boxes, plan } => write_planned(
                 input,
@@ -175,16 +249,16 @@ impl Prepared {
                 out,
                 progress,
             ),
-            Layout::Append { .. } => Err(io::Error::other("prepared for --in-place, not -o")),
+            Layout::InPlace(_) => Err(io::Error::other("prepared for --in-place, not -o")),
         }
     }
 
-    /// Appends to the input file itself (`Target::InPlace`).
+    /// Writes into the input file itself (`Target::InPlace`); on error the file is restored
+    /// to its original bytes.
     pub fn write_in_place(&self, file: &mut File) -> io::Result<()> {
+        check_file_size_limit(self.output_size())?;
         match &self.layout {
-            Layout::Append { at, old_moov } => {
-                append_in_place(file, *at, *old_moov, &self.moov, &self.telemetry)
-            }
+            Layout::InPlace(at) => write_in_place(file, at, &self.moov, &self.telemetry),
             Layout::Copy { .. } => Err(io::Error::other("prepared for -o, not --in-place")),
         }
     }
@@ -260,17 +334,20 @@ pub fn prepare(
     set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
     set_user_data(&mut base, &options.user_data);
 
-    let mut boxes: Vec<TopBox> = mp4.top_level().iter().map(top_box).collect();
+    let mut boxes: Vec<BoxHeader> = mp4.top_level().to_vec();
     // A trailer is kept, byte for byte and last; a torn staging box is garbage of an
     // interrupted run and left out.
     let trailer = mp4
         .trailing_data()
         .filter(|t| t.kind == TrailingKind::NotBoxes)
         .map(|t| {
-            boxes.push(TopBox {
-                kind: *b"\0\0\0\0",
+            boxes.push(BoxHeader {
+                kind: FourCC::new(b"\0\0\0\0"),
                 offset: t.offset,
+                header_len: 0,
                 size: t.len,
+                user_type: None,
+                size_to_end: false,
             });
             boxes.len() - 1
         });
@@ -318,7 +395,7 @@ pub fn prepare(
                     telemetry_len,
                 );
                 if let Some(index) = trailer {
-                    plan.keep_trailing_last(index, boxes[index].size);
+                    plan.keep_trailing_last(&boxes[index], index);
                 }
                 let at = plan.telemetry_offset;
                 (
@@ -330,30 +407,23 @@ pub fn prepare(
                 )
             }
             Target::InPlace => {
-                let first_mdat = boxes.iter().position(|b| &b.kind == b"mdat");
-                if first_mdat.is_none_or(|m| moov_index < m) {
-                    return Err(RewriteError::InPlaceNeedsMoovAtEnd);
-                }
-                let at = plan_append(mp4.file_len(), telemetry_len);
-                (
-                    Layout::Append {
-                        at,
-                        old_moov: boxes[moov_index].offset,
-                    },
-                    at.telemetry_offset,
-                )
+                let at = plan_in_place(
+                    &boxes[..box_count],
+                    moov_index,
+                    mp4.file_len(),
+                    moov_size,
+                    telemetry_len,
+                )?;
+                let telemetry_offset = at.telemetry_offset;
+                (Layout::InPlace(at), telemetry_offset)
             }
         };
         let mut moov = base.clone();
-        let old_moov = &boxes[moov_index];
         let relocate = |start: u64, end: u64| match &layout {
             Layout::Copy { boxes, plan } => plan.relocate(boxes, start, end),
-            // Nothing moves, but the old moov becomes `free`: no media may lie in it.
-            Layout::Append { .. } => {
-                let in_moov = start < old_moov.offset + old_moov.size
-                    && end.max(start.saturating_add(1)) > old_moov.offset;
-                (!in_moov).then_some(start)
-            }
+            // Nothing moves, but the old moov and the rewritten headers change meaning: no
+            // media may lie in them.
+            Layout::InPlace(at) => at.keeps(start, end).then_some(start),
         };
         patch_chunk_offsets(&mut moov, &kept, relocate)?;
         let offsets: Vec<u64> = sizes
@@ -402,14 +472,6 @@ fn is_gpmf(track: &Track<'_>) -> bool {
         .entries
         .first()
         .is_some_and(|e| e.kind.as_bytes() == b"gpmd")
-}
-
-fn top_box(h: &BoxHeader) -> TopBox {
-    TopBox {
-        kind: *h.kind.as_bytes(),
-        offset: h.offset,
-        size: h.size,
-    }
 }
 
 /// Removes the `trak` boxes whose positions among the traks are in `indexes`.
@@ -541,9 +603,11 @@ fn set_next_track_id(moov: &mut EditBox, version: u8, next: u32) {
     }
 }
 
-/// Replaces or adds `moov/udta` text items, written as QuickTime text atoms (16-bit length,
-/// 16-bit language code, text), which is how cameras write `©mak`/`©mod` and how ffmpeg and
-/// ExifTool read them.
+/// Replaces or adds `moov/udta` text items. `©`-items (`©mak`, `©mod`) are QuickTime text
+/// atoms (16-bit length, 16-bit language code, text), as cameras write them and as ffmpeg and
+/// ExifTool read them. Other items (`manu`, `modl`, `FIRM`) are the bare string, as GoPro
+/// writes `FIRM`: ExifTool reads them up to the first NUL (a length prefix reads as empty) and
+/// ffmpeg, finding no plausible length, reads them whole.
 fn set_user_data(moov: &mut EditBox, items: &[([u8; 4], String)]) {
     if items.is_empty() {
         return;
@@ -567,8 +631,10 @@ fn set_user_data(moov: &mut EditBox, items: &[([u8; 4], String)]) {
         let mut w = BoxWriter::new();
         w.boxed(kind, |w| {
             let text = &text.as_bytes()[..text.len().min(u16::MAX as usize)];
-            w.u16(text.len() as u16);
-            w.u16(0x55c4); // "und"
+            if kind[0] == 0xa9 {
+                w.u16(text.len() as u16);
+                w.u16(0x55c4); // "und"
+            }
             w.bytes(text);
         });
         udta.push(EditBox::Raw {
