@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{fixture, telemux};
+use common::{extract_points, fixture};
 use telemux_read::testkit::external_tool;
 use telemux_write::mp4::layout::STAGING_MARK;
 
@@ -37,18 +37,6 @@ fn run_in_place(video: &Path) -> Output {
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-/// GPS points `telemux extract` reads from `path`.
-fn points(path: &Path) -> usize {
-    let out = telemux()
-        .arg("extract")
-        .arg(path)
-        .args(["--format", "csv"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8(out.stdout).unwrap().lines().count() - 1
 }
 
 fn copy_of_ride(dir: &Path, name: &str) -> PathBuf {
@@ -194,7 +182,7 @@ fn a_staging_box_left_by_a_killed_run_is_removed_by_the_next() {
              {original_len})"
         );
         assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
-        assert_eq!(points(&video), 120, "{name}");
+        assert_eq!(extract_points(&video), 120, "{name}");
         // The same result as an in-place run on the untouched video.
         let clean = copy_of_ride(dir.path(), &format!("clean-{name}"));
         assert!(run_in_place(&clean).status.success());

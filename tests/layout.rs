@@ -9,25 +9,13 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{assert_gpmf_output_is_sound, fixture, inject_ride_gpx, telemux};
+use common::{assert_gpmf_output_is_sound, extract_points, fixture, inject_ride_gpx, telemux};
 use telemux_read::mp4::Mp4;
 
 /// Top-level box types of `path`, as telemux reads them.
 fn top_level(path: &Path) -> Vec<String> {
     let mp4 = Mp4::open(&mut fs::File::open(path).unwrap()).unwrap();
     mp4.top_level().iter().map(|h| h.kind.to_string()).collect()
-}
-
-/// GPS points `telemux extract` reads from `path`.
-fn points(path: &Path) -> usize {
-    let out = telemux()
-        .arg("extract")
-        .arg(path)
-        .args(["--format", "csv"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8(out.stdout).unwrap().lines().count() - 1
 }
 
 /// `telemux inject` on a copy of `input` in place, which must succeed; returns its stderr.
@@ -83,7 +71,7 @@ fn every_output_has_one_mdat_before_its_moov() {
         let stderr = inject_in_place(&fixture(name), &copy, extra);
         assert!(stderr.contains("now ends at the new moov"), "{stderr}");
         assert_eq!(top_level(&copy), layout, "{name}");
-        assert_eq!(points(&copy), count, "{name}");
+        assert_eq!(extract_points(&copy), count, "{name}");
         assert_gpmf_output_is_sound(&fixture(name), &copy);
     }
 }
@@ -121,7 +109,7 @@ fn size_to_end_boxes_after_the_media_are_honoured() {
         let input = ride_with(dir.path(), name, edit);
         let out = dir.path().join(format!("out-{name}"));
         inject_ride_gpx(&input, Some(&out), &[]);
-        assert_eq!(points(&out), 120, "{name} -o");
+        assert_eq!(extract_points(&out), 120, "{name} -o");
         assert_gpmf_output_is_sound(&input, &out);
         let copy = dir.path().join(format!("in-place-{name}"));
         if name == "zeros.mp4" {
@@ -143,7 +131,7 @@ fn size_to_end_boxes_after_the_media_are_honoured() {
             continue;
         }
         inject_in_place(&input, &copy, &[]);
-        assert_eq!(points(&copy), 120, "{name} --in-place");
+        assert_eq!(extract_points(&copy), 120, "{name} --in-place");
         assert_eq!(top_level(&copy), ["ftyp", "free", "mdat", "moov"], "{name}");
         assert_gpmf_output_is_sound(&input, &copy);
     }

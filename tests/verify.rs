@@ -46,11 +46,12 @@ fn a_sound_clip_exits_0_with_one_line_per_check() {
     assert!(lines
         .contains(&"PASS  reader_reach        GoPro's gpmf-parser reaches the moov at byte 12986"));
     assert!(lines.contains(&"SKIP  gps_fix             no decoded telemetry"));
-    // 22 checks without --street-view, then the summary.
-    assert_eq!(lines.len(), 1 + 22 + 1, "{text}");
+    assert!(lines.contains(&"PASS  fragments           not fragmented"));
+    // 23 checks without --street-view, then the summary.
+    assert_eq!(lines.len(), 1 + 23 + 1, "{text}");
     assert_eq!(
-        lines[23],
-        format!("{}: WARN — 13 pass, 1 warn, 0 fail, 8 skip", clip.display())
+        lines[24],
+        format!("{}: WARN — 14 pass, 1 warn, 0 fail, 8 skip", clip.display())
     );
 }
 
@@ -141,10 +142,10 @@ fn json_has_the_documented_fields() {
     assert_eq!(good["error"], Value::Null);
     assert_eq!(
         good["summary"],
-        serde_json::json!({"pass": 13, "warn": 2, "fail": 1, "skip": 13})
+        serde_json::json!({"pass": 14, "warn": 2, "fail": 1, "skip": 13})
     );
     let checks = good["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 29);
+    assert_eq!(checks.len(), 30);
     for check in checks {
         let keys: Vec<&str> = check
             .as_object()
@@ -170,7 +171,7 @@ fn json_has_the_documented_fields() {
         .iter()
         .map(|c| c["section"].as_str().unwrap())
         .collect();
-    assert_eq!(sections.iter().filter(|s| **s == "container").count(), 13);
+    assert_eq!(sections.iter().filter(|s| **s == "container").count(), 14);
     assert_eq!(sections.iter().filter(|s| **s == "telemetry").count(), 9);
     assert_eq!(sections.iter().filter(|s| **s == "street_view").count(), 7);
 

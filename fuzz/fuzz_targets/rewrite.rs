@@ -3,7 +3,9 @@
 //! existing GPMF track or not), a telemetry track added with `-o` (moov kept or moved to the
 //! front) or `--in-place`, and the result re-opened. Every original sample must read back
 //! byte-identical, the new track must hold exactly the telemetry, and nothing else may
-//! change; the only refusals allowed are the documented ones.
+//! change; the only refusals allowed are the documented ones. After the last box the input
+//! may end in bytes that are no box (kept last by `-o`), a torn staging `free`, a size-0
+//! `free`, a second `moov` or a movie fragment (both refused).
 
 #![no_main]
 
@@ -33,6 +35,63 @@ struct Input {
     mode: Mode,
     replace: bool,
     make: Option<String>,
+    tail: Tail,
+}
+
+/// What follows the synthetic video's last box.
+#[derive(Debug, Arbitrary)]
+enum Tail {
+    None,
+    /// Bytes that are no box: a non-printable type (like an Insta360 trailer), then these.
+    NotBoxes(Vec<u8>),
+    /// 1 to 64 zero bytes of padding.
+    Zeros(u8),
+    /// A `free` box declaring `extra` more bytes than the file holds (a killed `--in-place`).
+    TornStaging {
+        body: Vec<u8>,
+        extra: u16,
+    },
+    /// A `free` box of size 0: to the end of the file.
+    SizeZeroFree(Vec<u8>),
+    /// A second `moov`: 15 junk bytes, or a copy of the first.
+    SecondMoov {
+        copy: bool,
+    },
+    /// A movie fragment: `moof` (with its `mfhd`) and an `mdat`.
+    Fragment(Vec<u8>),
+}
+
+/// At most this many arbitrary bytes in a tail.
+const MAX_TAIL: usize = 64;
+
+fn capped(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().min(MAX_TAIL)]
+}
+
+impl Tail {
+    fn bytes(&self, video: &[u8], moov: std::ops::Range<usize>) -> Vec<u8> {
+        match self {
+            Tail::None => Vec::new(),
+            Tail::NotBoxes(rest) => [&[0xff; 8][..], capped(rest)].concat(),
+            Tail::Zeros(n) => vec![0; 1 + usize::from(*n) % MAX_TAIL],
+            Tail::TornStaging { body, extra } => {
+                let body = capped(body);
+                let declared = 8 + body.len() as u32 + 1 + u32::from(*extra);
+                [&declared.to_be_bytes()[..], b"free", body].concat()
+            }
+            Tail::SizeZeroFree(body) => [&[0, 0, 0, 0][..], b"free", capped(body)].concat(),
+            Tail::SecondMoov { copy: true } => video[moov].to_vec(),
+            Tail::SecondMoov { copy: false } => b"\0\0\0\x0fmoovjunkjun".to_vec(),
+            Tail::Fragment(data) => {
+                let data = capped(data);
+                let mut bytes = b"\0\0\0\x18moof\0\0\0\x10mfhd\0\0\0\0\0\0\0\x01".to_vec();
+                bytes.extend((8 + data.len() as u32).to_be_bytes());
+                bytes.extend(b"mdat");
+                bytes.extend(data);
+                bytes
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Arbitrary)]
@@ -140,7 +199,15 @@ fuzz_target!(|input: Input| {
         moov_first: input.moov_first,
         creation_time: 3_600_000_000,
     };
-    let original = video.build();
+    let mut original = video.build();
+    let first_moov = {
+        let mp4 =
+            Mp4::open(&mut std::io::Cursor::new(&original)).expect("the synthetic video opens");
+        let moov = mp4.moov().root().header;
+        moov.offset as usize..moov.end() as usize
+    };
+    let tail = input.tail.bytes(&original, first_moov);
+    original.extend_from_slice(&tail);
     let mut file = scratch_file(&original);
     let before = contents(&mut file);
 
@@ -181,16 +248,32 @@ fuzz_target!(|input: Input| {
         .filter(|t| &t.sample_entry == b"gpmd")
         .count();
     let has_gpmf = gpmf_tracks > 0;
+    let in_place = matches!(input.mode, Mode::InPlace);
+    let trailer = matches!(input.tail, Tail::NotBoxes(_) | Tail::Zeros(_));
+    let torn = matches!(input.tail, Tail::TornStaging { .. });
+    let must_refuse = matches!(input.tail, Tail::SecondMoov { .. } | Tail::Fragment(_))
+        || (in_place && (trailer || torn));
     let prepared = match prepare(&mp4, &telemetry, &options) {
         Ok(prepared) => prepared,
-        Err(RewriteError::HasTelemetry { .. }) if has_gpmf && !input.replace => return,
-        Err(RewriteError::InPlaceNeedsMoovAtEnd)
-            if input.moov_first && matches!(input.mode, Mode::InPlace) =>
-        {
-            return
+        Err(err) => {
+            let documented = match err {
+                RewriteError::HasTelemetry { .. } => has_gpmf && !input.replace,
+                RewriteError::InPlaceNeedsMoovAtEnd => input.moov_first && in_place,
+                RewriteError::InPlaceAfterTrailingData { .. } => in_place && trailer,
+                RewriteError::InPlaceAfterTornStaging { .. } => in_place && torn,
+                RewriteError::SecondMoov { .. } => matches!(input.tail, Tail::SecondMoov { .. }),
+                RewriteError::Fragmented { .. } => matches!(input.tail, Tail::Fragment(_)),
+                _ => false,
+            };
+            assert!(documented, "refused a valid rewrite: {err}");
+            return;
         }
-        Err(err) => panic!("refused a valid rewrite: {err}"),
     };
+    assert!(
+        !must_refuse,
+        "rewrote a file it must refuse ({:?})",
+        input.tail
+    );
     assert!(
         !has_gpmf || input.replace,
         "added a second GPMF track without --replace"
@@ -229,6 +312,14 @@ fuzz_target!(|input: Input| {
         telemetry.durations_ms.clone(),
     ));
     assert_eq!(after, expected, "tracks changed by the rewrite");
+    if trailer {
+        let mut end = vec![0; tail.len()];
+        output
+            .seek(SeekFrom::End(-(tail.len() as i64)))
+            .and_then(|_| output.read_exact(&mut end))
+            .expect("read the end");
+        assert!(end == tail, "the trailing bytes are not kept last");
+    }
     assert_eq!(prepared.replaced, gpmf_tracks);
 });
 
@@ -244,5 +335,8 @@ fn check_in_place_prefix(file: &mut File, original: &[u8], prepared: &Prepared) 
         let at = offset as usize;
         expected[at..at + bytes.len()].copy_from_slice(&bytes);
     }
-    assert!(prefix == expected, "in-place write changed other original bytes");
+    assert!(
+        prefix == expected,
+        "in-place write changed other original bytes"
+    );
 }

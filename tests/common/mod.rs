@@ -35,6 +35,18 @@ pub fn inject_ride_gpx(input: &Path, output: Option<&Path>, extra: &[&str]) {
     cmd.assert().success();
 }
 
+/// GPS points `telemux extract` reads from `path` (CSV rows below the header).
+pub fn extract_points(path: &Path) -> usize {
+    let out = telemux()
+        .arg("extract")
+        .arg(path)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap().lines().count() - 1
+}
+
 /// `telemux extract VIDEO --format json`, which must succeed, parsed.
 pub fn extract_json(video: &Path) -> serde_json::Value {
     let out = telemux()

@@ -2,7 +2,7 @@
 // Reads an MP4's GPMF track as GoPro web tools do (gpmf-extract, then gopro-telemetry with
 // default options, or the JSON object given as a second argument) and prints what they decoded as one JSON object on stdout:
 //   { devices: {id: name}, streams: {id: {key: name}},
-//     gps: {GPS5|GPS9: {name, units, points: [...]}}, timing: {...}, warnings: [...] }
+//     sensors: {'id/key': [cts, ...]}, gps: {GPS5|GPS9: {name, units, points: [...]}}, timing: {...}, warnings: [...] }
 // Used by tests/interop_node.rs; run `npm ci` in this folder first.
 'use strict';
 
@@ -33,6 +33,8 @@ async function main(path, options) {
   const devices = {};
   const streams = {};
   const gps = {};
+  // The `cts` (ms on the video's timeline) of every sample of every other stream with samples.
+  const sensors = {};
   for (const [id, device] of Object.entries(telemetry)) {
     // Beside the devices, the result holds plain values such as 'frames/second'.
     if (device === null || typeof device !== 'object') continue;
@@ -41,7 +43,10 @@ async function main(path, options) {
     for (const [key, stream] of Object.entries(device.streams || {})) {
       streams[id][key] = stream.name;
       if (!stream.samples) continue;
-      if (key !== 'GPS5' && key !== 'GPS9') continue;
+      if (key !== 'GPS5' && key !== 'GPS9') {
+        sensors[`${id}/${key}`] = stream.samples.map(s => s.cts);
+        continue;
+      }
       if (gps[key]) throw new Error(`${key} in more than one device`);
       gps[key] = {
         name: stream.name,
@@ -62,7 +67,7 @@ async function main(path, options) {
     videoDuration: extracted.timing.videoDuration,
     samples: extracted.timing.samples
   };
-  return { devices, streams, gps, timing, warnings };
+  return { devices, streams, gps, sensors, timing, warnings };
 }
 
 const [path, options = '{}'] = process.argv.slice(2);

@@ -1,7 +1,8 @@
 //! GoPro telemetry: the GPMF `gpmd` track of an MP4/MOV turned into the shared model.
 //!
-//! Each gpmd sample is one payload covering its MP4 time span; samples of a stream inside a
-//! payload are spread evenly over that span for their media time, as GoPro's own tools do.
+//! Each gpmd sample is one payload covering its MP4 time span; GPS samples inside a payload
+//! are spread evenly over that span for their media time, sensor samples from their stream's
+//! STMP (see `sensor_times`), as gopro-telemetry does.
 //! GPS comes from GPS9 (per-sample UTC time, HERO11+), else GPS5 (UTC spread between
 //! consecutive GPSU, see `dating`), else the Karma drone's GPRI (its own time, through SYST).
 
@@ -9,6 +10,7 @@ mod dating;
 mod gps;
 mod highlights;
 mod raw;
+mod sensor_times;
 mod sensors;
 
 use std::io::{Read, Seek};
@@ -317,7 +319,8 @@ impl Builder {
     fn add(&mut self, bytes: &[u8], span: Span) -> Result<(), gpmf::Error> {
         let payload = gpmf::payload(bytes)?;
         // Decode everything before keeping anything, so a bad payload adds nothing.
-        let mut gps = self.gps.payload(self.payloads + self.skipped.len());
+        let index = self.payloads + self.skipped.len();
+        let mut gps = self.gps.payload(index);
         let mut sensors = Vec::new();
         for device in &payload.devices {
             for stream in &device.streams {
@@ -330,7 +333,7 @@ impl Builder {
                         self.altitude_ref = AltitudeRef::MeanSeaLevel;
                     }
                 } else if self.options.sensors {
-                    sensors.extend(sensors::decode(device, stream, span));
+                    sensors.extend(sensors::decode(device, stream, index, span));
                 }
             }
         }

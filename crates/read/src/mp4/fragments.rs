@@ -215,3 +215,120 @@ fn children<'a>(
     }
     Ok(found)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io::Cursor;
+
+    use super::*;
+    use crate::mp4::synthetic::{ftyp, mvhd, open};
+    use crate::testkit::{mp4_box, mp4_container, mp4_full_box};
+
+    fn be(values: &[u32]) -> Vec<u8> {
+        values.iter().flat_map(|v| v.to_be_bytes()).collect()
+    }
+
+    /// A `traf` for `track` whose `tfhd` has `tfhd_flags` and `tfhd_fields`, and one `trun`.
+    fn traf(
+        track: u32,
+        tfhd_flags: u32,
+        tfhd_fields: &[u8],
+        trun_flags: u32,
+        trun: &[u32],
+    ) -> Vec<u8> {
+        let tfhd = mp4_full_box(
+            b"tfhd",
+            0,
+            tfhd_flags,
+            &[&be(&[track])[..], tfhd_fields].concat(),
+        );
+        mp4_container(
+            b"traf",
+            &[tfhd, mp4_full_box(b"trun", 0, trun_flags, &be(trun))],
+        )
+    }
+
+    #[test]
+    fn runs_resolve_every_base_rule() {
+        // trex gives track 2 a default sample size of 7.
+        let trex = mp4_full_box(b"trex", 0, 0, &be(&[2, 1, 0, 7, 0]));
+        let mut file = ftyp();
+        file.extend(mp4_container(
+            b"moov",
+            &[mvhd(1000, 3), mp4_container(b"mvex", &[trex])],
+        ));
+        let moof_at = file.len() as u64;
+        let moof = mp4_container(
+            b"moof",
+            &[
+                mp4_full_box(b"mfhd", 0, 0, &be(&[1])),
+                // Track 1: default-base-is-moof, data offset 100, sizes 3 + 4 in the trun.
+                traf(
+                    1,
+                    DEFAULT_BASE_IS_MOOF,
+                    &[],
+                    DATA_OFFSET | SAMPLE_SIZE,
+                    &[2, 100, 3, 4],
+                ),
+                // Track 2: no base at all: after the previous traf's data; trex sizes.
+                traf(2, 0, &[], 0, &[3]),
+                // Track 1 again: an absolute base, the tfhd's own default size 5.
+                traf(
+                    1,
+                    BASE_DATA_OFFSET | DEFAULT_SIZE,
+                    &[&9000u64.to_be_bytes()[..], &be(&[5])].concat(),
+                    DATA_OFFSET,
+                    &[2, 16],
+                ),
+            ],
+        );
+        file.extend(moof);
+        file.extend(mp4_box(b"mdat", &[0; 64]));
+        let mp4 = open(&file).unwrap();
+        let runs = track_runs(&mp4, &mut Cursor::new(&file)).unwrap();
+        let summary: Vec<(&str, u32, u32, u64, u64)> = runs
+            .iter()
+            .map(|r| {
+                (
+                    r.path.as_str(),
+                    r.track_id,
+                    r.samples,
+                    r.data_start,
+                    r.data_len,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("moof[0]/traf[0]/trun[0]", 1, 2, moof_at + 100, 7),
+                ("moof[0]/traf[1]/trun[0]", 2, 3, moof_at + 107, 21),
+                ("moof[0]/traf[2]/trun[0]", 1, 2, 9016, 10),
+            ]
+        );
+        assert_eq!(mp4.fragmented().map(|b| b.offset), Some(moof_at));
+    }
+
+    #[test]
+    fn a_trun_claiming_more_samples_than_it_holds_is_an_error() {
+        let mut file = ftyp();
+        file.extend(mp4_container(b"moov", &[mvhd(1000, 2)]));
+        file.extend(mp4_container(
+            b"moof",
+            &[traf(1, 0, &[], SAMPLE_SIZE, &[1_000_000, 4])],
+        ));
+        let mp4 = open(&file).unwrap();
+        let err = track_runs(&mp4, &mut Cursor::new(&file)).unwrap_err();
+        assert_eq!(err.path, "moof[0]/traf[0]/trun[0]");
+        assert!(
+            matches!(
+                err.kind,
+                ErrorKind::TableTooLarge {
+                    count: 1_000_000,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+}
