@@ -68,6 +68,20 @@ pub struct GpsReplaced {
     pub removed: Vec<FourCC>,
 }
 
+impl GpsReplaced {
+    fn empty() -> GpsReplaced {
+        GpsReplaced {
+            track: TelemetryTrack {
+                samples: Vec::new(),
+                durations_ms: Vec::new(),
+            },
+            gps_points: 0,
+            kept: Vec::new(),
+            removed: Vec::new(),
+        }
+    }
+}
+
 /// Rewrites every payload of `track` (a GPMF track) with the GPS of `points`, which come in
 /// media-time order (as `resample_lazily` makes them); points before a payload already
 /// written are left out. Durations are the track's own, in milliseconds (GoPro writes the
@@ -87,15 +101,7 @@ pub fn replace_gps<R: Read + Seek>(
     );
     let timescale = f64::from(track.mdhd.timescale.max(1));
     let boundary_ms = |ticks: u64| (ticks as f64 * 1000.0 / timescale).round() as u64;
-    let mut out = GpsReplaced {
-        track: TelemetryTrack {
-            samples: Vec::new(),
-            durations_ms: Vec::new(),
-        },
-        gps_points: 0,
-        kept: Vec::new(),
-        removed: Vec::new(),
-    };
+    let mut out = GpsReplaced::empty();
     let mut buf = Vec::new();
     for sample in track.samples() {
         let sample = sample?;
@@ -253,25 +259,13 @@ mod tests {
         }
     }
 
-    fn replaced() -> GpsReplaced {
-        GpsReplaced {
-            track: TelemetryTrack {
-                samples: Vec::new(),
-                durations_ms: Vec::new(),
-            },
-            gps_points: 0,
-            kept: Vec::new(),
-            removed: Vec::new(),
-        }
-    }
-
     #[test]
     fn the_new_gps_takes_the_place_of_the_first_old_gps_stream() {
         let mut nodes = vec![
             devc(1, &[b"ACCL"]),
             devc(2, &[b"GLPI", b"GPRI", b"GPS9", b"SYST"]),
         ];
-        let mut out = replaced();
+        let mut out = GpsReplaced::empty();
         splice_gps(&mut nodes, new_gps(), &mut out);
         assert_eq!(
             nodes,
@@ -285,14 +279,14 @@ mod tests {
     #[test]
     fn without_an_old_gps_stream_the_new_one_ends_the_first_device() {
         let mut nodes = vec![devc(1, &[b"ACCL"]), devc(2, &[b"GYRO"])];
-        splice_gps(&mut nodes, new_gps(), &mut replaced());
+        splice_gps(&mut nodes, new_gps(), &mut GpsReplaced::empty());
         assert_eq!(nodes, [devc(1, &[b"ACCL", b"GPS5"]), devc(2, &[b"GYRO"])]);
     }
 
     #[test]
     fn a_span_without_points_loses_its_gps_stream() {
         let mut nodes = vec![devc(1, &[b"ACCL", b"GPS5", b"GYRO"])];
-        splice_gps(&mut nodes, Vec::new(), &mut replaced());
+        splice_gps(&mut nodes, Vec::new(), &mut GpsReplaced::empty());
         assert_eq!(nodes, [devc(1, &[b"ACCL", b"GYRO"])]);
     }
 }
