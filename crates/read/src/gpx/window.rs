@@ -403,6 +403,22 @@ mod tests {
     }
 
     #[test]
+    fn an_endless_text_stops_at_the_event_limit() {
+        // The parser buffers one event whole; without the limit this grows until memory ends.
+        let endless = b"<gpx>\n".chain(std::io::repeat(b'a'));
+        let window = Window::FromFirst {
+            offset: 0.0,
+            duration: 1.0,
+        };
+        let err = read_window(BufReader::new(endless), window).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "malformed XML at line 2, column 67108865 (byte 67108870) in gpx: a tag, text or \
+             comment longer than 67108864 bytes"
+        );
+    }
+
+    #[test]
     fn from_first_follows_an_earlier_point_found_late() {
         let mut xml = String::from("<gpx><trk><trkseg>");
         for s in [100, 101, 102, 103, 104, 105, 106, 107, 0, 1, 1, 2, 9] {
