@@ -15,7 +15,7 @@ use telemux_write::output::{check_replaceable, AtomicOutput};
 use time::UtcOffset;
 
 use super::dashcam_args::DashcamArgs;
-use super::embed::{embed, Embed, WriteArgs};
+use super::embed::{embed, Embed, Points, WriteArgs};
 use super::extract::expand;
 use super::sync::{parse_utc_offset, Anchor};
 use super::text_output::write_text;
@@ -198,7 +198,7 @@ fn convert_one(
     embed(Embed {
         video: path,
         output,
-        points: &points,
+        points: Points::Loaded(&points),
         label: "GPS",
         sensors: &read.telemetry.sensors,
         anchor,

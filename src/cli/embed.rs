@@ -1,15 +1,17 @@
 //! Writing a GPS track into a video as a GPMF track: what `inject` (a GPX) and `convert` (the
 //! dashcam's own GPS) share, from lining the track up with the video to the atomic write.
 
+use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 
 use anyhow::{bail, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use telemux_read::gopro;
+use telemux_read::gpx::{Totals, Window};
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::Mp4;
-use telemux_read::mp4::Track;
+use telemux_read::mp4::Track as Mp4Track;
 use telemux_read::source::open_mp4;
 use telemux_read::track::{resample_lazily, Coverage, ResampleOptions};
 use telemux_read::FourCC;
@@ -169,8 +171,7 @@ pub struct Embed<'a> {
     pub video: &'a Path,
     /// `None` writes into the video itself (`--in-place`).
     pub output: Option<AtomicOutput>,
-    /// Timed points, in time order.
-    pub points: &'a [GpsPoint],
+    pub points: Points<'a>,
     /// What the points are called in the report (`GPX`, `GPS`).
     pub label: &'a str,
     /// Sensor streams to write beside the GPS (TomTom Bandit), on the video's timeline.
@@ -179,6 +180,18 @@ pub struct Embed<'a> {
     /// `--offset`, seconds added to the start.
     pub offset: f64,
     pub args: &'a WriteArgs,
+}
+
+/// Timed points, in time order, with totals over every point of the track.
+pub type Track = (Vec<GpsPoint>, Totals);
+
+/// Where the points come from.
+pub enum Points<'a> {
+    /// All at hand (a dashcam's own GPS).
+    Loaded(&'a [GpsPoint]),
+    /// Read once the video says which window of time it needs, keeping only the points that
+    /// window needs (GPX files, which may be far longer than the video).
+    Windowed(&'a dyn Fn(Window) -> anyhow::Result<Track>),
 }
 
 /// Lines the points up with the video, resamples them, and writes the GPMF track, telling
@@ -222,18 +235,26 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         bail!("{video_name}: the video has no duration (mvhd)");
     }
     check_claimed_duration(&mp4, duration).with_context(|| video_name.clone())?;
-    let first = points.first().and_then(|p| p.time);
-    let alignment = align(anchor, mvhd.times.creation, first, offset, duration)
+    let (points, totals) = match points {
+        Points::Loaded(points) => (Cow::Borrowed(points), Totals::of(points)),
+        Points::Windowed(read) => {
+            let window = window(anchor, mvhd.times.creation, offset, duration)
+                .with_context(|| video_name.clone())?;
+            let (points, totals) = read(window)?;
+            (Cow::Owned(points), totals)
+        }
+    };
+    let alignment = align(anchor, mvhd.times.creation, totals.first, offset, duration)
         .with_context(|| video_name.clone())?;
     let options = ResampleOptions {
         rate_hz: args.rate,
         max_gap: args.max_gap,
     };
-    let (coverage, samples) = resample_lazily(points, alignment.video_start, duration, &options);
+    let (coverage, samples) = resample_lazily(&points, alignment.video_start, duration, &options);
     let mut samples = samples.peekable();
     let overlaps = samples.peek().is_some();
-    report_alignment(&alignment, points, label, duration, &coverage, overlaps)?;
-    report_default_dop(points, label, args.dop);
+    report_alignment(&alignment, &totals, label, duration, &coverage, overlaps)?;
+    report_default_dop(&totals, label, args.dop);
 
     let options = TrackOptions {
         rate_hz: args.rate,
@@ -349,7 +370,7 @@ fn report_sensors(built: &SensorTrack) {
 }
 
 /// Says which GPS was replaced and which of the camera's streams were kept.
-fn report_replaced(existing: &Track<'_>, replaced: &GpsReplaced) {
+fn report_replaced(existing: &Mp4Track<'_>, replaced: &GpsReplaced) {
     let names = |keys: &[FourCC]| {
         let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
         if names.is_empty() {
@@ -365,6 +386,19 @@ fn report_replaced(existing: &Track<'_>, replaced: &GpsReplaced) {
         replaced.track.samples.len(),
         names(&replaced.kept)
     );
+}
+
+/// The span of time whose points the video needs: its own, unless it starts at the first point.
+fn window(anchor: Anchor, creation: u64, offset: f64, duration: f64) -> anyhow::Result<Window> {
+    match anchor {
+        Anchor::FirstPoint => Ok(Window::FromFirst { offset, duration }),
+        // `convert` alone lines dashcam clips up, with the clip's points at hand.
+        Anchor::Dashcam => bail!("a dashcam clip is lined up with all of its own GPS points"),
+        Anchor::CreationTime { .. } | Anchor::Start(_) => {
+            let alignment = align(anchor, creation, None, offset, duration)?;
+            Ok(Window::Between(alignment.video_start, alignment.video_end))
+        }
+    }
 }
 
 /// Where the telemetry went, in the words of the report.
@@ -433,17 +467,13 @@ const PROGRESS_FROM: u64 = 256 << 20;
 /// Tells the user how the track was lined up, and refuses when nothing overlaps.
 fn report_alignment(
     alignment: &Alignment,
-    points: &[GpsPoint],
+    totals: &Totals,
     label: &str,
     duration: f64,
     coverage: &Coverage,
     overlaps: bool,
 ) -> anyhow::Result<()> {
     let (start, end) = (alignment.video_start, alignment.video_end);
-    let (first, last) = match (points.first(), points.last()) {
-        (Some(f), Some(l)) => (f.time, l.time),
-        _ => (None, None),
-    };
     let span = |t: Option<OffsetDateTime>| t.map_or_else(|| "?".into(), rfc3339);
     eprintln!(
         "video: {} to {} ({duration:.1} s), start from {}",
@@ -454,9 +484,9 @@ fn report_alignment(
     eprintln!(
         "{:<7}{} to {} ({} points)",
         format!("{}:", label.to_lowercase()),
-        span(first),
-        span(last),
-        points.len(),
+        span(totals.first),
+        span(totals.last),
+        totals.count,
     );
     if !overlaps {
         bail!(
@@ -479,8 +509,8 @@ fn report_alignment(
 }
 
 /// Says when points are written with `--dop` because the track has no DOP for them.
-fn report_default_dop(points: &[GpsPoint], label: &str, dop: f64) {
-    let without = points.iter().filter(|p| p.dop.is_none()).count();
+fn report_default_dop(totals: &Totals, label: &str, dop: f64) {
+    let without = totals.without_dop;
     if without == 0 {
         return;
     }
@@ -488,12 +518,12 @@ fn report_default_dop(points: &[GpsPoint], label: &str, dop: f64) {
         "GPX" => "hdop",
         _ => "DOP",
     };
-    let whose = if without == points.len() {
+    let whose = if without == totals.count {
         format!("no {what} in the {label}")
     } else {
         format!(
             "{without} of {} points have no {what} in the {label}",
-            points.len()
+            totals.count
         )
     };
     // `{:?}` keeps every digit given and shows 4.0 as "4.0".

@@ -1,17 +1,17 @@
 //! `telemux inject`: a GPX track written into a video as a GoPro GPMF telemetry track.
 
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::ValueEnum;
 use telemux_read::gpx;
-use telemux_read::model::GpsPoint;
 use time::{OffsetDateTime, UtcOffset};
 
 use telemux_write::output::AtomicOutput;
 
-use super::embed::{embed, Embed, WriteArgs};
+use super::embed::{embed, Embed, Points, Track, WriteArgs};
 use super::sync::{parse_time, parse_utc_offset, Anchor};
 
 /// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
@@ -89,7 +89,6 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Some(AtomicOutput::create(path, args.write.force, &inputs)?),
         None => None,
     };
-    let points = read_gpx(&args.gpx)?;
     let anchor = match (args.start, args.sync) {
         (Some(start), _) => Anchor::Start(start),
         (None, Sync::FirstPoint) => Anchor::FirstPoint,
@@ -100,7 +99,7 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     embed(Embed {
         video: &args.video,
         output,
-        points: &points,
+        points: Points::Windowed(&|window| read_gpx(&args.gpx, window)),
         label: "GPX",
         sensors: &[],
         anchor,
@@ -110,28 +109,29 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every GPX file's timed points, merged in time order.
-fn read_gpx(paths: &[PathBuf]) -> anyhow::Result<Vec<GpsPoint>> {
-    let mut segments = Vec::new();
+/// The timed points of every GPX file that `window` needs, merged in time order, read as a
+/// stream: memory follows the window, not the files.
+fn read_gpx(paths: &[PathBuf], window: gpx::Window) -> anyhow::Result<Track> {
+    let mut files = Vec::new();
     for path in paths {
         let name = path.display().to_string();
         let file = std::fs::File::open(path).with_context(|| name.clone())?;
-        let bytes = gpx::read_document(file).with_context(|| name.clone())?;
-        let data = gpx::parse(&bytes).with_context(|| name.clone())?;
-        segments.extend(data.segments);
+        let windowed = gpx::read_window(BufReader::with_capacity(64 << 10, file), window)
+            .with_context(|| name.clone())?;
+        files.push(windowed);
     }
-    let merged = gpx::merge_by_time(segments);
+    let merged = gpx::merge_windows(files);
     if merged.report.untimed > 0 {
         eprintln!(
             "warning: {} GPX points without a time were ignored",
             merged.report.untimed
         );
     }
-    if merged.points.is_empty() {
+    if merged.totals.count == 0 {
         bail!(
             "the GPX has no points with times: inject lines the track up with the video by time \
              (export the track with timestamps)"
         );
     }
-    Ok(merged.points)
+    Ok((merged.points, merged.totals))
 }

@@ -11,24 +11,6 @@ pub struct Position {
     pub byte: u64,
 }
 
-impl Position {
-    /// Line and column of `byte` within `input` (clamped to its length).
-    pub(crate) fn locate(input: &[u8], byte: u64) -> Position {
-        let end = usize::try_from(byte).map_or(input.len(), |b| b.min(input.len()));
-        let before = input.get(..end).unwrap_or_default();
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let newlines = before.iter().filter(|&&b| b == b'\n').count();
-        Position {
-            line: newlines as u64 + 1,
-            column: (end - line_start) as u64 + 1,
-            byte: end as u64,
-        }
-    }
-}
-
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -90,29 +72,6 @@ pub(crate) fn excerpt(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn locates_lines_and_columns() {
-        let input = b"ab\ncde\nf";
-        assert_eq!(
-            Position::locate(input, 0),
-            Position {
-                line: 1,
-                column: 1,
-                byte: 0
-            }
-        );
-        assert_eq!(
-            Position::locate(input, 5),
-            Position {
-                line: 2,
-                column: 3,
-                byte: 5
-            }
-        );
-        assert_eq!(Position::locate(input, 99).byte, 8);
-        assert_eq!(Position::locate(input, 99).line, 3);
-    }
 
     #[test]
     fn excerpts_are_short() {

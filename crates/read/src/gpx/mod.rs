@@ -7,14 +7,18 @@
 //! and times that do not parse, coordinates out of range. Errors name the line, column and
 //! element path.
 
+mod collect;
 mod error;
+mod input;
 mod merge;
 mod parser;
 mod point;
 mod timestamp;
+mod window;
 
 pub use error::{GpxError, Position};
 pub use merge::{merge_by_time, MergeReport, Merged};
+pub use window::{merge_windows, read_window, Totals, Window, Windowed, WindowedTrack};
 
 use crate::model::{AltitudeRef, GpsPoint, Telemetry};
 
@@ -30,6 +34,19 @@ pub enum PointSource {
     /// `wpt` with a time, as one segment in file order: used when there are neither track
     /// points nor timed routes (some loggers export every fix as a waypoint).
     Waypoints,
+}
+
+impl PointSource {
+    /// Track points whenever there are any, else timed routes, else timed waypoints.
+    fn chosen(track_points: bool, timed_routes: bool, timed_waypoints: bool) -> PointSource {
+        if track_points || !timed_routes && !timed_waypoints {
+            PointSource::Tracks
+        } else if timed_routes {
+            PointSource::Routes
+        } else {
+            PointSource::Waypoints
+        }
+    }
 }
 
 /// What a GPX file holds, ready for telemux.
@@ -50,35 +67,19 @@ pub struct GpxData {
     pub unused_waypoints: usize,
 }
 
-/// Reads a GPX 1.0 or 1.1 document.
+/// Reads a GPX 1.0 or 1.1 document, keeping every point (see [`read_window`] for only those
+/// a time window needs). A NUL byte ends it with [`GpxError::NotGpx`]: XML text holds none.
 pub fn parse(bytes: &[u8]) -> Result<GpxData, GpxError> {
-    parser::Parser::new(bytes).run()
-}
-
-/// Reads a whole document for [`parse`], refusing at the first NUL byte: XML text (UTF-8, as
-/// the parser reads it) holds none, and a device such as `/dev/zero` would otherwise be read
-/// until memory runs out. The error is `InvalidData` carrying a [`GpxError::NotGpx`].
-pub fn read_document(mut reader: impl std::io::Read) -> std::io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    let mut chunk = vec![0; 64 << 10];
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => return Ok(bytes),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        let read = chunk.get(..n).unwrap_or_default();
-        if let Some(nul) = read.iter().position(|&b| b == 0) {
-            bytes.extend_from_slice(read);
-            let error = GpxError::NotGpx {
-                position: Position::locate(&bytes, (bytes.len() - n + nul) as u64),
-                found: "a NUL byte, which no XML text holds (binary data?)".into(),
-            };
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, error));
-        }
-        bytes.extend_from_slice(read);
-    }
+    let (header, collected) = parser::Parser::new(bytes, collect::Collect::default()).run()?;
+    Ok(GpxData {
+        version: header.version,
+        creator: header.creator,
+        name: header.name,
+        source: collected.source,
+        segments: collected.segments,
+        unused_routes: collected.unused_routes,
+        unused_waypoints: collected.unused_waypoints,
+    })
 }
 
 impl GpxData {

@@ -1,10 +1,12 @@
-//! One pass over the XML events. Nesting is tracked on an explicit stack (no recursion) whose
-//! depth is capped, and only points are kept, so memory follows the number of points.
+//! One pass over the XML events, pulled from a `BufRead`. Nesting is tracked on an explicit
+//! stack (no recursion) whose depth is capped, and each point goes to a [`Points`] sink as it
+//! closes: the sink decides what is kept, so memory follows what the sink keeps.
 //!
 //! Elements are recognised by local name in the context of their parent, so any namespace
 //! prefix (or none) works and `<time>` inside `<metadata>` is not mistaken for a point's time.
 
 use std::fmt::Write as _;
+use std::io::BufRead;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
@@ -12,8 +14,28 @@ use quick_xml::Reader;
 use crate::model::GpsPoint;
 
 use super::error::{excerpt, GpxError, Position};
+use super::input::{Counted, Stop, MAX_EVENT_BYTES};
 use super::point::{number, store, Field};
-use super::{GpxData, PointSource};
+use super::PointSource;
+
+/// Where the parser's points go.
+pub(crate) trait Points {
+    type Output;
+    /// A `trkpt`, `rtept` or `wpt` closed.
+    fn point(&mut self, source: PointSource, point: GpsPoint);
+    /// A `trkseg` (`PointSource::Tracks`) or `rte` (`PointSource::Routes`) closed.
+    fn close(&mut self, source: PointSource);
+    /// The document ended well-formed.
+    fn finish(self) -> Self::Output;
+}
+
+/// The root's attributes and the file's name.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Header {
+    pub(crate) version: Option<String>,
+    pub(crate) creator: Option<String>,
+    pub(crate) name: Option<String>,
+}
 
 /// Deepest element nesting accepted; real files stay below ten levels.
 pub(crate) const MAX_DEPTH: usize = 128;
@@ -76,62 +98,50 @@ struct Frame {
     /// Length of the path string before this element was appended.
     path_len: usize,
     /// Where the start tag begins, for errors about the element's content.
-    start: u64,
+    start: Position,
     /// Children numbered so far, per `Kind::counter`.
     children: [usize; 3],
 }
 
-pub(crate) struct Parser<'a> {
-    input: &'a [u8],
-    reader: Reader<&'a [u8]>,
+pub(crate) struct Parser<R, P> {
+    reader: Reader<Counted<R>>,
     stack: Vec<Frame>,
     path: String,
     text: String,
     root_closed: bool,
-    data: GpxData,
-    tracks: Vec<Vec<GpsPoint>>,
-    timed_routes: Vec<Vec<GpsPoint>>,
-    timed_waypoints: Vec<GpsPoint>,
-    routes: usize,
-    waypoints: usize,
-    /// Points of the open `trkseg` or `rte` (they never nest).
-    open_points: Vec<GpsPoint>,
+    header: Header,
+    points: P,
     open_point: Option<GpsPoint>,
 }
 
-impl<'a> Parser<'a> {
-    pub(crate) fn new(input: &'a [u8]) -> Parser<'a> {
-        let mut reader = Reader::from_reader(input);
+impl<R: BufRead, P: Points> Parser<R, P> {
+    pub(crate) fn new(input: R, points: P) -> Parser<R, P> {
+        let mut reader = Reader::from_reader(Counted::new(input));
         let config = reader.config_mut();
         config.expand_empty_elements = true;
         config.check_end_names = true;
         Parser {
-            input,
             reader,
             stack: Vec::new(),
             path: String::new(),
             text: String::new(),
             root_closed: false,
-            data: GpxData::default(),
-            tracks: Vec::new(),
-            timed_routes: Vec::new(),
-            timed_waypoints: Vec::new(),
-            routes: 0,
-            waypoints: 0,
-            open_points: Vec::new(),
+            header: Header::default(),
+            points,
             open_point: None,
         }
     }
 
-    pub(crate) fn run(mut self) -> Result<GpxData, GpxError> {
+    pub(crate) fn run(mut self) -> Result<(Header, P::Output), GpxError> {
+        // One event's bytes; outside `self` so the event borrowing it does not borrow the parser.
+        let mut buf = Vec::new();
         loop {
+            buf.clear();
             let event_start = self.reader.buffer_position();
-            let event = match self.reader.read_event() {
+            self.reader.get_mut().mark(event_start);
+            let event = match self.reader.read_event_into(&mut buf) {
                 Ok(event) => event,
-                Err(err) => {
-                    let at = self.reader.error_position();
-                    return Err(self.xml_error(at, err.to_string()));
-                }
+                Err(err) => return Err(self.read_error(err)),
             };
             match event {
                 Event::Start(start) => self.start(&start, event_start)?,
@@ -160,6 +170,25 @@ impl<'a> Parser<'a> {
         }
     }
 
+    fn read_error(&self, err: quick_xml::Error) -> GpxError {
+        let input = self.reader.get_ref();
+        match input.stop() {
+            Some(Stop::Nul) => GpxError::NotGpx {
+                position: input.locate(input.consumed()),
+                found: "a NUL byte, which no XML text holds (binary data?)".into(),
+            },
+            Some(Stop::EventTooLong) => self.xml_error(
+                self.reader.buffer_position(),
+                format!("a tag, text or comment longer than {MAX_EVENT_BYTES} bytes"),
+            ),
+            None => self.xml_error(self.reader.error_position(), err.to_string()),
+        }
+    }
+
+    fn locate(&self, at: u64) -> Position {
+        self.reader.get_ref().locate(at)
+    }
+
     fn collecting(&self) -> bool {
         self.stack
             .last()
@@ -175,7 +204,7 @@ impl<'a> Parser<'a> {
             None if element.local_name().as_ref() == b"gpx" => Kind::Gpx,
             None => {
                 return Err(GpxError::NotGpx {
-                    position: Position::locate(self.input, at),
+                    position: self.locate(at),
                     found: format!(
                         "root element is <{}>",
                         String::from_utf8_lossy(element.name().as_ref())
@@ -187,7 +216,7 @@ impl<'a> Parser<'a> {
         self.push_path(element, kind);
         if self.stack.len() >= MAX_DEPTH {
             return Err(GpxError::TooDeep {
-                position: Position::locate(self.input, at),
+                position: self.locate(at),
                 path: self.path.clone(),
                 limit: MAX_DEPTH,
             });
@@ -195,12 +224,11 @@ impl<'a> Parser<'a> {
         self.stack.push(Frame {
             kind,
             path_len,
-            start: at,
+            start: self.locate(at),
             children: [0; 3],
         });
         match kind {
             Kind::Gpx => self.read_root_attributes(element, at)?,
-            Kind::Segment | Kind::Route => self.open_points.clear(),
             Kind::Point(_) => self.open_point = Some(self.point_position(element, at)?),
             Kind::Value(_) | Kind::Name => self.text.clear(),
             _ => {}
@@ -238,7 +266,7 @@ impl<'a> Parser<'a> {
                 };
                 if let Err(reason) = stored {
                     return Err(GpxError::InvalidValue {
-                        position: Position::locate(self.input, frame.start),
+                        position: frame.start,
                         path: self.path.clone(),
                         value: excerpt(&self.text),
                         reason,
@@ -246,75 +274,38 @@ impl<'a> Parser<'a> {
                 }
             }
             Kind::Name => {
-                if self.data.name.is_none() {
+                if self.header.name.is_none() {
                     let name = self.text.trim();
                     if !name.is_empty() {
-                        self.data.name = Some(name.to_owned());
+                        self.header.name = Some(name.to_owned());
                     }
                 }
             }
             Kind::Point(source) => {
                 if let Some(point) = self.open_point.take() {
-                    self.close_point(source, point);
+                    self.points.point(source, point);
                 }
             }
-            Kind::Segment => self.tracks.push(std::mem::take(&mut self.open_points)),
-            Kind::Route => {
-                self.routes += 1;
-                if self.open_points.iter().any(|p| p.time.is_some()) {
-                    self.timed_routes
-                        .push(std::mem::take(&mut self.open_points));
-                }
-            }
+            Kind::Segment => self.points.close(PointSource::Tracks),
+            Kind::Route => self.points.close(PointSource::Routes),
             Kind::Metadata | Kind::Track | Kind::Extensions | Kind::Other => {}
         }
         self.path.truncate(frame.path_len);
         Ok(())
     }
 
-    fn close_point(&mut self, source: PointSource, point: GpsPoint) {
-        match source {
-            PointSource::Tracks | PointSource::Routes => self.open_points.push(point),
-            PointSource::Waypoints => {
-                self.waypoints += 1;
-                if point.time.is_some() {
-                    self.timed_waypoints.push(point);
-                }
-            }
-        }
-    }
-
-    fn finish(mut self) -> Result<GpxData, GpxError> {
+    fn finish(self) -> Result<(Header, P::Output), GpxError> {
         let at = self.reader.buffer_position();
         if !self.stack.is_empty() {
             return Err(self.xml_error(at, "the file ends before this element is closed".into()));
         }
         if !self.root_closed {
             return Err(GpxError::NotGpx {
-                position: Position::locate(self.input, at),
+                position: self.locate(at),
                 found: "no root element".into(),
             });
         }
-        let has_track_points = self.tracks.iter().any(|segment| !segment.is_empty());
-        let (source, segments) = if has_track_points
-            || self.timed_routes.is_empty() && self.timed_waypoints.is_empty()
-        {
-            (PointSource::Tracks, self.tracks)
-        } else if !self.timed_routes.is_empty() {
-            (PointSource::Routes, self.timed_routes)
-        } else {
-            (PointSource::Waypoints, vec![self.timed_waypoints])
-        };
-        let (routes_used, waypoints_used) = match source {
-            PointSource::Tracks => (0, 0),
-            PointSource::Routes => (segments.len(), 0),
-            PointSource::Waypoints => (0, segments.first().map_or(0, Vec::len)),
-        };
-        self.data.unused_routes = self.routes - routes_used;
-        self.data.unused_waypoints = self.waypoints - waypoints_used;
-        self.data.source = source;
-        self.data.segments = segments;
-        Ok(self.data)
+        Ok((self.header, self.points.finish()))
     }
 
     fn read_root_attributes(&mut self, element: &BytesStart<'_>, at: u64) -> Result<(), GpxError> {
@@ -323,8 +314,8 @@ impl<'a> Parser<'a> {
         for attribute in element.attributes().with_checks(false) {
             let attribute = attribute.map_err(|err| self.xml_error(at, err.to_string()))?;
             let slot = match attribute.key.local_name().as_ref() {
-                b"version" => &mut self.data.version,
-                b"creator" => &mut self.data.creator,
+                b"version" => &mut self.header.version,
+                b"creator" => &mut self.header.creator,
                 _ => continue,
             };
             let decoded = String::from_utf8_lossy(&attribute.value);
@@ -355,7 +346,7 @@ impl<'a> Parser<'a> {
             };
             let text = String::from_utf8_lossy(&attribute.value);
             let invalid = |reason| GpxError::InvalidValue {
-                position: Position::locate(self.input, at),
+                position: self.locate(at),
                 path: format!("{}/@{name}", self.path),
                 value: excerpt(&text),
                 reason,
@@ -367,7 +358,7 @@ impl<'a> Parser<'a> {
             *slot = Some(value);
         }
         let missing = |attribute| GpxError::MissingAttribute {
-            position: Position::locate(self.input, at),
+            position: self.locate(at),
             path: self.path.clone(),
             attribute,
         };
@@ -379,7 +370,7 @@ impl<'a> Parser<'a> {
 
     fn xml_error(&self, at: u64, message: String) -> GpxError {
         GpxError::Xml {
-            position: Position::locate(self.input, at),
+            position: self.locate(at),
             path: if self.path.is_empty() {
                 "the document".into()
             } else {
