@@ -196,6 +196,21 @@ pub(crate) fn and_more(message: String, count: usize) -> String {
     }
 }
 
+/// The failed check for `problems`, when there are any: the first problem in words, how many
+/// more there are, and their count as the value.
+pub(crate) fn failed(id: &'static str, section: Section, problems: &[String]) -> Option<Check> {
+    let first = problems.first()?;
+    Some(
+        Check::new(
+            id,
+            section,
+            Status::Fail,
+            and_more(first.clone(), problems.len()),
+        )
+        .with_value(problems.len()),
+    )
+}
+
 /// Up to 8 names, then how many more.
 pub(crate) fn abbreviate(names: &[String]) -> String {
     const SHOWN: usize = 8;

@@ -5,7 +5,7 @@
 
 use crate::mp4::{BoxHeader, Mp4Error, Track};
 
-use super::boxes::and_more;
+use super::boxes::{and_more, failed};
 use super::report::{Check, Section, Status};
 
 const SECTION: Section = Section::Container;
@@ -201,23 +201,17 @@ pub fn offset_width(tracks: &[Result<Track<'_>, Mp4Error>], file_len: u64) -> Ch
             previous = Some(offset);
         }
     }
-    match wrapped.first() {
-        Some(first) => Check::new(
-            ID,
-            SECTION,
-            Status::Fail,
-            and_more(first.clone(), wrapped.len()),
-        )
-        .with_value(wrapped.len()),
-        None => Check::new(
-            ID,
-            SECTION,
-            Status::Pass,
-            format!(
-                "{narrow} tracks with 32-bit stco, {wide} with 64-bit co64; largest chunk offset \
-                 {largest} in a {file_len}-byte file"
-            ),
-        )
-        .with_value(largest),
+    if let Some(check) = failed(ID, SECTION, &wrapped) {
+        return check;
     }
+    Check::new(
+        ID,
+        SECTION,
+        Status::Pass,
+        format!(
+            "{narrow} tracks with 32-bit stco, {wide} with 64-bit co64; largest chunk offset \
+             {largest} in a {file_len}-byte file"
+        ),
+    )
+    .with_value(largest)
 }

@@ -5,7 +5,7 @@ use std::io::{Read, Seek};
 
 use crate::mp4::{track_runs, BoxHeader, Mp4, TrackRun};
 
-use super::boxes::and_more;
+use super::boxes::failed;
 use super::report::{Check, Section, Status};
 
 const ID: &str = "fragments";
@@ -28,29 +28,21 @@ pub fn check<R: Read + Seek>(mp4: &Mp4, reader: &mut R, mdats: &[BoxHeader]) -> 
         .iter()
         .filter_map(|run| misplaced(run, mdats, mp4.file_len()))
         .collect();
-    match problems.first() {
-        Some(first) => Check::new(
-            ID,
-            SECTION,
-            Status::Fail,
-            and_more(first.clone(), problems.len()),
-        )
-        .with_value(problems.len()),
-        None => {
-            let samples: u64 = runs.iter().map(|r| u64::from(r.samples)).sum();
-            Check::new(
-                ID,
-                SECTION,
-                Status::Pass,
-                format!(
-                    "{moofs} fragments, {} track runs ({samples} samples), all data inside an \
-                     mdat; telemux reads and writes only the samples of moov's own tables",
-                    runs.len()
-                ),
-            )
-            .with_value(moofs)
-        }
+    if let Some(check) = failed(ID, SECTION, &problems) {
+        return check;
     }
+    let samples: u64 = runs.iter().map(|r| u64::from(r.samples)).sum();
+    Check::new(
+        ID,
+        SECTION,
+        Status::Pass,
+        format!(
+            "{moofs} fragments, {} track runs ({samples} samples), all data inside an \
+             mdat; telemux reads and writes only the samples of moov's own tables",
+            runs.len()
+        ),
+    )
+    .with_value(moofs)
 }
 
 /// What is wrong with where `run`'s data is, if anything.

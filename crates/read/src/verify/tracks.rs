@@ -3,7 +3,7 @@
 
 use crate::mp4::{ErrorKind, Mp4, Mp4Error, Track};
 
-use super::boxes::{abbreviate, and_more};
+use super::boxes::{abbreviate, and_more, failed};
 use super::report::{Check, Section, Status};
 
 const SECTION: Section = Section::Container;
@@ -116,26 +116,20 @@ pub fn sample_tables(tracks: &[Result<Track<'_>, Mp4Error>]) -> Check {
             }
         }
     }
-    match problems.first() {
-        Some(first) => Check::new(
-            ID,
-            SECTION,
-            Status::Fail,
-            and_more(first.clone(), problems.len()),
-        )
-        .with_value(problems.len()),
-        None => Check::new(
-            ID,
-            SECTION,
-            Status::Pass,
-            format!(
-                "stts, stsz and stsc/stco agree in {} tracks ({} samples)",
-                counts.len(),
-                counts.join(", ")
-            ),
-        )
-        .with_value(0u64),
+    if let Some(check) = failed(ID, SECTION, &problems) {
+        return check;
     }
+    Check::new(
+        ID,
+        SECTION,
+        Status::Pass,
+        format!(
+            "stts, stsz and stsc/stco agree in {} tracks ({} samples)",
+            counts.len(),
+            counts.join(", ")
+        ),
+    )
+    .with_value(0u64)
 }
 
 /// Samples the `stsc` runs put in the `stco`/`co64` chunks, when there are samples at all
