@@ -8,7 +8,10 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{assert_gpmf_output_is_sound, extract_json, fixture, inject_ride_gpx, telemux, tool};
+use common::{
+    assert_gpmf_output_is_sound, assert_in_place_refused, extract_json, fixture, inject_ride_gpx,
+    telemux, tool,
+};
 use predicates::prelude::*;
 use telemux_read::mp4::Mp4;
 
@@ -96,17 +99,10 @@ fn an_insta360_trailer_is_skipped_by_readers_and_kept_last_by_inject() {
         assert!(text.contains("Insta360 Record 0x101 (offset"), "{text}");
     }
 
-    let before = fs::read(&insv).unwrap();
-    telemux()
-        .args(["inject", "--in-place", "--gpx"])
-        .arg(fixture("ride.gpx"))
-        .arg(&insv)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "--in-place: the file ends with 1106 bytes at byte 48392 that are no box",
-        ));
-    assert_eq!(fs::read(&insv).unwrap(), before);
+    assert_in_place_refused(
+        &insv,
+        "--in-place: the file ends with 1106 bytes at byte 48392 that are no box",
+    );
 }
 
 #[test]
@@ -158,17 +154,10 @@ fn a_torn_staging_box_is_skipped_and_left_out_of_a_new_file() {
         "{verify}"
     );
 
-    let before = fs::read(&video).unwrap();
-    telemux()
-        .args(["inject", "--in-place", "--gpx"])
-        .arg(fixture("ride.gpx"))
-        .arg(&video)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "--in-place: the file ends with a free box at byte 48392 declaring 5000 bytes but only 1000",
-        ));
-    assert_eq!(fs::read(&video).unwrap(), before);
+    assert_in_place_refused(
+        &video,
+        "--in-place: the file ends with a free box at byte 48392 declaring 5000 bytes but only 1000",
+    );
 }
 
 /// `fixtures/ride.mp4` with the GPX injected, as a GoPro-like file with video, audio and GPS.

@@ -35,6 +35,22 @@ pub fn inject_ride_gpx(input: &Path, output: Option<&Path>, extra: &[&str]) {
     cmd.assert().success();
 }
 
+/// `telemux inject VIDEO --gpx ride.gpx --in-place`, which must refuse (exit 2) with `message`
+/// on stderr and leave `video` byte-identical.
+pub fn assert_in_place_refused(video: &Path, message: &str) {
+    let before = std::fs::read(video).unwrap();
+    let out = telemux()
+        .args(["inject", "--in-place", "--gpx"])
+        .arg(fixture("ride.gpx"))
+        .arg(video)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(message), "{stderr}");
+    assert_eq!(std::fs::read(video).unwrap(), before, "input modified");
+}
+
 /// GPS points `telemux extract` reads from `path` (CSV rows below the header).
 pub fn extract_points(path: &Path) -> usize {
     let out = telemux()
