@@ -12,7 +12,7 @@ use common::bandit::{self, SECONDS};
 use common::extract_json;
 use telemux_read::mp4::Mp4;
 use telemux_read::source::{self, Options};
-use telemux_read::testkit::exiftool_gps;
+use telemux_testkit::exiftool_gps;
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
 use telemux_write::telemetry_track::{build_with_sensors, TrackOptions, DEFAULT_DOP};
 

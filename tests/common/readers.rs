@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use telemux_read::gpx;
-use telemux_read::testkit::reader_missing;
 use telemux_read::track::{resample, ResampleOptions};
+use telemux_testkit::reader_missing;
 use time::macros::datetime;
 use time::OffsetDateTime;
 

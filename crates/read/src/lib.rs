@@ -17,6 +17,3 @@ pub mod verify;
 
 pub use fourcc::FourCC;
 pub use model::{AltitudeRef, Fix, GpsPoint, Highlight, SensorSample, SensorStream, Telemetry};
-
-#[doc(hidden)]
-pub mod testkit;

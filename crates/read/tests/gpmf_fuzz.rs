@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use telemux_read::gpmf::{self, Entries, Entry, ErrorKind, PrintOptions};
-use telemux_read::testkit::corpus_or_skip;
+use telemux_testkit::corpus_or_skip;
 
 /// Walks every entry at every level; returns the KLV count or the first error.
 fn walk_all(entries: Entries<'_>) -> Result<usize, gpmf::Error> {

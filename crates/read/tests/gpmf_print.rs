@@ -2,7 +2,7 @@
 //! filler, and abbreviations unless everything is asked for.
 
 use telemux_read::gpmf::{print, PrintOptions};
-use telemux_read::testkit::{gpmf_klv as klv, gpmf_nest as nest};
+use telemux_testkit::{gpmf_klv as klv, gpmf_nest as nest};
 
 fn payload() -> Vec<u8> {
     let scen = [

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use telemux_read::gpmf;
 use telemux_read::gpx::{self, GpxError};
 use telemux_read::novatek::{BlockScanner, TsGpsReader};
-use telemux_read::testkit::gpmf_klv as klv;
+use telemux_testkit::gpmf_klv as klv;
 
 /// Generous: each case takes well under a second on a loaded 2-core machine; a quadratic
 /// walk would take minutes.

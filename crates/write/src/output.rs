@@ -225,7 +225,7 @@ pub fn sync_parent(path: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::os::unix::fs::FileTypeExt;
-    use telemux_read::testkit::file_names as entries;
+    use telemux_testkit::file_names as entries;
 
     #[test]
     fn appears_only_on_commit() {

@@ -177,8 +177,7 @@ fn in_place_refuses_a_moov_first_file() {
 
 #[test]
 fn existing_telemetry_is_refused_unless_replaced() {
-    let Some(corpus) = telemux_read::testkit::corpus_or_skip("existing_telemetry_is_refused")
-    else {
+    let Some(corpus) = telemux_testkit::corpus_or_skip("existing_telemetry_is_refused") else {
         return;
     };
     let input = corpus.join("gopro/karma.mp4");

@@ -175,7 +175,7 @@ fn index_among(seen: &mut Vec<(FourCC, usize)>, key: FourCC) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::{gpmf_klv as klv, gpmf_nest as nest};
+    use telemux_testkit::{gpmf_klv as klv, gpmf_nest as nest};
 
     #[test]
     fn paths_index_nests_by_key_and_end_with_the_leaf_key() {

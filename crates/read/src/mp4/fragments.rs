@@ -222,7 +222,7 @@ mod tests {
 
     use super::*;
     use crate::mp4::synthetic::{ftyp, mvhd, open};
-    use crate::testkit::{mp4_box, mp4_container, mp4_full_box};
+    use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 
     fn be(values: &[u32]) -> Vec<u8> {
         values.iter().flat_map(|v| v.to_be_bytes()).collect()

@@ -71,7 +71,7 @@ fn child_header(body: &[u8], at: usize) -> Option<([u8; 4], usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::mp4_box;
+    use telemux_testkit::mp4_box;
 
     #[test]
     fn walks_children_with_every_size_form_and_refuses_overruns() {

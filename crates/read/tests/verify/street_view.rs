@@ -1,8 +1,8 @@
 //! `--street-view` checks, each passing on a clean TTAD track in `clip.mov` and failing on the
 //! problem behind one of Street View's rejection reasons.
 
-use telemux_read::testkit::mp4_box;
 use telemux_read::verify::{Options, Report, Status};
+use telemux_testkit::mp4_box;
 
 use crate::edit::{assert_check, fixture, insert_box, int, options, report, text};
 use crate::ttad_clip::{clip_with, drive, set_creation, Point, T0};

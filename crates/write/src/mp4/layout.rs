@@ -416,7 +416,7 @@ impl Exposure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use telemux_read::testkit::top_box as top;
+    use telemux_testkit::top_box as top;
 
     fn joined(index: usize, header_len: u64, size: u64) -> Piece {
         Piece::Reheaded {
