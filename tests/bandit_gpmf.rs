@@ -25,24 +25,22 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
         bandit::video_with_ttad(&bandit::ride_payload()),
     )
     .unwrap();
+    let mut read_options = Options::default();
+    read_options.sensors = true;
     let bandit = source::read(
         &mut Cursor::new(std::fs::read(&input_path).unwrap()),
-        Options {
-            sensors: true,
-            ..Options::default()
-        },
+        read_options,
     )
     .unwrap()
     .telemetry;
 
     // One fix per second of the Bandit: the 1 Hz grid.
-    let options = TrackOptions {
-        rate_hz: 1.0,
-        device_name: "TomTom Bandit".into(),
-        gps9: false,
-        altitude_ref: bandit.altitude_ref,
-        default_dop: DEFAULT_DOP,
-    };
+    let mut options = TrackOptions::default();
+    options.rate_hz = 1.0;
+    options.device_name = "TomTom Bandit".into();
+    options.gps9 = false;
+    options.altitude_ref = bandit.altitude_ref;
+    options.default_dop = DEFAULT_DOP;
     let built = build_with_sensors(&bandit.gps, &bandit.sensors, 12.0, &options).unwrap();
     let written: Vec<(&str, u64, i32)> = built
         .written
@@ -64,10 +62,8 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
 
     let mut input = File::open(&input_path).unwrap();
     let mp4 = Mp4::open(&mut input).unwrap();
-    let rewrite = RewriteOptions {
-        target: Target::Copy(MoovPlacement::Keep),
-        ..RewriteOptions::default()
-    };
+    let mut rewrite = RewriteOptions::default();
+    rewrite.target = Target::Copy(MoovPlacement::Keep);
     let prepared = prepare(&mp4, &built.track, &rewrite).unwrap();
     let output = dir.path().join("out.mp4");
     let mut out = File::create(&output).unwrap();

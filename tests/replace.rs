@@ -121,10 +121,9 @@ fn expected_points(gpx_path: &Path, duration: f64) -> Vec<GpsPoint> {
         .unwrap()
         .into_telemetry();
     let start = telemetry.gps[0].time.unwrap();
-    let options = ResampleOptions {
-        rate_hz: 10.0,
-        max_gap: 5.0,
-    };
+    let mut options = ResampleOptions::default();
+    options.rate_hz = 10.0;
+    options.max_gap = 5.0;
     resample(&telemetry.gps, start, duration, &options).points
 }
 

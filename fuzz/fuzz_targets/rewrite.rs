@@ -225,22 +225,21 @@ fuzz_target!(|input: Input| {
             .map(|&(_, d)| u32::from(d))
             .collect(),
     };
-    let options = RewriteOptions {
-        target: match input.mode {
-            Mode::Keep => Target::Copy(MoovPlacement::Keep),
-            Mode::Front => Target::Copy(MoovPlacement::Front),
-            Mode::InPlace => Target::InPlace,
-        },
-        replace: input.replace,
-        user_data: input
-            .make
-            .iter()
-            .map(|m| (*b"\xa9mak", m.clone()))
-            .collect(),
-        handler_name: "GoPro MET".into(),
-        // Every synthetic `gpmd` track holds GPMF, which is what `None` assumes.
-        gpmf_tracks: None,
+    let mut options = RewriteOptions::default();
+    options.target = match input.mode {
+        Mode::Keep => Target::Copy(MoovPlacement::Keep),
+        Mode::Front => Target::Copy(MoovPlacement::Front),
+        Mode::InPlace => Target::InPlace,
     };
+    options.replace = input.replace;
+    options.user_data = input
+        .make
+        .iter()
+        .map(|m| (*b"\xa9mak", m.clone()))
+        .collect();
+    options.handler_name = "GoPro MET".into();
+    // Every synthetic `gpmd` track holds GPMF, which is what `None` assumes.
+    options.gpmf_tracks = None;
     let mp4 = Mp4::open(&mut file).expect("the synthetic input opens");
     let gpmf_tracks = video
         .tracks

@@ -177,6 +177,8 @@ fn convert_one(
              with telemux extract -o track.gpx, then telemux inject"
         ),
         Origin::Novatek(_) | Origin::Ttad => {}
+        // A source this command does not know yet is refused, never converted blindly.
+        _ => bail!("{name}: no dashcam GPS to convert ({})", read.summary),
     }
     eprintln!("{name}: {}", read.summary);
     for warning in &read.warnings {

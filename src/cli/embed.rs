@@ -246,23 +246,21 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     };
     let alignment = align(anchor, mvhd.times.creation, totals.first, offset, duration)
         .with_context(|| video_name.clone())?;
-    let options = ResampleOptions {
-        rate_hz: args.rate,
-        max_gap: args.max_gap,
-    };
+    let mut options = ResampleOptions::default();
+    options.rate_hz = args.rate;
+    options.max_gap = args.max_gap;
     let (coverage, samples) = resample_lazily(&points, alignment.video_start, duration, &options);
     let mut samples = samples.peekable();
     let overlaps = samples.peek().is_some();
     report_alignment(&alignment, &totals, label, duration, &coverage, overlaps)?;
     report_default_dop(&totals, label, args.dop);
 
-    let options = TrackOptions {
-        rate_hz: args.rate,
-        device_name: args.device_name(),
-        gps9: args.gps9,
-        altitude_ref: AltitudeRef::MeanSeaLevel,
-        default_dop: args.dop,
-    };
+    let mut options = TrackOptions::default();
+    options.rate_hz = args.rate;
+    options.device_name = args.device_name();
+    options.gps9 = args.gps9;
+    options.altitude_ref = AltitudeRef::MeanSeaLevel;
+    options.default_dop = args.dop;
     // Dashcams may name other data `gpmd`: only tracks that hold GPMF count as telemetry.
     let gpmf_tracks = gopro::gpmf_tracks(&mp4, &mut input).with_context(|| video_name.clone())?;
     let existing = match gpmf_tracks.first() {
@@ -307,13 +305,12 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     } else {
         Target::Copy(MoovPlacement::Keep)
     };
-    let rewrite = RewriteOptions {
-        target,
-        replace: args.replace,
-        user_data: args.user_data(),
-        handler_name,
-        gpmf_tracks: Some(gpmf_tracks),
-    };
+    let mut rewrite = RewriteOptions::default();
+    rewrite.target = target;
+    rewrite.replace = args.replace;
+    rewrite.user_data = args.user_data();
+    rewrite.handler_name = handler_name;
+    rewrite.gpmf_tracks = Some(gpmf_tracks);
     let prepared = prepare(&mp4, &track, &rewrite).with_context(|| video_name.clone())?;
     // Only the first GPMF track has its GPS replaced; any other is removed, as before.
     let removed = prepared.replaced - usize::from(existing.is_some());
@@ -419,6 +416,8 @@ fn describe(placed: Placed) -> String {
                 MdatHeader::Grown => "; its header became 64-bit, moving the media by 8 bytes \
                                       (chunk offsets relocated)"
                     .into(),
+                // The report only words the placement; the rewrite checked it.
+                other => format!("; its header: {other:?}"),
             };
             format!("telemetry appended to the media data (mdat at byte {mdat_offset}){how}")
         }
@@ -436,6 +435,7 @@ fn describe(placed: Placed) -> String {
                 ""
             }
         ),
+        other => format!("telemetry placed: {other:?}"),
     }
 }
 

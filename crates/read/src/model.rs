@@ -2,10 +2,16 @@
 //! GPX input) and every sink (GPMF writer, GPX/KML/GeoJSON/CSV/JSON exports).
 //!
 //! Units are SI and angles are degrees so that sinks never need to know where data came from.
+//!
+//! Unlike the options, errors and outcome enums of this crate, the model is not
+//! `#[non_exhaustive]`: it is plain data that tests, sources and sinks build with literal
+//! syntax, and a new field or variant must reach every sink (a GPX writer that silently ignored
+//! a new fix kind would lose data), so changing it is a deliberate breaking change.
 
 use time::OffsetDateTime;
 
-/// Quality of a GPS fix, as GoPro's GPSF reports it (0, 2 or 3).
+/// Quality of a GPS fix, as GoPro's GPSF reports it (0, 2 or 3). Exhaustive, as the whole
+/// model is (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fix {
     None,

@@ -11,6 +11,7 @@ use crate::novatek::{self, DecodeOptions, FileOptions, NovatekError, NovatekFile
 use crate::ttad::{self, TtadError};
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Options {
     /// Collect non-GPS sensor streams too (for JSON exports).
     pub sensors: bool,
@@ -26,6 +27,7 @@ pub struct Options {
 
 /// Where a file's telemetry was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Origin {
     /// A GPMF `gpmd` track (GoPro cameras, telemux output).
     GoproTrack,
@@ -55,6 +57,7 @@ const LOOKED_FOR: &str = "looked for a GoPro GPMF track (gpmd samples starting w
     TomTom Bandit moov/udta/TTMD/TTAD box, a Novatek moov/gps index, and freeGPS blocks in mdat";
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum SourceError {
     #[error(transparent)]
     Mp4(#[from] Mp4Error),

@@ -12,7 +12,7 @@ use telemux_testkit::{corpus_or_skip, exiftool_gps, external_tool};
 fn read(path: &Path, sensors: bool) -> gopro::GoproTelemetry {
     let mut file = File::open(path).unwrap();
     let mp4 = Mp4::open(&mut file).unwrap();
-    gopro::read(&mp4, &mut file, ReadOptions { sensors }).unwrap()
+    gopro::read(&mp4, &mut file, ReadOptions::with_sensors(sensors)).unwrap()
 }
 
 fn assert_close_to_exiftool(path: &Path, points: &[(f64, f64)], tolerance: f64) {

@@ -24,7 +24,7 @@ fn decode_everything(bytes: &[u8]) -> Result<(), TestCaseError> {
     let valid = gpmf::validate(bytes);
     let view = gpmf::payload(bytes);
     let mut listing = String::new();
-    let printed = gpmf::print(bytes, PrintOptions { all: true }, &mut listing);
+    let printed = gpmf::print(bytes, PrintOptions::with_all(true), &mut listing);
     prop_assert_eq!(walked.is_ok(), tree.is_ok(), "walk and tree disagree");
     if let Err(err) = &walked {
         prop_assert!(err.offset <= bytes.len());

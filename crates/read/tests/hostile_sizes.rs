@@ -60,7 +60,7 @@ fn gpmf_klvs_of_65535_samples_decode_exactly() {
     let stream = &view.devices[0].streams[0];
     let scaled = stream.scaled().unwrap();
     let mut listing = String::new();
-    gpmf::print(&payload, gpmf::PrintOptions { all: true }, &mut listing).unwrap();
+    gpmf::print(&payload, gpmf::PrintOptions::with_all(true), &mut listing).unwrap();
     assert!(start.elapsed() < BUDGET, "took {:?}", start.elapsed());
 
     assert_eq!(encoded, payload);

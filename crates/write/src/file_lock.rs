@@ -18,6 +18,7 @@ pub enum LockMode {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LockError {
     #[error(
         "{path}: another telemux is writing this file (--in-place); try again when it is done"

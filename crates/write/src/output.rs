@@ -11,6 +11,7 @@ use std::sync::{Mutex, PoisonError};
 use tempfile::NamedTempFile;
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OutputError {
     #[error("{0}: already exists (use --force to overwrite)")]
     Exists(PathBuf),

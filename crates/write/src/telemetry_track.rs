@@ -15,6 +15,7 @@ use crate::gpmf::{BuildError, DeviceWriter, GpsPayloads, SensorWriter};
 use crate::mp4::TelemetryTrack;
 
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TrackOptions {
     /// Samples per second of the points (they sit at media times k / rate).
     pub rate_hz: f64,
@@ -27,6 +28,20 @@ pub struct TrackOptions {
     pub default_dop: f64,
 }
 
+impl Default for TrackOptions {
+    /// What `telemux inject` writes without flags: 10 Hz, DVNM "telemux", GPS5 only, altitudes
+    /// above mean sea level (what GPX `<ele>` means), [`DEFAULT_DOP`].
+    fn default() -> TrackOptions {
+        TrackOptions {
+            rate_hz: 10.0,
+            device_name: "telemux".to_owned(),
+            gps9: false,
+            altitude_ref: AltitudeRef::MeanSeaLevel,
+            default_dop: DEFAULT_DOP,
+        }
+    }
+}
+
 /// DOP written when the track gives none. GoPro's "unknown" (99.99) makes Mapillary drop every
 /// point (it keeps DOP ≤ 10), so an output of a GPX without `<hdop>` would not upload; 4.0 is
 /// inside every threshold readers apply ("good" below 5) yet worse than most locked camera
@@ -37,6 +52,7 @@ pub const DEFAULT_DOP: f64 = 4.0;
 const MAX_SLOTS: u64 = 100_000_000;
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TrackError {
     #[error("{rate} Hz over {duration} s is not a track telemux can write (rate must be 0.1 to 1000 Hz)")]
     BadTiming { rate: f64, duration: f64 },

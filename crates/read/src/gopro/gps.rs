@@ -9,6 +9,7 @@ use crate::model::{Fix, GpsPoint};
 
 /// The stream GPS points were taken from, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GpsSource {
     Gps9,
     Gps5,

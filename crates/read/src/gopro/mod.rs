@@ -23,6 +23,7 @@ pub use gps::GpsSource;
 pub use raw::{nest_len, starts_raw_gpmf, RawError, RawPayload, RawPayloads, RAW_PAYLOAD_SECONDS};
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GoproError {
     #[error(transparent)]
     Mp4(#[from] Mp4Error),
@@ -40,9 +41,17 @@ pub enum GoproError {
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadOptions {
     /// Also collect every non-GPS stream (ACCL, GYRO, …); costs time on long videos.
     pub sensors: bool,
+}
+
+impl ReadOptions {
+    /// Options collecting the non-GPS streams too when `sensors`.
+    pub fn with_sensors(sensors: bool) -> ReadOptions {
+        ReadOptions { sensors }
+    }
 }
 
 /// What was read, with the facts `verify` and the summaries need.

@@ -20,6 +20,7 @@ const HEADER_LEN: usize = 8;
 
 /// Why the KLVs of a raw track could not be framed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RawError {
     #[error("raw GPMF at byte {offset}: {reason}")]
     Framing { offset: u64, reason: String },

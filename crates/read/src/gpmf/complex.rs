@@ -14,6 +14,7 @@ pub struct ComplexType {
 
 /// Why a `TYPE` string cannot describe a structure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TypeStringError {
     #[error("TYPE string is empty")]
     Empty,

@@ -11,6 +11,7 @@ use crate::FourCC;
 /// header in the payload.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path} at byte {offset}: {kind}")]
+#[non_exhaustive]
 pub struct Error {
     pub path: String,
     pub offset: usize,
@@ -20,6 +21,7 @@ pub struct Error {
 /// What is wrong. Each structural failure has its own variant so callers (and tests) can tell a
 /// cut-off file from a lying size field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The input ends inside this KLV: a header or data runs past the end of the payload.
     #[error("truncated: the KLV needs {needed} bytes but the input has {available} left")]

@@ -19,9 +19,17 @@ const SHOWN_INLINE: usize = 16;
 const SHOWN_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PrintOptions {
     /// Print every sample instead of the first few and a count.
     pub all: bool,
+}
+
+impl PrintOptions {
+    /// Options printing every sample when `all`, else the first few and a count.
+    pub fn with_all(all: bool) -> PrintOptions {
+        PrintOptions { all }
+    }
 }
 
 /// Appends the listing of `payload` to `out`. On an error, `out` keeps everything listed

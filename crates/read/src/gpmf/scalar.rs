@@ -5,6 +5,7 @@ use crate::FourCC;
 
 /// One element of a sample, decoded from big-endian storage.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Scalar {
     /// `b s l j`.
     Int(i64),

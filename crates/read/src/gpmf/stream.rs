@@ -38,6 +38,7 @@ pub struct Device<'a> {
 
 /// DVID is a number on cameras and a FourCC on some other sources (`HLMT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DeviceId {
     Number(u64),
     FourCC(FourCC),

@@ -44,6 +44,7 @@ pub struct Data {
 
 /// Why values and a struct size do not make a KLV.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShapeError {
     #[error("struct size {struct_size} is zero or not a multiple of the {size}-byte type")]
     StructSize { struct_size: u8, size: usize },

@@ -8,7 +8,8 @@ use crate::FourCC;
 /// The elements of one data KLV, in storage order (samples one after another).
 ///
 /// Equality compares floats by their bits, so two `Values` are equal exactly when they encode
-/// to the same bytes (NaN payloads included).
+/// to the same bytes (NaN payloads included). Exhaustive on purpose: telemux-write's encoder
+/// matches every type, and a type it cannot write must fail to compile, not be dropped.
 #[derive(Debug, Clone)]
 pub enum Values {
     I8(Vec<i8>),

@@ -23,6 +23,7 @@ impl fmt::Display for Position {
 
 /// Why a GPX file could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum GpxError {
     /// The XML itself is broken (bad syntax, mismatched or unclosed tags, bad attributes).
     #[error("malformed XML at {position} in {path}: {message}")]

@@ -24,6 +24,7 @@ use crate::model::{AltitudeRef, GpsPoint, Telemetry};
 
 /// Which GPX elements `GpxData::segments` were read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum PointSource {
     /// `trk/trkseg/trkpt`, one segment per `trkseg`: used whenever the file has track points.
     #[default]

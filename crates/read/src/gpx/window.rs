@@ -15,6 +15,7 @@ use super::{GpxError, PointSource};
 
 /// The time span whose points are kept.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Window {
     /// From one moment to another (the video's start and end).
     Between(OffsetDateTime, OffsetDateTime),

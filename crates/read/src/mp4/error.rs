@@ -9,6 +9,7 @@ use thiserror::Error;
 /// An MP4/QuickTime file that could not be read, with where in the file it went wrong.
 #[derive(Debug, Error)]
 #[error("{path} at byte {offset}: {kind}")]
+#[non_exhaustive]
 pub struct Mp4Error {
     /// Box path from the top of the file; `[i]` is the 0-based index among siblings of that
     /// type, shown for `trak` and for any type that occurs more than once in its parent.
@@ -30,6 +31,7 @@ impl Mp4Error {
 
 /// What went wrong; `Mp4Error` says where.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum ErrorKind {
     #[error("read failed: {0}")]
     Io(#[source] io::Error),

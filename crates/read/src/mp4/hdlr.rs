@@ -18,7 +18,8 @@ pub struct Hdlr {
     pub name_style: NameStyle,
 }
 
-/// How the handler name was stored.
+/// How the handler name was stored: QuickTime's or ISO's way, the only two (exhaustive, so the
+/// writer that stores a name each way handles both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameStyle {
     /// QuickTime: a length byte, then the text (e.g. `\x09GoPro MET`).

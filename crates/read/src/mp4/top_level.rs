@@ -39,6 +39,7 @@ impl Trailing {
 
 /// What the bytes after the last box are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TrailingKind {
     /// Bytes that do not form a box: a camera's trailer (Insta360 `.insv` files end with one
     /// after `moov`), zero padding, junk.

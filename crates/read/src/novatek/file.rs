@@ -14,6 +14,7 @@ use crate::mp4::Mp4;
 
 /// How the blocks of a file were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Located {
     /// Through `moov/gps `: only the listed blocks were read.
     Index,
@@ -51,6 +52,7 @@ pub struct NovatekFile {
 
 /// How to read a file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FileOptions {
     pub decode: DecodeOptions,
     /// Ignore `moov/gps ` and scan `mdat` (for a damaged index, or to compare).

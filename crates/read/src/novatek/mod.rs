@@ -58,6 +58,7 @@ pub use ts::{decode_ts_payload, looks_like_ts, TsGpsReader, TsStats, GPS_PID, PA
 
 /// How to interpret what the camera wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DecodeOptions {
     /// The offset of the clock the firmware writes GPS times on. UTC (the default) for most
     /// firmware; cameras that record local time (Kenwood, some Viofo builds, Street Guardian)
@@ -79,6 +80,7 @@ impl Default for DecodeOptions {
 
 /// Failures reading the input; decoding problems are outcomes, not errors.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum NovatekError {
     #[error("moov/gps  at byte {offset}: {len}-byte payload is shorter than its 8-byte header")]
     IndexTooShort { offset: u64, len: usize },

@@ -10,6 +10,7 @@ use crate::model::GpsPoint;
 
 /// The result of decoding one block. Never an error: a block that yields nothing says why.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BlockOutcome {
     /// At least one point, and the layout that produced them.
     Points(Variant, Vec<GpsPoint>),
@@ -85,6 +86,7 @@ impl fmt::Display for BlockOutcome {
 /// The decodable layouts, named after the cameras they were seen in. `spec_type` gives the
 /// reader specification's T-number (ExifTool's internal GPSType).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Variant {
     /// T1: XOR-0xAA obfuscated ASCII (Azdome GS63H, EEEkit).
     AzdomeXor,
@@ -200,6 +202,7 @@ impl fmt::Display for Variant {
 
 /// Why a block produced no point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum SkipReason {
     /// Bytes 4..12 are not `freeGPS `.
     NotFreeGps,
@@ -245,6 +248,7 @@ impl fmt::Display for SkipReason {
 
 /// Enciphered layouts we recognise but cannot read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Cipher {
     /// T8: Akaso V1 / Redtiger F7N, f64 coordinates under an unknown scheme.
     AkasoV1,

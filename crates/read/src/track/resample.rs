@@ -9,6 +9,7 @@ use super::timeline::unix_seconds;
 use crate::model::GpsPoint;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct ResampleOptions {
     /// Output samples per second.
     pub rate_hz: f64,

@@ -6,6 +6,7 @@ pub(crate) const TTAD_PATH: &str = "moov/udta/TTMD/TTAD";
 /// A `TTAD` payload that cannot be read at all. Damage after the header is not an error: it is
 /// reported in [`StreamSummary`](super::StreamSummary) next to whatever could be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
 pub enum TtadError {
     #[error(
         "{TTAD_PATH} @0: the {len}-byte payload holds neither a type table nor ExifTool's \

@@ -23,6 +23,7 @@ const MAX_TABLE_ENTRIES: u32 = 256;
 
 /// How the header was understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Layout {
     /// A type table with `entries` entries in `byte_order`; its lengths override the built-in
     /// ones for the types it lists.

@@ -5,6 +5,7 @@ use super::gps::GpsRecord;
 
 /// One record of the stream, decoded by its type byte.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Record<'a> {
     /// Type 0: angular velocity, three axes, stored ×1000 (ExifTool reads deg/s after ÷1000).
     Gyro([i32; 3]),

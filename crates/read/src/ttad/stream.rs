@@ -31,6 +31,7 @@ pub struct TimedRecord<'a> {
 
 /// Why reading stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StreamEnd {
     /// Every byte was read.
     Complete,

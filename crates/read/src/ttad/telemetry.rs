@@ -20,6 +20,7 @@ const STANDARD_GRAVITY: f64 = 9.80665;
 
 /// What [`decode`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct DecodeOptions {
     /// Keep GPS records without a 2D/3D fix (mode 0 or 1) as points; their position may be
     /// stale or zero. Records whose latitude/longitude are not finite and in range are left

@@ -23,6 +23,7 @@ const TOP_LEVEL_ONLY: [&[u8; 4]; 9] = [
 
 /// Something wrong in the chain of top-level boxes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Damage {
     /// A box whose declared size runs past the end of the file: the file was cut short.
     PastEnd {

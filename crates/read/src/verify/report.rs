@@ -5,6 +5,7 @@ use std::fmt;
 
 /// Which part of the file a check looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Section {
     /// The MP4/QuickTime structure: boxes, sample tables, chunk placement, edit lists.
     Container,
@@ -26,7 +27,8 @@ impl Section {
 }
 
 /// A check's verdict, from best to worst; `Skip` means the check had nothing to look at and
-/// ranks between a pass and a warning only for sorting.
+/// ranks between a pass and a warning only for sorting. Exhaustive on purpose: exit codes and
+/// summaries depend on every verdict, so a new one must not fall into a wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     Pass,
@@ -66,7 +68,8 @@ impl Status {
     }
 }
 
-/// The fact behind a verdict: a count, a measurement, or a word such as `front`.
+/// The fact behind a verdict: a count, a measurement, or a word such as `front`. Exhaustive on
+/// purpose: the JSON report writes each kind as its own JSON type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Integer(i64),

@@ -14,6 +14,7 @@ use super::gpmf::{GpmfFacts, PayloadValidity, TsmpReading};
 
 /// A kind of embedded telemetry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SourceKind {
     /// A `gpmd` track whose payloads are GPMF (`DEVC` first): GoPro cameras, `telemux inject`.
     GoProGpmf,

@@ -27,6 +27,7 @@ pub struct Waypoint {
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExportError {
     #[error("cannot write the export: {0}")]
     Io(#[from] io::Error),

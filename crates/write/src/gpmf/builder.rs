@@ -11,6 +11,7 @@ use telemux_read::FourCC;
 use super::encode::{encode, EncodeError};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     #[error(transparent)]
     Shape(#[from] ShapeError),

@@ -9,6 +9,7 @@ use telemux_read::FourCC;
 pub const MAX_NEST_LEN: usize = 128 * u16::MAX as usize;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodeError {
     #[error("{path}: {key} is not a GPMF key (four of A-Z a-z 0-9 space)")]
     BadKey { path: String, key: FourCC },

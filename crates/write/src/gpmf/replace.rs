@@ -29,6 +29,7 @@ use crate::mp4::TelemetryTrack;
 use crate::telemetry_track::{with_defaults, TrackOptions};
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplaceError {
     #[error(transparent)]
     Read(#[from] Mp4Error),

@@ -27,6 +27,7 @@ pub struct SensorLayout {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Storage {
     /// `s`, as GoPro stores IMU data.
     I16,

@@ -13,6 +13,7 @@ use telemux_read::FourCC;
 
 /// Where the moov goes in the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MoovPlacement {
     /// Where it was among the other boxes.
     Keep,
@@ -41,6 +42,7 @@ pub enum Piece {
 
 /// How the mdat that takes the telemetry states its grown size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MdatHeader {
     /// The existing header holds the new size.
     Kept,
@@ -53,6 +55,7 @@ pub enum MdatHeader {
 
 /// Where the telemetry went, for the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TelemetryHome {
     /// At the end of the existing mdat at this (input) offset.
     Joined {
@@ -289,6 +292,7 @@ pub struct Exposure {
 
 /// Why an in-place write cannot give a layout every reader reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum InPlaceRefusal {
     /// No mdat before the moov (moov first, for streaming).
     MoovFirst,

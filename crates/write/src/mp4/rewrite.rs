@@ -27,6 +27,7 @@ pub struct TelemetryTrack {
 
 /// Where the result goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// A new file (`-o`), moov placed as asked.
     Copy(MoovPlacement),
@@ -35,6 +36,7 @@ pub enum Target {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RewriteOptions {
     pub target: Target,
     /// Replace existing GPMF tracks instead of refusing.
@@ -63,6 +65,7 @@ impl Default for RewriteOptions {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RewriteError {
     #[error("already has GPMF telemetry (moov/trak[{index}], track id {track_id}); use --replace to replace it")]
     HasTelemetry { index: usize, track_id: u32 },
@@ -177,6 +180,7 @@ impl From<InPlaceRefusal> for RewriteError {
 
 /// Where the telemetry went, for the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Placed {
     /// `-o`: see [`TelemetryHome`].
     Copy(TelemetryHome),
@@ -455,12 +459,14 @@ pub fn prepare(
 fn in_place_after(trailing: Trailing) -> RewriteError {
     let Trailing { offset, len, kind } = trailing;
     match kind {
-        TrailingKind::NotBoxes => RewriteError::InPlaceAfterTrailingData { offset, len },
         TrailingKind::TornStaging { declared } => RewriteError::InPlaceAfterTornStaging {
             offset,
             len,
             declared,
         },
+        // NotBoxes, and any kind the reader learns later: refusing is always safe, since an
+        // in-place write must never append after bytes it cannot account for.
+        _ => RewriteError::InPlaceAfterTrailingData { offset, len },
     }
 }
 
