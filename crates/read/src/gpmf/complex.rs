@@ -17,14 +17,19 @@ pub struct ComplexType {
 #[non_exhaustive]
 pub enum TypeStringError {
     #[error("TYPE string is empty")]
+    /// The `TYPE` string has no characters.
     Empty,
     #[error("TYPE string has {0:?}, which is not a value type")]
+    /// A character that is no GPMF value type.
     UnknownChar(char),
     #[error("TYPE string has an array count without a type before it")]
+    /// A `[n]` count with no type before it to repeat.
     CountWithoutType,
     #[error("TYPE string has a malformed array count (want `[n]` with 1 <= n <= 255)")]
+    /// A `[n]` count that is not a number from 1 to 255.
     BadCount,
     #[error("TYPE string describes more than {MAX_STRUCT_SIZE} bytes")]
+    /// The structure would be larger than a struct size byte can state.
     TooLarge,
 }
 

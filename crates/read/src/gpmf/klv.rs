@@ -16,15 +16,20 @@ const HEADER_LEN: usize = 8;
 pub enum Kind {
     /// Type 0: the data is more KLVs.
     Nest,
+    /// A value type: the data is `repeat` samples of `struct_size` bytes.
     Data(ValueType),
 }
 
 /// One KLV, borrowed from the payload.
 #[derive(Debug, Clone, Copy)]
 pub struct KlvRef<'a> {
+    /// Four-character key (`DEVC`, `GPS5`, …).
     pub key: FourCC,
+    /// Nest or data, from the type character.
     pub kind: Kind,
+    /// Bytes per sample (for a nest, usually 1).
     pub struct_size: u8,
+    /// Samples (for a nest with struct size 1, its byte length).
     pub repeat: u16,
     /// Byte offset of the header in the payload.
     pub offset: usize,
@@ -47,6 +52,7 @@ impl<'a> KlvRef<'a> {
         self.padding
     }
 
+    /// The value type of a data KLV; `None` for a nest.
     pub fn value_type(&self) -> Option<ValueType> {
         match self.kind {
             Kind::Nest => None,
@@ -95,8 +101,15 @@ impl<'a> KlvRef<'a> {
 /// (GoPro's writer uses them to pad large nests; `udta/GPMF` payloads end with them).
 #[derive(Debug, Clone, Copy)]
 pub enum Entry<'a> {
+    /// A KLV (nest or data).
     Klv(KlvRef<'a>),
-    Filler { offset: usize, words: usize },
+    /// Zero words between KLVs, skipped.
+    Filler {
+        /// Byte offset of the first zero word in the payload.
+        offset: usize,
+        /// How many 32-bit zero words follow.
+        words: usize,
+    },
 }
 
 /// The entries of one nest level. Yields an error once and then stops.

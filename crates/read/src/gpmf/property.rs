@@ -33,6 +33,7 @@ pub const METADATA_KEYS: [FourCC; 22] = [
     FourCC::new(b"GPSA"),
 ];
 
+/// Whether `key` describes a stream (SCAL, TSMP, GPSF, …) rather than holding its samples.
 pub fn is_metadata_key(key: FourCC) -> bool {
     METADATA_KEYS.contains(&key)
 }

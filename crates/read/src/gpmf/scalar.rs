@@ -15,7 +15,9 @@ pub enum Scalar {
     Float(f64),
     /// One `c` character.
     Char(u8),
+    /// A `F` key.
     FourCC(FourCC),
+    /// A `G` 128-bit id.
     Guid([u8; 16]),
     /// The 16 characters of a `U` time, `yymmddhhmmss.sss`.
     Utc([u8; 16]),
@@ -105,6 +107,7 @@ impl Layout {
         self.size
     }
 
+    /// Each field's byte offset in the sample and its value type, in order.
     pub fn fields(&self) -> &[(usize, ValueType)] {
         &self.fields
     }

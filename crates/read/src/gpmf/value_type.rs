@@ -87,6 +87,7 @@ impl ValueType {
         })
     }
 
+    /// The type character written in a KLV header (`l`, `f`, `?`, …).
     pub const fn to_char(self) -> u8 {
         match self {
             ValueType::I8 => b'b',
