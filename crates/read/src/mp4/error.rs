@@ -16,6 +16,7 @@ pub struct Mp4Error {
     pub path: String,
     /// Absolute file offset of the problem (a box start, a table entry, a sample).
     pub offset: u64,
+    /// What went wrong there.
     pub kind: ErrorKind,
 }
 
@@ -34,77 +35,170 @@ impl Mp4Error {
 #[non_exhaustive]
 pub enum ErrorKind {
     #[error("read failed: {0}")]
+    /// Reading the file failed.
     Io(#[source] io::Error),
     #[error("cannot reserve {bytes} bytes to load the box")]
-    OutOfMemory { bytes: u64 },
+    /// Reserving memory for a box the file says is this large failed.
+    OutOfMemory {
+        /// The box's declared size.
+        bytes: u64,
+    },
     #[error("only {available} bytes left, too few for a box header")]
-    HeaderTruncated { available: u64 },
+    /// Too few bytes left in the parent (or the file) for a box header.
+    HeaderTruncated {
+        /// Bytes left.
+        available: u64,
+    },
     #[error("declared size {size} is smaller than its {header_len}-byte header")]
-    SizeTooSmall { size: u64, header_len: u64 },
+    /// A box size smaller than its own header.
+    SizeTooSmall {
+        /// The declared size.
+        size: u64,
+        /// The header's length: 8, 16, 24 or 32.
+        header_len: u64,
+    },
     #[error("declared size {size} runs past the end of its parent ({available} bytes left)")]
-    PastParentEnd { size: u64, available: u64 },
+    /// A box that runs past the end of its parent (or of the file).
+    PastParentEnd {
+        /// The declared size.
+        size: u64,
+        /// Bytes left in the parent from the box's start.
+        available: u64,
+    },
     #[error("size 0 (\"to the end of the file\") is only allowed for top-level boxes")]
+    /// Size 0 ("to the end of the file") on a box inside another.
     SizeZeroInside,
     #[error("boxes nest deeper than {max} levels")]
-    TooDeep { max: usize },
+    /// Boxes nested beyond the reader's limit.
+    TooDeep {
+        /// The deepest nesting accepted.
+        max: usize,
+    },
     #[error("more than {max} top-level boxes")]
-    TooManyBoxes { max: usize },
+    /// More top-level boxes than the reader accepts.
+    TooManyBoxes {
+        /// The most top-level boxes accepted.
+        max: usize,
+    },
     #[error("box not found")]
+    /// A box every file needs (`moov`, or one a track needs) is not there.
     Missing,
     #[error("{needed} bytes needed, only {available} left in the box")]
-    FieldTruncated { needed: u64, available: u64 },
+    /// A field runs past the end of its box.
+    FieldTruncated {
+        /// Bytes the field needs.
+        needed: u64,
+        /// Bytes left in the box.
+        available: u64,
+    },
     #[error("unsupported version {version}")]
-    UnsupportedVersion { version: u8 },
+    /// A full box version the reader does not know.
+    UnsupportedVersion {
+        /// The version byte.
+        version: u8,
+    },
     #[error("{count} entries of {entry_size} bytes do not fit in the {available} bytes left")]
+    /// A table whose entries do not fit in its box.
     TableTooLarge {
+        /// Entries the table declares.
         count: u64,
+        /// Bytes per entry.
         entry_size: u64,
+        /// Bytes left in the box.
         available: u64,
     },
     #[error("unsupported stz2 field size {bits} (4, 8 or 16 expected)")]
-    Stz2FieldSize { bits: u8 },
+    /// An `stz2` field size other than 4, 8 or 16 bits.
+    Stz2FieldSize {
+        /// The declared field size.
+        bits: u8,
+    },
     #[error("sample entry of {size} bytes is too small for its data_reference_index")]
-    SampleEntryTooSmall { size: u64 },
+    /// A sample entry too short for its fixed fields.
+    SampleEntryTooSmall {
+        /// The entry's size in bytes.
+        size: u64,
+    },
     #[error("timescale is 0")]
+    /// A timescale of 0, which would make every time infinite.
     ZeroTimescale,
     #[error(
         "{count} samples of {size} bytes each need more bytes than the whole file has ({file_len})"
     )]
+    /// A constant sample size that the file cannot hold that many times.
     SamplesExceedFile {
+        /// Samples declared.
         count: u64,
+        /// Bytes per sample declared.
         size: u32,
+        /// The file's length.
         file_len: u64,
     },
     #[error("stts describes {stts} samples but the sample size table has {sizes}")]
-    SampleCountMismatch { stts: u64, sizes: u64 },
+    /// `stts` and the sample size table count different samples.
+    SampleCountMismatch {
+        /// Samples `stts` describes.
+        stts: u64,
+        /// Samples the size table has.
+        sizes: u64,
+    },
     #[error("entry {entry} starts at chunk {first_chunk}; chunks are numbered from 1 and runs must increase (previous run starts at {previous})")]
+    /// An `stsc` run that does not start after the previous one.
     ChunkRunOrder {
+        /// The `stsc` entry, from 0.
         entry: u32,
+        /// Its first chunk.
         first_chunk: u32,
+        /// The previous entry's first chunk.
         previous: u32,
     },
     #[error("entry {entry} starts at chunk {first_chunk} but the chunk offset table has {chunks} chunks")]
+    /// An `stsc` run that starts past the last chunk.
     ChunkPastTable {
+        /// The `stsc` entry, from 0.
         entry: u32,
+        /// Its first chunk.
         first_chunk: u32,
+        /// Chunks in `stco`/`co64`.
         chunks: u32,
     },
     #[error("chunks hold {described} samples but the sample size table has {sizes}")]
-    TooFewChunkSamples { described: u64, sizes: u64 },
+    /// Chunks that hold fewer samples than the size table has.
+    TooFewChunkSamples {
+        /// Samples the chunks hold.
+        described: u64,
+        /// Samples the size table has.
+        sizes: u64,
+    },
     #[error("sample {index} ({size} bytes) ends at byte {end}, past the end of the file ({file_len} bytes)")]
+    /// A sample that ends past the end of the file.
     SampleOutsideFile {
+        /// The sample, from 0.
         index: u32,
+        /// Its size in bytes.
         size: u32,
+        /// Absolute offset one past its last byte.
         end: u64,
+        /// The file's length.
         file_len: u64,
     },
     #[error("data offset {relative} from base {base} points before the start of the file")]
-    DataBeforeFile { base: u64, relative: i32 },
+    /// A fragment's data offset that points before the file.
+    DataBeforeFile {
+        /// The base data offset.
+        base: u64,
+        /// The `trun` data offset added to it.
+        relative: i32,
+    },
     #[error("reading sample {index} ({size} bytes) failed: {source}")]
+    /// Reading a sample failed.
     SampleRead {
+        /// The sample, from 0.
         index: u32,
+        /// Its size in bytes.
         size: u32,
         #[source]
+        /// The read's error.
         source: io::Error,
     },
 }

@@ -15,6 +15,7 @@ pub struct Hdlr {
     pub subtype: FourCC,
     /// The name with its encoding removed (trailing spaces kept: GoPro writes `GoPro MET  `).
     pub name: String,
+    /// How the name was stored, so a rewrite can store it the same way.
     pub name_style: NameStyle,
 }
 
@@ -29,6 +30,7 @@ pub enum NameStyle {
 }
 
 impl Hdlr {
+    /// Parses the `hdlr` box `node`.
     pub fn parse(moov: &Moov, node: &BoxNode) -> Result<Hdlr, Mp4Error> {
         let mut f = Fields::of(moov, node);
         f.full_box(0)?;
