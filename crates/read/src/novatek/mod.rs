@@ -83,19 +83,33 @@ impl Default for DecodeOptions {
 #[non_exhaustive]
 pub enum NovatekError {
     #[error("moov/gps  at byte {offset}: {len}-byte payload is shorter than its 8-byte header")]
-    IndexTooShort { offset: u64, len: usize },
+    /// The `moov/gps ` box is too short to hold its own header.
+    IndexTooShort {
+        /// Absolute offset of the box.
+        offset: u64,
+        /// Its payload length in bytes.
+        len: usize,
+    },
     #[error("moov/gps [{entry}]: freeGPS block at byte {offset}: {source}")]
+    /// Reading a block the index points to failed.
     IndexedBlock {
+        /// The index entry, from 0.
         entry: usize,
+        /// Absolute offset of the block.
         offset: u64,
         #[source]
+        /// The read's error.
         source: std::io::Error,
     },
     #[error("{context} at byte {offset}: {source}")]
+    /// Reading the file failed.
     Io {
+        /// What was being read (`mdat`, `MPEG-TS`, …).
         context: &'static str,
+        /// Absolute offset of the read.
         offset: u64,
         #[source]
+        /// The read's error.
         source: std::io::Error,
     },
 }

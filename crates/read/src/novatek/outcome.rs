@@ -165,6 +165,7 @@ impl Variant {
         }
     }
 
+    /// The firmware family, as a person names it (`Azdome/EEEkit XOR text`).
     pub fn name(self) -> &'static str {
         match self {
             Variant::AzdomeXor => "Azdome/EEEkit XOR text",
@@ -225,6 +226,7 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// Why such a block is skipped, in a few words for the summary.
     pub fn describe(self) -> &'static str {
         match self {
             SkipReason::NotFreeGps => "not a freeGPS block",
@@ -261,6 +263,7 @@ pub enum Cipher {
 }
 
 impl Cipher {
+    /// The cipher and its layout id, as a person names it.
     pub fn name(self) -> &'static str {
         match self {
             Cipher::AkasoV1 => "Akaso V1 / Redtiger F7N (T8)",

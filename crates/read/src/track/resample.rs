@@ -10,6 +10,7 @@ use crate::model::GpsPoint;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
+/// How [`resample`] turns fixes into evenly spaced samples.
 pub struct ResampleOptions {
     /// Output samples per second.
     pub rate_hz: f64,
@@ -30,7 +31,9 @@ impl Default for ResampleOptions {
 /// Times are seconds from the video's start.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Gap {
+    /// Seconds from the video's start to the last sample before the gap.
     pub start: f64,
+    /// Seconds from the video's start to the first sample after it.
     pub end: f64,
 }
 

@@ -4,7 +4,9 @@
 /// Byte order of the header's type table (the record stream itself is always little-endian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ByteOrder {
+    /// Most significant byte first.
     Big,
+    /// Least significant byte first.
     Little,
 }
 

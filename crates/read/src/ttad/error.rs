@@ -12,11 +12,27 @@ pub enum TtadError {
         "{TTAD_PATH} @0: the {len}-byte payload holds neither a type table nor ExifTool's \
          {min}-byte header"
     )]
-    NoHeader { len: usize, min: usize },
+    /// The payload is too short for any header.
+    NoHeader {
+        /// The payload's length in bytes.
+        len: usize,
+        /// The shortest header (ExifTool's fixed layout).
+        min: usize,
+    },
     #[error(
         "{path}: the child box at file offset {offset} has a broken header or runs past its parent"
     )]
-    BadBox { path: &'static str, offset: u64 },
+    /// A child box of the `TTAD`'s container is broken.
+    BadBox {
+        /// The container's box path.
+        path: &'static str,
+        /// Absolute offset of the broken child.
+        offset: u64,
+    },
     #[error("{TTAD_PATH}: no GPS point and no sensor sample could be decoded ({damage})")]
-    NothingDecoded { damage: String },
+    /// Neither a GPS point nor a sensor sample decoded.
+    NothingDecoded {
+        /// What stopped the stream (from its summary).
+        damage: String,
+    },
 }

@@ -31,7 +31,9 @@ pub struct DecodeOptions {
 /// The telemetry of a `TTAD` payload and how the payload read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
+    /// The points and sensor samples kept.
     pub telemetry: Telemetry,
+    /// What the header said and what the stream held.
     pub summary: StreamSummary,
     /// GPS records left out of `telemetry.gps`: no fix (unless asked for), or a position
     /// that is not a coordinate (non-finite, out of range, or 0,0 with a fix claimed).
