@@ -10,6 +10,8 @@ use std::path::Path;
 use rustix::fs::{flock, FlockOperation};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which advisory lock to take: shared among readers, exclusive for the writer. Exhaustive:
+/// flock has these two.
 pub enum LockMode {
     /// Reading the file (`-o` input).
     Shared,
@@ -19,13 +21,22 @@ pub enum LockMode {
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
+/// The lock is taken by another process.
 pub enum LockError {
     #[error(
         "{path}: another telemux is writing this file (--in-place); try again when it is done"
     )]
-    BeingWritten { path: String },
+    /// Another run holds the exclusive lock: it is writing the file in place.
+    BeingWritten {
+        /// The locked file.
+        path: String,
+    },
     #[error("{path}: another telemux is reading or writing this file; try again when it is done")]
-    InUse { path: String },
+    /// Another run holds a lock, shared or exclusive, and this one needs the exclusive lock.
+    InUse {
+        /// The locked file.
+        path: String,
+    },
 }
 
 /// Takes the lock without waiting. A file system without flock support (some network file

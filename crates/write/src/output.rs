@@ -12,17 +12,32 @@ use tempfile::NamedTempFile;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
+/// Why an output file cannot be created or put in place.
 pub enum OutputError {
     #[error("{0}: already exists (use --force to overwrite)")]
+    /// The target exists, and overwriting was not asked for.
     Exists(PathBuf),
     #[error(
         "{output}: this is the input {input} (the same file); telemux never writes over its inputs"
     )]
-    IsInput { output: PathBuf, input: PathBuf },
+    /// The target is one of the command's inputs (also through a link).
+    IsInput {
+        /// The target asked for.
+        output: PathBuf,
+        /// The input it is.
+        input: PathBuf,
+    },
     #[error("{0}: not a regular file (a device, FIFO, socket or folder); --force replaces only regular files")]
+    /// The target exists and is no regular file (a device, FIFO, socket or folder).
     NotRegular(PathBuf),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    /// A file-system call failed.
+    Io {
+        /// The file it was about.
+        path: PathBuf,
+        /// The call's error.
+        source: io::Error,
+    },
 }
 
 impl OutputError {
@@ -123,10 +138,12 @@ impl AtomicOutput {
         })
     }
 
+    /// The temporary file, to write the output into.
     pub fn file(&mut self) -> &mut File {
         self.temp.as_file_mut()
     }
 
+    /// The final path the output gets on `commit`.
     pub fn path(&self) -> &Path {
         &self.target
     }

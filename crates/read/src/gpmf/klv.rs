@@ -11,7 +11,7 @@ pub const MAX_DEPTH: usize = 16;
 
 const HEADER_LEN: usize = 8;
 
-/// What a KLV holds.
+/// What a KLV holds. Exhaustive, as GPMF defines it: a nest or typed data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Type 0: the data is more KLVs.
@@ -99,6 +99,7 @@ impl<'a> KlvRef<'a> {
 
 /// One step of a walk: a KLV, or a run of zero 32-bit words that GoPro's parser skips
 /// (GoPro's writer uses them to pad large nests; `udta/GPMF` payloads end with them).
+/// Exhaustive: a payload holds nothing else.
 #[derive(Debug, Clone, Copy)]
 pub enum Entry<'a> {
     /// A KLV (nest or data).

@@ -9,7 +9,8 @@ use crate::FourCC;
 /// Most samples one KLV can hold: the repeat field is 16 bits.
 pub const MAX_REPEAT: usize = u16::MAX as usize;
 
-/// One element of a payload or of a nest.
+/// One element of a payload or of a nest. Exhaustive: a payload holds nothing else, and the
+/// encoder must write every element back.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
     /// A KLV.
@@ -29,7 +30,7 @@ pub struct Klv {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-/// What a KLV holds.
+/// What a KLV holds. Exhaustive, as GPMF defines it: a nest or typed data.
 pub enum Body {
     /// Type 0: more KLVs. The encoder computes the size.
     Nest(Vec<Node>),

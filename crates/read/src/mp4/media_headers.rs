@@ -167,7 +167,8 @@ impl Mdhd {
 }
 
 /// The `mdhd` language field: three packed ISO 639-2 letters, or a QuickTime Macintosh language
-/// code (values below 0x400, and 0x7FFF for "unspecified").
+/// code (values below 0x400, and 0x7FFF for "unspecified"). Exhaustive: the field holds
+/// nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
     /// Three ISO 639-2/T letters, e.g. `eng`.

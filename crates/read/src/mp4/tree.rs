@@ -30,7 +30,8 @@ pub struct BoxNode {
     pub content: Content,
 }
 
-/// What the tree knows about a box's payload.
+/// What the tree knows about a box's payload. Exhaustive: a box is parsed into children or
+/// not, and the writer's edit tree copies both kinds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
     /// Not parsed as boxes; read it with `Moov::body` (typed parsers do).

@@ -2,6 +2,7 @@
 //! so no field read can panic on a short or hostile payload.
 
 /// Byte order of the header's type table (the record stream itself is always little-endian).
+/// Exhaustive: there are two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ByteOrder {
     /// Most significant byte first.

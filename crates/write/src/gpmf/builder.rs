@@ -12,29 +12,58 @@ use super::encode::{encode, EncodeError};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
+/// Why a stream or payload cannot be built.
 pub enum BuildError {
     #[error(transparent)]
+    /// Values and a struct size that do not make a KLV.
     Shape(#[from] ShapeError),
     #[error(transparent)]
+    /// The payload cannot be encoded.
     Encode(#[from] EncodeError),
     #[error(transparent)]
+    /// A `TYPE` string that describes no structure.
     Type(#[from] TypeStringError),
     #[error("{0:?} is longer than the 255 bytes of one GPMF string sample")]
+    /// A text longer than one GPMF string sample.
     TextTooLong(String),
     #[error("{field} {value} cannot be stored (out of range after scaling)")]
-    OutOfRange { field: &'static str, value: f64 },
+    /// A value that its stream's scale and storage type cannot hold.
+    OutOfRange {
+        /// The value's name (`latitude`, `DOP`, …).
+        field: &'static str,
+        /// The value before scaling.
+        value: f64,
+    },
     #[error("{0} cannot be written as yymmddhhmmss.sss (years 2000–2099 only)")]
+    /// A time outside the two-digit years of GPSU/GPS9 times.
     TimeOutOfRange(time::OffsetDateTime),
     #[error("GPS9 needs a UTC time for every point")]
+    /// A GPS9 point without a UTC time.
     MissingTime,
     #[error("TYPE describes {type_size}-byte samples but the data has {struct_size}-byte ones")]
-    TypeSize { type_size: usize, struct_size: u8 },
+    /// A complex stream whose `TYPE` and struct size disagree.
+    TypeSize {
+        /// Bytes per sample the `TYPE` describes.
+        type_size: usize,
+        /// Bytes per sample of the data.
+        struct_size: u8,
+    },
     #[error("SCAL has {scales} values for {elements}-element samples (want 1 or {elements})")]
-    ScaleArity { scales: usize, elements: usize },
+    /// A `SCAL` with neither one value nor one per element.
+    ScaleArity {
+        /// Values in the `SCAL`.
+        scales: usize,
+        /// Elements per sample.
+        elements: usize,
+    },
     #[error("{key} sample has {got} values where the stream has {want}")]
+    /// A sample with another number of values than its stream.
     SampleWidth {
+        /// The stream's key.
         key: FourCC,
+        /// Values per sample of the stream.
         want: usize,
+        /// Values in this sample.
         got: usize,
     },
 }
@@ -47,6 +76,7 @@ pub struct DeviceWriter {
 }
 
 impl DeviceWriter {
+    /// A device with DVID `id` and DVNM `name`.
     pub fn new(id: u32, name: &str) -> DeviceWriter {
         DeviceWriter {
             id,

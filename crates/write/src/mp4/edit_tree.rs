@@ -6,15 +6,26 @@ use telemux_read::mp4::{BoxNode, Content, Moov};
 use telemux_read::FourCC;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+/// A box of a `moov` being edited: raw bytes, or a container whose children can change.
+/// Exhaustive on purpose: a box is either parsed into children or kept as bytes.
 pub enum EditBox {
     /// A whole box, header included, as it will be written.
-    Raw { kind: FourCC, bytes: Vec<u8> },
+    Raw {
+        /// The box's type.
+        kind: FourCC,
+        /// The whole box, header included.
+        bytes: Vec<u8>,
+    },
     /// A container: `prefix` (ISO `meta` version/flags) and `trailer` (QuickTime's 32-bit
     /// zero ending a `udta`) are kept around the children.
     Container {
+        /// The box's type.
         kind: FourCC,
+        /// Bytes before the children.
         prefix: Vec<u8>,
+        /// The child boxes, in order.
         children: Vec<EditBox>,
+        /// Bytes after the children.
         trailer: Vec<u8>,
     },
 }
@@ -52,6 +63,7 @@ impl EditBox {
         }
     }
 
+    /// The box's type.
     pub fn kind(&self) -> FourCC {
         match self {
             EditBox::Raw { kind, .. } | EditBox::Container { kind, .. } => *kind,
@@ -66,6 +78,7 @@ impl EditBox {
         }
     }
 
+    /// The children of a container, to add or remove some; `None` for a raw box.
     pub fn children_mut(&mut self) -> Option<&mut Vec<EditBox>> {
         match self {
             EditBox::Container { children, .. } => Some(children),
@@ -108,6 +121,7 @@ impl EditBox {
         }
     }
 
+    /// Appends the encoded box (sizes computed from the contents) to `out`.
     pub fn write_to(&self, out: &mut Vec<u8>) {
         match self {
             EditBox::Raw { bytes, .. } => out.extend_from_slice(bytes),
@@ -135,6 +149,7 @@ impl EditBox {
         }
     }
 
+    /// The encoded box.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.encoded_len() as usize);
         self.write_to(&mut out);

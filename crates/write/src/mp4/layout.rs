@@ -23,7 +23,7 @@ pub enum MoovPlacement {
 
 /// One piece of the output, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Piece {
+pub(crate) enum Piece {
     /// An original top-level box (index into the input list), copied byte for byte.
     Original(usize),
     /// An original box under a new header of `header_len` bytes that states its size
@@ -48,7 +48,12 @@ pub enum MdatHeader {
     Kept,
     /// A 64-bit header over the 8-byte padding box (`wide`, `free`, `skip`) just before the
     /// mdat, as QuickTime and ffmpeg leave room for: the media does not move.
-    OverPadding { kind: FourCC, offset: u64 },
+    OverPadding {
+        /// The padding box's type.
+        kind: FourCC,
+        /// Absolute offset of the padding box, where the 16-byte header now starts.
+        offset: u64,
+    },
     /// The header grew from 8 to 16 bytes: the media after it moves by 8.
     Grown,
 }
@@ -59,7 +64,9 @@ pub enum MdatHeader {
 pub enum TelemetryHome {
     /// At the end of the existing mdat at this (input) offset.
     Joined {
+        /// Input offset of the mdat.
         mdat_offset: u64,
+        /// How its header states the grown size.
         header: MdatHeader,
     },
     /// The input has no mdat: a new one.
@@ -67,7 +74,7 @@ pub enum TelemetryHome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub pieces: Vec<Piece>,
     /// For each original box, the first of its bytes the output keeps unchanged and where that
     /// byte lands; `None` for a box that is not in the output (the replaced moov, padding
@@ -81,7 +88,7 @@ pub struct Plan {
 }
 
 /// Header length of an mdat holding `payload` bytes: 64-bit largesize only when needed.
-pub fn mdat_header_len(payload: u64) -> u64 {
+pub(crate) fn mdat_header_len(payload: u64) -> u64 {
     if payload + 8 > u64::from(u32::MAX) {
         16
     } else {
@@ -250,7 +257,7 @@ impl Plan {
 
 /// The box (an index into `boxes`, in file order) that holds all of the bytes `start..end`;
 /// for an empty range, the box holding byte `start`.
-pub fn holding_box(boxes: &[BoxHeader], start: u64, end: u64) -> Option<usize> {
+pub(crate) fn holding_box(boxes: &[BoxHeader], start: u64, end: u64) -> Option<usize> {
     let i = boxes
         .partition_point(|b| b.offset <= start)
         .checked_sub(1)?;
@@ -272,16 +279,23 @@ pub const STAGING_MARK: &[u8; 16] = b"telemux:staging\0";
 pub struct Exposure {
     /// The original file length, where the staging box starts.
     pub staging_offset: u64,
+    /// 8, or 16 when the staging box needs a 64-bit size.
     pub staging_header_len: u64,
+    /// Absolute offset where the telemetry is appended.
     pub telemetry_offset: u64,
+    /// Absolute offset of the new moov.
     pub moov_offset: u64,
     /// The mdat that grows (its input extent) and how its header states the size.
     pub mdat_offset: u64,
+    /// Input offset one past the mdat's end.
     pub mdat_end: u64,
+    /// How the grown mdat's header states its size.
     pub header: MdatHeader,
     /// The exposing write: this header at this offset.
     pub header_at: u64,
+    /// Length of the exposing header: 8 or 16 bytes.
     pub header_len: u64,
+    /// The mdat's new size, ending where the new moov starts.
     pub mdat_size: u64,
     /// A last box whose size ran to the end of the file gets its explicit size (a 4-byte
     /// write, same meaning) before anything is appended after it: `(offset, size)`.
@@ -292,8 +306,7 @@ pub struct Exposure {
 
 /// Why an in-place write cannot give a layout every reader reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum InPlaceRefusal {
+pub(crate) enum InPlaceRefusal {
     /// No mdat before the moov (moov first, for streaming).
     MoovFirst,
     /// A box after the media that the grown mdat would swallow, and that means something.
@@ -315,7 +328,7 @@ fn swallowable(h: &BoxHeader, old_moov: &BoxHeader) -> bool {
 
 /// Plans an in-place write into the `file_len`-byte file of `boxes`, whose moov is
 /// `boxes[moov]`, for a new moov of `moov_size` bytes and `telemetry_size` bytes of telemetry.
-pub fn plan_in_place(
+pub(crate) fn plan_in_place(
     boxes: &[BoxHeader],
     moov: usize,
     file_len: u64,
