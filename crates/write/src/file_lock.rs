@@ -23,9 +23,7 @@ pub enum LockMode {
 #[non_exhaustive]
 /// The lock is taken by another process.
 pub enum LockError {
-    #[error(
-        "{path}: another telemux is writing this file (--in-place); try again when it is done"
-    )]
+    #[error("{path}: another telemux is writing this file in place; try again when it is done")]
     /// Another run holds the exclusive lock: it is writing the file in place.
     BeingWritten {
         /// The locked file.

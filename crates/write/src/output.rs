@@ -14,7 +14,7 @@ use tempfile::NamedTempFile;
 #[non_exhaustive]
 /// Why an output file cannot be created or put in place.
 pub enum OutputError {
-    #[error("{0}: already exists (use --force to overwrite)")]
+    #[error("{0}: already exists")]
     /// The target exists, and overwriting was not asked for.
     Exists(PathBuf),
     #[error(
@@ -27,7 +27,7 @@ pub enum OutputError {
         /// The input it is.
         input: PathBuf,
     },
-    #[error("{0}: not a regular file (a device, FIFO, socket or folder); --force replaces only regular files")]
+    #[error("{0}: not a regular file (a device, FIFO, socket or folder)")]
     /// The target exists and is no regular file (a device, FIFO, socket or folder).
     NotRegular(PathBuf),
     #[error("{path}: {source}")]
@@ -274,8 +274,12 @@ mod tests {
         std::fs::write(&target, b"precious").unwrap();
         let err = AtomicOutput::create(&target, false, &[]).unwrap_err();
         assert!(
-            err.to_string().contains("already exists (use --force"),
+            matches!(&err, OutputError::Exists(path) if *path == target),
             "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("{}: already exists", target.display())
         );
 
         // Created while we were writing: still not clobbered.
@@ -356,11 +360,14 @@ mod tests {
         mkfifo(&fifo);
         for target in [fifo.as_path(), Path::new("/dev/null"), dir.path()] {
             let err = AtomicOutput::create(target, true, &[]).unwrap_err();
+            assert!(
+                matches!(&err, OutputError::NotRegular(path) if path == target),
+                "{err}"
+            );
             assert_eq!(
                 err.to_string(),
                 format!(
-                    "{}: not a regular file (a device, FIFO, socket or folder); --force \
-                     replaces only regular files",
+                    "{}: not a regular file (a device, FIFO, socket or folder)",
                     target.display()
                 )
             );
