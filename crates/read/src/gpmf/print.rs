@@ -20,7 +20,7 @@ const SHOWN_BYTES: usize = 32;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
-/// How [`print`] lists a payload.
+/// How [`print()`] lists a payload.
 pub struct PrintOptions {
     /// Print every sample instead of the first few and a count.
     pub all: bool,

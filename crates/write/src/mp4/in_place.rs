@@ -1,7 +1,7 @@
 //! Writing into the input itself (`--in-place`), so that the file is valid whenever the
 //! process stops, and byte-identical to the original when the write fails:
 //! 1. a last box whose size runs to the end of the file gets its explicit size (same meaning);
-//! 2. the staging `free` box [mark][telemetry][new moov] is appended: readers skip it;
+//! 2. the staging `free` box `[mark][telemetry][new moov]` is appended: readers skip it;
 //! 3. one small write of the mdat's header exposes the new moov (see `layout::Exposure`).
 //!
 //! Each step is fsynced before the next. On any error the changed headers are written back and

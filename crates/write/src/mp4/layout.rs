@@ -270,7 +270,7 @@ pub(crate) fn holding_box(boxes: &[BoxHeader], start: u64, end: u64) -> Option<u
 pub const STAGING_MARK: &[u8; 16] = b"telemux:staging\0";
 
 /// An in-place write into a moov-at-end file `... mdat [boxes] moov [free...]`:
-/// 1. a staging `free` box holding [mark][telemetry][new moov] is appended at the end: readers
+/// 1. a staging `free` box holding `[mark][telemetry][new moov]` is appended at the end: readers
 ///    skip it, the old moov rules;
 /// 2. one small write, the mdat's header, grows the mdat to end exactly where the new moov
 ///    starts: it swallows the old moov, the boxes after it and the staging box's header (none
