@@ -232,7 +232,7 @@ fn cannot_create_in(dir: &Path, err: io::Error) -> io::Error {
 }
 
 /// Makes the rename itself durable.
-pub fn sync_parent(path: &Path) -> io::Result<()> {
+pub(crate) fn sync_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => File::open(dir)?.sync_all(),
         _ => File::open(".")?.sync_all(),

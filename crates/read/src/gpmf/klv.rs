@@ -289,7 +289,7 @@ impl Header {
         usize::from(self.struct_size) * usize::from(self.repeat)
     }
 
-    pub fn padded_len(&self) -> usize {
+    pub(crate) fn padded_len(&self) -> usize {
         self.len().next_multiple_of(4)
     }
 }

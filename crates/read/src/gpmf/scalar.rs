@@ -113,7 +113,7 @@ impl Layout {
     }
 
     /// The one type shared by every element, if there is one.
-    pub fn uniform_type(&self) -> Option<ValueType> {
+    pub(crate) fn uniform_type(&self) -> Option<ValueType> {
         let (_, first) = *self.fields.first()?;
         self.fields
             .iter()

@@ -79,7 +79,7 @@ impl EditBox {
     }
 
     /// The children of a container, to add or remove some; `None` for a raw box.
-    pub fn children_mut(&mut self) -> Option<&mut Vec<EditBox>> {
+    pub(crate) fn children_mut(&mut self) -> Option<&mut Vec<EditBox>> {
         match self {
             EditBox::Container { children, .. } => Some(children),
             EditBox::Raw { .. } => None,
@@ -87,20 +87,20 @@ impl EditBox {
     }
 
     /// The first child of type `kind`.
-    pub fn child_mut(&mut self, kind: &[u8; 4]) -> Option<&mut EditBox> {
+    pub(crate) fn child_mut(&mut self, kind: &[u8; 4]) -> Option<&mut EditBox> {
         self.children_mut()?
             .iter_mut()
             .find(|c| c.kind().as_bytes() == kind)
     }
 
     /// The box at `path` below this one, e.g. `[b"mdia", b"minf", b"stbl"]`.
-    pub fn descend_mut(&mut self, path: &[&[u8; 4]]) -> Option<&mut EditBox> {
+    pub(crate) fn descend_mut(&mut self, path: &[&[u8; 4]]) -> Option<&mut EditBox> {
         path.iter()
             .try_fold(self, |node, kind| node.child_mut(kind))
     }
 
     /// Encoded size in bytes.
-    pub fn encoded_len(&self) -> u64 {
+    pub(crate) fn encoded_len(&self) -> u64 {
         match self {
             EditBox::Raw { bytes, .. } => bytes.len() as u64,
             EditBox::Container {
@@ -122,7 +122,7 @@ impl EditBox {
     }
 
     /// Appends the encoded box (sizes computed from the contents) to `out`.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
         match self {
             EditBox::Raw { bytes, .. } => out.extend_from_slice(bytes),
             EditBox::Container {
