@@ -29,7 +29,7 @@ pub enum ErrorKind {
     /// The input ends inside this KLV: a header or data runs past the end of the payload.
     #[error("truncated: the KLV needs {needed} bytes but the input has {available} left")]
     Truncated {
-        /// Bytes the KLV declares (header included).
+        /// Bytes the KLV needs from its start: its header, or its header and data.
         needed: usize,
         /// Bytes the payload has left from the KLV's header.
         available: usize,
@@ -37,7 +37,7 @@ pub enum ErrorKind {
     /// A nest (or a header) does not fit in the nest around it.
     #[error("size overflow: {needed} bytes declared but the enclosing nest has {room} left")]
     SizeOverflow {
-        /// Bytes the KLV declares (header included).
+        /// Bytes the KLV needs from its start: its header, or its header and data.
         needed: usize,
         /// Bytes left in the enclosing nest.
         room: usize,
