@@ -23,14 +23,14 @@ pub enum LockMode {
 #[non_exhaustive]
 /// The lock is taken by another process.
 pub enum LockError {
-    #[error("{path}: another telemux is writing this file in place; try again when it is done")]
     /// Another run holds the exclusive lock: it is writing the file in place.
+    #[error("{path}: another telemux is writing this file in place; try again when it is done")]
     BeingWritten {
         /// The locked file.
         path: String,
     },
-    #[error("{path}: another telemux is reading or writing this file; try again when it is done")]
     /// Another run holds a lock, shared or exclusive, and this one needs the exclusive lock.
+    #[error("{path}: another telemux is reading or writing this file; try again when it is done")]
     InUse {
         /// The locked file.
         path: String,

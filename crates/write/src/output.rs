@@ -14,24 +14,24 @@ use tempfile::NamedTempFile;
 #[non_exhaustive]
 /// Why an output file cannot be created or put in place.
 pub enum OutputError {
-    #[error("{0}: already exists")]
     /// The target exists, and overwriting was not asked for.
+    #[error("{0}: already exists")]
     Exists(PathBuf),
+    /// The target is one of the command's inputs (also through a link).
     #[error(
         "{output}: this is the input {input} (the same file); telemux never writes over its inputs"
     )]
-    /// The target is one of the command's inputs (also through a link).
     IsInput {
         /// The target asked for.
         output: PathBuf,
         /// The input it is.
         input: PathBuf,
     },
-    #[error("{0}: not a regular file (a device, FIFO, socket or folder)")]
     /// The target exists and is no regular file (a device, FIFO, socket or folder).
+    #[error("{0}: not a regular file (a device, FIFO, socket or folder)")]
     NotRegular(PathBuf),
-    #[error("{path}: {source}")]
     /// A file-system call failed.
+    #[error("{path}: {source}")]
     Io {
         /// The file it was about.
         path: PathBuf,

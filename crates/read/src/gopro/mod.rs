@@ -26,17 +26,17 @@ pub use raw::{nest_len, starts_raw_gpmf, RawError, RawPayload, RawPayloads, RAW_
 #[non_exhaustive]
 /// Why GoPro telemetry could not be read.
 pub enum GoproError {
-    #[error(transparent)]
     /// The MP4/MOV structure could not be read.
-    Mp4(#[from] Mp4Error),
-    #[error("no GPMF telemetry track (no track with a `gpmd` sample entry holding DEVC payloads)")]
-    /// No track holds GPMF.
-    NoTelemetry,
     #[error(transparent)]
+    Mp4(#[from] Mp4Error),
+    /// No track holds GPMF.
+    #[error("no GPMF telemetry track (no track with a `gpmd` sample entry holding DEVC payloads)")]
+    NoTelemetry,
     /// A raw GPMF file could not be framed.
+    #[error(transparent)]
     Raw(#[from] RawError),
-    #[error("{path}: sample {sample} at byte {offset}: {source}")]
     /// A payload of the GPMF track does not decode.
+    #[error("{path}: sample {sample} at byte {offset}: {source}")]
     Payload {
         /// The GPMF track's box path (`moov/trak[3]`).
         path: String,

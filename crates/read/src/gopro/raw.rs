@@ -22,16 +22,16 @@ const HEADER_LEN: usize = 8;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RawError {
-    #[error("raw GPMF at byte {offset}: {reason}")]
     /// The bytes at `offset` are no `DEVC` that validates.
+    #[error("raw GPMF at byte {offset}: {reason}")]
     Framing {
         /// Absolute offset of the bad bytes.
         offset: u64,
         /// Why they are not a payload.
         reason: String,
     },
-    #[error("reading raw GPMF: {0}")]
     /// Reading the file failed.
+    #[error("reading raw GPMF: {0}")]
     Io(#[from] io::Error),
 }
 

@@ -16,20 +16,20 @@ pub struct ComplexType {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TypeStringError {
-    #[error("TYPE string is empty")]
     /// The `TYPE` string has no characters.
+    #[error("TYPE string is empty")]
     Empty,
-    #[error("TYPE string has {0:?}, which is not a value type")]
     /// A character that is no GPMF value type.
+    #[error("TYPE string has {0:?}, which is not a value type")]
     UnknownChar(char),
-    #[error("TYPE string has an array count without a type before it")]
     /// A `[n]` count with no type before it to repeat.
+    #[error("TYPE string has an array count without a type before it")]
     CountWithoutType,
-    #[error("TYPE string has a malformed array count (want `[n]` with 1 <= n <= 255)")]
     /// A `[n]` count that is not a number from 1 to 255.
+    #[error("TYPE string has a malformed array count (want `[n]` with 1 <= n <= 255)")]
     BadCount,
-    #[error("TYPE string describes more than {MAX_STRUCT_SIZE} bytes")]
     /// The structure would be larger than a struct size byte can state.
+    #[error("TYPE string describes more than {MAX_STRUCT_SIZE} bytes")]
     TooLarge,
 }
 

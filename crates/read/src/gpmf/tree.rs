@@ -53,30 +53,30 @@ pub struct Data {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ShapeError {
-    #[error("struct size {struct_size} is zero or not a multiple of the {size}-byte type")]
     /// A struct size that is zero or not a multiple of the type's size.
+    #[error("struct size {struct_size} is zero or not a multiple of the {size}-byte type")]
     StructSize {
         /// The struct size asked for.
         struct_size: u8,
         /// Bytes per element of the value type.
         size: usize,
     },
-    #[error("{bytes} bytes of values are not a whole number of {struct_size}-byte samples")]
     /// Values that end inside a sample.
+    #[error("{bytes} bytes of values are not a whole number of {struct_size}-byte samples")]
     PartialSample {
         /// Byte length of the values.
         bytes: usize,
         /// The struct size asked for.
         struct_size: u8,
     },
-    #[error("{samples} samples do not fit one KLV (at most {MAX_REPEAT}); split the payload")]
     /// More samples than a 16-bit repeat can count.
+    #[error("{samples} samples do not fit one KLV (at most {MAX_REPEAT}); split the payload")]
     TooManySamples {
         /// How many samples the values make.
         samples: usize,
     },
-    #[error("{given} padding bytes given, {needed} needed for alignment")]
     /// Padding of another length than the values need to reach 32-bit alignment.
+    #[error("{given} padding bytes given, {needed} needed for alignment")]
     Padding {
         /// Padding bytes given.
         given: usize,

@@ -34,71 +34,71 @@ impl Mp4Error {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    #[error("read failed: {0}")]
     /// Reading the file failed.
+    #[error("read failed: {0}")]
     Io(#[source] io::Error),
-    #[error("cannot reserve {bytes} bytes to load the box")]
     /// Reserving memory for a box the file says is this large failed.
+    #[error("cannot reserve {bytes} bytes to load the box")]
     OutOfMemory {
         /// The box's declared size.
         bytes: u64,
     },
-    #[error("only {available} bytes left, too few for a box header")]
     /// Too few bytes left in the parent (or the file) for a box header.
+    #[error("only {available} bytes left, too few for a box header")]
     HeaderTruncated {
         /// Bytes left.
         available: u64,
     },
-    #[error("declared size {size} is smaller than its {header_len}-byte header")]
     /// A box size smaller than its own header.
+    #[error("declared size {size} is smaller than its {header_len}-byte header")]
     SizeTooSmall {
         /// The declared size.
         size: u64,
         /// The header's length: 8, 16, 24 or 32.
         header_len: u64,
     },
-    #[error("declared size {size} runs past the end of its parent ({available} bytes left)")]
     /// A box that runs past the end of its parent (or of the file).
+    #[error("declared size {size} runs past the end of its parent ({available} bytes left)")]
     PastParentEnd {
         /// The declared size.
         size: u64,
         /// Bytes left in the parent from the box's start.
         available: u64,
     },
-    #[error("size 0 (\"to the end of the file\") is only allowed for top-level boxes")]
     /// Size 0 ("to the end of the file") on a box inside another.
+    #[error("size 0 (\"to the end of the file\") is only allowed for top-level boxes")]
     SizeZeroInside,
-    #[error("boxes nest deeper than {max} levels")]
     /// Boxes nested beyond the reader's limit.
+    #[error("boxes nest deeper than {max} levels")]
     TooDeep {
         /// The deepest nesting accepted.
         max: usize,
     },
-    #[error("more than {max} top-level boxes")]
     /// More top-level boxes than the reader accepts.
+    #[error("more than {max} top-level boxes")]
     TooManyBoxes {
         /// The most top-level boxes accepted.
         max: usize,
     },
-    #[error("box not found")]
     /// A box every file needs (`moov`, or one a track needs) is not there.
+    #[error("box not found")]
     Missing,
-    #[error("{needed} bytes needed, only {available} left in the box")]
     /// A field runs past the end of its box.
+    #[error("{needed} bytes needed, only {available} left in the box")]
     FieldTruncated {
         /// Bytes the field needs.
         needed: u64,
         /// Bytes left in the box.
         available: u64,
     },
-    #[error("unsupported version {version}")]
     /// A full box version the reader does not know.
+    #[error("unsupported version {version}")]
     UnsupportedVersion {
         /// The version byte.
         version: u8,
     },
-    #[error("{count} entries of {entry_size} bytes do not fit in the {available} bytes left")]
     /// A table whose entries do not fit in its box.
+    #[error("{count} entries of {entry_size} bytes do not fit in the {available} bytes left")]
     TableTooLarge {
         /// Entries the table declares.
         count: u64,
@@ -107,25 +107,25 @@ pub enum ErrorKind {
         /// Bytes left in the box.
         available: u64,
     },
-    #[error("unsupported stz2 field size {bits} (4, 8 or 16 expected)")]
     /// An `stz2` field size other than 4, 8 or 16 bits.
+    #[error("unsupported stz2 field size {bits} (4, 8 or 16 expected)")]
     Stz2FieldSize {
         /// The declared field size.
         bits: u8,
     },
-    #[error("sample entry of {size} bytes is too small for its data_reference_index")]
     /// A sample entry too short for its fixed fields.
+    #[error("sample entry of {size} bytes is too small for its data_reference_index")]
     SampleEntryTooSmall {
         /// The entry's size in bytes.
         size: u64,
     },
-    #[error("timescale is 0")]
     /// A timescale of 0, which would make every time infinite.
+    #[error("timescale is 0")]
     ZeroTimescale,
+    /// A constant sample size that the file cannot hold that many times.
     #[error(
         "{count} samples of {size} bytes each need more bytes than the whole file has ({file_len})"
     )]
-    /// A constant sample size that the file cannot hold that many times.
     SamplesExceedFile {
         /// Samples declared.
         count: u64,
@@ -134,16 +134,16 @@ pub enum ErrorKind {
         /// The file's length.
         file_len: u64,
     },
-    #[error("stts describes {stts} samples but the sample size table has {sizes}")]
     /// `stts` and the sample size table count different samples.
+    #[error("stts describes {stts} samples but the sample size table has {sizes}")]
     SampleCountMismatch {
         /// Samples `stts` describes.
         stts: u64,
         /// Samples the size table has.
         sizes: u64,
     },
-    #[error("entry {entry} starts at chunk {first_chunk}; chunks are numbered from 1 and runs must increase (previous run starts at {previous})")]
     /// An `stsc` run that does not start after the previous one.
+    #[error("entry {entry} starts at chunk {first_chunk}; chunks are numbered from 1 and runs must increase (previous run starts at {previous})")]
     ChunkRunOrder {
         /// The `stsc` entry, from 0.
         entry: u32,
@@ -152,8 +152,8 @@ pub enum ErrorKind {
         /// The previous entry's first chunk.
         previous: u32,
     },
-    #[error("entry {entry} starts at chunk {first_chunk} but the chunk offset table has {chunks} chunks")]
     /// An `stsc` run that starts past the last chunk.
+    #[error("entry {entry} starts at chunk {first_chunk} but the chunk offset table has {chunks} chunks")]
     ChunkPastTable {
         /// The `stsc` entry, from 0.
         entry: u32,
@@ -162,16 +162,16 @@ pub enum ErrorKind {
         /// Chunks in `stco`/`co64`.
         chunks: u32,
     },
-    #[error("chunks hold {described} samples but the sample size table has {sizes}")]
     /// Chunks that hold fewer samples than the size table has.
+    #[error("chunks hold {described} samples but the sample size table has {sizes}")]
     TooFewChunkSamples {
         /// Samples the chunks hold.
         described: u64,
         /// Samples the size table has.
         sizes: u64,
     },
-    #[error("sample {index} ({size} bytes) ends at byte {end}, past the end of the file ({file_len} bytes)")]
     /// A sample that ends past the end of the file.
+    #[error("sample {index} ({size} bytes) ends at byte {end}, past the end of the file ({file_len} bytes)")]
     SampleOutsideFile {
         /// The sample, from 0.
         index: u32,
@@ -182,16 +182,16 @@ pub enum ErrorKind {
         /// The file's length.
         file_len: u64,
     },
-    #[error("data offset {relative} from base {base} points before the start of the file")]
     /// A fragment's data offset that points before the file.
+    #[error("data offset {relative} from base {base} points before the start of the file")]
     DataBeforeFile {
         /// The base data offset.
         base: u64,
         /// The `trun` data offset added to it.
         relative: i32,
     },
-    #[error("reading sample {index} ({size} bytes) failed: {source}")]
     /// Reading a sample failed.
+    #[error("reading sample {index} ({size} bytes) failed: {source}")]
     SampleRead {
         /// The sample, from 0.
         index: u32,

@@ -82,16 +82,16 @@ impl Default for DecodeOptions {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum NovatekError {
-    #[error("moov/gps  at byte {offset}: {len}-byte payload is shorter than its 8-byte header")]
     /// The `moov/gps ` box is too short to hold its own header.
+    #[error("moov/gps  at byte {offset}: {len}-byte payload is shorter than its 8-byte header")]
     IndexTooShort {
         /// Absolute offset of the box.
         offset: u64,
         /// Its payload length in bytes.
         len: usize,
     },
-    #[error("moov/gps [{entry}]: freeGPS block at byte {offset}: {source}")]
     /// Reading a block the index points to failed.
+    #[error("moov/gps [{entry}]: freeGPS block at byte {offset}: {source}")]
     IndexedBlock {
         /// The index entry, from 0.
         entry: usize,
@@ -101,8 +101,8 @@ pub enum NovatekError {
         /// The read's error.
         source: std::io::Error,
     },
-    #[error("{context} at byte {offset}: {source}")]
     /// Reading the file failed.
+    #[error("{context} at byte {offset}: {source}")]
     Io {
         /// What was being read (`mdat`, `MPEG-TS`, …).
         context: &'static str,

@@ -31,8 +31,8 @@ pub struct Waypoint {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExportError {
-    #[error("cannot write the export: {0}")]
     /// Writing the export failed.
+    #[error("cannot write the export: {0}")]
     Io(#[from] io::Error),
     /// A point whose latitude/longitude is not a WGS84 position (NaN, infinite or out of
     /// range): no track format can hold it, and dropping it silently would hide a bad source.

@@ -14,50 +14,50 @@ use super::encode::{encode, EncodeError};
 #[non_exhaustive]
 /// Why a stream or payload cannot be built.
 pub enum BuildError {
-    #[error(transparent)]
     /// Values and a struct size that do not make a KLV.
+    #[error(transparent)]
     Shape(#[from] ShapeError),
-    #[error(transparent)]
     /// The payload cannot be encoded.
-    Encode(#[from] EncodeError),
     #[error(transparent)]
+    Encode(#[from] EncodeError),
     /// A `TYPE` string that describes no structure.
+    #[error(transparent)]
     Type(#[from] TypeStringError),
-    #[error("{0:?} is longer than the 255 bytes of one GPMF string sample")]
     /// A text longer than one GPMF string sample.
+    #[error("{0:?} is longer than the 255 bytes of one GPMF string sample")]
     TextTooLong(String),
-    #[error("{field} {value} cannot be stored (out of range after scaling)")]
     /// A value that its stream's scale and storage type cannot hold.
+    #[error("{field} {value} cannot be stored (out of range after scaling)")]
     OutOfRange {
         /// The value's name (`latitude`, `DOP`, …).
         field: &'static str,
         /// The value before scaling.
         value: f64,
     },
-    #[error("{0} cannot be written as yymmddhhmmss.sss (years 2000–2099 only)")]
     /// A time outside the two-digit years of GPSU/GPS9 times.
+    #[error("{0} cannot be written as yymmddhhmmss.sss (years 2000–2099 only)")]
     TimeOutOfRange(time::OffsetDateTime),
-    #[error("GPS9 needs a UTC time for every point")]
     /// A GPS9 point without a UTC time.
+    #[error("GPS9 needs a UTC time for every point")]
     MissingTime,
-    #[error("TYPE describes {type_size}-byte samples but the data has {struct_size}-byte ones")]
     /// A complex stream whose `TYPE` and struct size disagree.
+    #[error("TYPE describes {type_size}-byte samples but the data has {struct_size}-byte ones")]
     TypeSize {
         /// Bytes per sample the `TYPE` describes.
         type_size: usize,
         /// Bytes per sample of the data.
         struct_size: u8,
     },
-    #[error("SCAL has {scales} values for {elements}-element samples (want 1 or {elements})")]
     /// A `SCAL` with neither one value nor one per element.
+    #[error("SCAL has {scales} values for {elements}-element samples (want 1 or {elements})")]
     ScaleArity {
         /// Values in the `SCAL`.
         scales: usize,
         /// Elements per sample.
         elements: usize,
     },
-    #[error("{key} sample has {got} values where the stream has {want}")]
     /// A sample with another number of values than its stream.
+    #[error("{key} sample has {got} values where the stream has {want}")]
     SampleWidth {
         /// The stream's key.
         key: FourCC,

@@ -12,24 +12,24 @@ pub const MAX_NEST_LEN: usize = 128 * u16::MAX as usize;
 #[non_exhaustive]
 /// Why a tree cannot be encoded as GPMF that readers accept.
 pub enum EncodeError {
-    #[error("{path}: {key} is not a GPMF key (four of A-Z a-z 0-9 space)")]
     /// A key that is not four characters of `A-Z a-z 0-9 space`.
+    #[error("{path}: {key} is not a GPMF key (four of A-Z a-z 0-9 space)")]
     BadKey {
         /// Where the KLV is, e.g. `DEVC[0]/STRM[2]/GPS5`.
         path: String,
         /// The bad key.
         key: FourCC,
     },
-    #[error("{path}: {len} bytes are more than the {MAX_NEST_LEN} a nest header can describe")]
     /// A nest whose contents no nest header can describe.
+    #[error("{path}: {len} bytes are more than the {MAX_NEST_LEN} a nest header can describe")]
     TooLarge {
         /// Where the nest is.
         path: String,
         /// Its contents' length in bytes.
         len: usize,
     },
-    #[error("{path}: nesting deeper than {MAX_DEPTH} levels cannot be read back")]
     /// Nesting deeper than readers accept.
+    #[error("{path}: nesting deeper than {MAX_DEPTH} levels cannot be read back")]
     TooDeep {
         /// Where the too-deep KLV is.
         path: String,

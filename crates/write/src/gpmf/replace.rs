@@ -32,11 +32,11 @@ use crate::telemetry_track::{with_defaults, TrackOptions};
 #[non_exhaustive]
 /// Why the GPS of an existing GPMF track cannot be replaced.
 pub enum ReplaceError {
-    #[error(transparent)]
     /// The video's structure cannot be read.
+    #[error(transparent)]
     Read(#[from] Mp4Error),
-    #[error("{path}, GPMF payload {index} at byte {offset}: {source}")]
     /// A payload of the track does not decode.
+    #[error("{path}, GPMF payload {index} at byte {offset}: {source}")]
     Payload {
         /// The track's box path.
         path: String,
@@ -47,11 +47,11 @@ pub enum ReplaceError {
         /// The decoding error.
         source: telemux_read::gpmf::Error,
     },
+    /// A payload that does not encode back to the same bytes, so replacing part of it would change the rest.
     #[error(
         "{path}, GPMF payload {index} at byte {offset}: telemux cannot write it back byte for \
          byte, so it would change the camera's other streams; refusing to replace its GPS"
     )]
-    /// A payload that does not encode back to the same bytes, so replacing part of it would change the rest.
     NotReproducible {
         /// The track's box path.
         path: String,
@@ -60,8 +60,8 @@ pub enum ReplaceError {
         /// Absolute offset of the payload.
         offset: u64,
     },
-    #[error("{path}, GPMF payload {index} at byte {offset}: {source}")]
     /// The new GPS stream of a payload cannot be built.
+    #[error("{path}, GPMF payload {index} at byte {offset}: {source}")]
     Build {
         /// The track's box path.
         path: String,
