@@ -5,9 +5,11 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use telemux_read::mp4::Mp4;
+use telemux_write::gpmf::Gpmf;
 use telemux_write::mp4::{
     prepare, MoovPlacement, RewriteError, RewriteOptions, Target, TelemetryTrack,
 };
+use telemux_write::track_format::TrackFormat;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -184,14 +186,21 @@ fn existing_telemetry_is_refused_unless_replaced() {
     let input = corpus.join("gopro/karma.mp4");
     let mut file = File::open(&input).unwrap();
     let mp4 = Mp4::open(&mut file).unwrap();
-    let err = prepare(&mp4, &telemetry(), &RewriteOptions::default()).unwrap_err();
+    // The camera's gpmd track (its first sample starts with DEVC) and nothing else.
+    let existing = Gpmf.existing_tracks(&mp4, &mut file).unwrap();
+    assert_eq!(existing, [3]);
+    let found = RewriteOptions {
+        existing_tracks: existing,
+        ..RewriteOptions::default()
+    };
+    let err = prepare(&mp4, &telemetry(), &found).unwrap_err();
     assert_eq!(
         err.to_string(),
         "already has GPMF telemetry (moov/trak[3], track id 4); use --replace to replace it"
     );
     let options = RewriteOptions {
         replace: true,
-        ..RewriteOptions::default()
+        ..found
     };
     let out = rewrite(&input, &options);
     let old = tracks(&input);
