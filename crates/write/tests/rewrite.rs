@@ -1,8 +1,12 @@
 //! The MP4 rewrite on real ffmpeg-made files: every original sample stays byte-identical, the
 //! telemetry track reads back, and each layout mode puts moov and mdat where it says.
 
+mod common;
+
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use common::{fixture, track_contents};
 
 use telemux_read::mp4::Mp4;
 use telemux_write::gpmf::Gpmf;
@@ -11,29 +15,13 @@ use telemux_write::mp4::{
 };
 use telemux_write::track_format::TrackFormat;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(name)
-}
-
 /// (handler, sample entry, samples) of every track.
 fn tracks(path: &Path) -> Vec<(String, String, Vec<Vec<u8>>)> {
-    let mut file = File::open(path).unwrap();
-    let mp4 = Mp4::open(&mut file).unwrap();
-    let tracks: Vec<_> = mp4.tracks().map(Result::unwrap).collect();
-    tracks
-        .iter()
+    track_contents(path)
+        .into_iter()
         .map(|t| {
-            let samples = t
-                .samples()
-                .map(|s| t.read_sample(&mut file, &s.unwrap()).unwrap())
-                .collect();
-            (
-                t.hdlr.subtype.to_string(),
-                t.stsd.entries[0].kind.to_string(),
-                samples,
-            )
+            let samples = t.samples.into_iter().map(|(bytes, _)| bytes).collect();
+            (t.handler, t.entry, samples)
         })
         .collect()
 }

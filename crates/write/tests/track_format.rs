@@ -4,8 +4,12 @@
 //! `--in-place`, its samples read back where its chunk offsets point, the original samples
 //! stay byte-identical, and a second write refuses or replaces it by its own recogniser.
 
+mod common;
+
 use std::fs::File;
 use std::path::{Path, PathBuf};
+
+use common::{fixture, track_contents, TrackContent};
 
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::{Mp4, Mp4Error};
@@ -90,39 +94,6 @@ impl TrackFormat for Dummy {
     }
 }
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(name)
-}
-
-/// Per track: handler type, handler name, sample entry, and each sample's bytes and duration.
-type Content = (String, String, String, Vec<(Vec<u8>, u32)>);
-
-fn contents(path: &Path) -> Vec<Content> {
-    let mut file = File::open(path).unwrap();
-    let mp4 = Mp4::open(&mut file).unwrap();
-    let tracks: Vec<_> = mp4.tracks().map(Result::unwrap).collect();
-    tracks
-        .iter()
-        .map(|t| {
-            let samples = t
-                .samples()
-                .map(|s| {
-                    let s = s.unwrap();
-                    (t.read_sample(&mut file, &s).unwrap(), s.duration)
-                })
-                .collect();
-            (
-                t.hdlr.subtype.to_string(),
-                t.hdlr.name.clone(),
-                t.stsd.entries[0].kind.to_string(),
-                samples,
-            )
-        })
-        .collect()
-}
-
 /// 2 Hz points over the whole 12-s ride.mp4 / 2-s clip, latitude 45 + slot / 1000.
 fn dummy_track(path: &Path) -> TelemetryTrack {
     let mp4 = Mp4::open(&mut File::open(path).unwrap()).unwrap();
@@ -184,7 +155,7 @@ fn a_second_format_gets_its_own_track_and_every_original_sample_is_kept() {
     for (name, target) in cases {
         let input = dir.path().join(name);
         std::fs::copy(fixture(name), &input).unwrap();
-        let before = contents(&input);
+        let before = track_contents(&input);
         let track = dummy_track(&input);
         let slots = track.samples.len();
         assert_eq!(slots, if name == "ride.mp4" { 24 } else { 4 }, "{name}");
@@ -194,14 +165,19 @@ fn a_second_format_gets_its_own_track_and_every_original_sample_is_kept() {
         };
         let out = write(&input, &track, &options);
 
-        let after = contents(&out);
+        let after = track_contents(&out);
         assert_eq!(after.len(), before.len() + 1, "{name} {target:?}");
         assert_eq!(
             after[..before.len()],
             before[..],
             "{name} {target:?}: originals changed"
         );
-        let (handler, handler_name, entry, samples) = &after[before.len()];
+        let TrackContent {
+            handler,
+            handler_name,
+            entry,
+            samples,
+        } = &after[before.len()];
         assert_eq!(
             (handler.as_str(), handler_name.as_str(), entry.as_str()),
             ("meta", "Dummy handler", "xtst"),
@@ -248,6 +224,10 @@ fn a_second_format_gets_its_own_track_and_every_original_sample_is_kept() {
                 ..again
             },
         );
-        assert_eq!(contents(&replaced), after, "{name}: replaced differently");
+        assert_eq!(
+            track_contents(&replaced),
+            after,
+            "{name}: replaced differently"
+        );
     }
 }
