@@ -10,6 +10,8 @@ use crate::gpmf::{BuildError, Gpmf};
 use crate::mp4::TelemetryTrack;
 use crate::track_format::TrackFormat;
 
+/// How points become a track's samples, for every format (a format ignores what it cannot
+/// write, such as GPS9 outside GPMF).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrackOptions {
     /// Samples per second of the points (they sit at media times k / rate).
