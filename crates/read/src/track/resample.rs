@@ -5,7 +5,6 @@
 use time::{Duration, OffsetDateTime};
 
 use super::geo::{bearing_deg, distance_m};
-use super::timeline::unix_seconds;
 use crate::model::GpsPoint;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,9 +78,11 @@ pub fn resample_lazily<'a>(
     duration: f64,
     options: &ResampleOptions,
 ) -> (Coverage, Samples<'a>) {
+    // Subtracted in whole nanoseconds: seconds since 1970 as f64 carry only 2.4e-7 s, which
+    // made a 2D speed derived over 35 ms off by up to 3e-4 m/s at 40 m/s.
     let mut timed: Vec<(f64, &GpsPoint)> = points
         .iter()
-        .filter_map(|p| p.time.map(|t| (unix_seconds(t) - unix_seconds(start), p)))
+        .filter_map(|p| p.time.map(|t| ((t - start).as_seconds_f64(), p)))
         .collect();
     // The first of equal times wins (see `resample`); the sampler then never sees a
     // zero-length interval.
@@ -112,7 +113,9 @@ pub fn resample_lazily<'a>(
     if lo > hi {
         return (coverage, samples);
     }
-    coverage.covered = hi - lo - coverage.gaps.iter().map(|g| g.end - g.start).sum::<f64>();
+    // Gaps can cover all of it, and the subtraction then rounds to just below zero.
+    let gaps: f64 = coverage.gaps.iter().map(|g| g.end - g.start).sum();
+    coverage.covered = (hi - lo - gaps).max(0.0);
     samples.k = (lo * rate).ceil() as u64;
     samples.end = hi;
     samples.timed = timed;
@@ -368,6 +371,23 @@ mod tests {
         let latitudes: Vec<f64> = out.points.iter().map(|p| p.latitude).collect();
         // At 2 s the first point of that second; at 3 s halfway from it to the one at 4 s.
         assert_eq!(latitudes, [1.0, 1.5, 2.0, 3.0, 4.0]);
+    }
+
+    #[test]
+    fn gaps_over_the_whole_overlap_cover_nothing_not_less() {
+        // Found by the property below: the overlap minus the gaps rounded to -1.8e-15.
+        let at = |nanos: i64| GpsPoint {
+            time: Some(START + Duration::nanoseconds(nanos)),
+            ..GpsPoint::new(45.0, 7.0)
+        };
+        let track = [at(967_235_686), at(6_397_281_850), at(11_863_348_449)];
+        let options = ResampleOptions {
+            rate_hz: 0.5,
+            max_gap: 5.0,
+        };
+        let out = resample(&track, START, 10.887515734392075, &options);
+        assert_eq!(out.covered, 0.0);
+        assert_eq!(out.gaps.len(), 2);
     }
 
     #[test]
