@@ -1,6 +1,11 @@
-//! Property: for arbitrary GPS tracks and synthetic videos (moov first or last, stco or co64,
-//! 1–4 tracks, varied chunking), writing the telemetry and reading it back returns the track
-//! at SCAL precision, and every other track's samples stay byte-identical.
+//! Properties of read(write(x)) == x, each also checking that every other track's samples
+//! stay byte-identical:
+//! - the writer alone: points already on the 10 Hz grid with gaps, through
+//!   `telemetry_track::build` and the rewrite into synthetic videos (moov first or last, stco
+//!   or co64, 1–4 tracks, varied chunking), read back at SCAL precision;
+//! - the whole pipeline: irregular raw tracks as GPX through `telemux inject` (-o,
+//!   --faststart, --in-place, --replace; --gps9) and `telemux extract`, against the
+//!   hand-written oracle of tests/common/oracle.rs (never `resample` itself).
 
 mod common;
 
