@@ -532,6 +532,11 @@ proptest! {
             }
             if mode != Mode::Replace {
                 prop_assert!(close("media_time", e.media_time.unwrap(), 1e-6), "media time, {}", at);
+            } else {
+                // In the replaced track's one-second payload the sample belongs to.
+                let second = e.media_time.unwrap().floor();
+                let media_time = number("media_time").unwrap();
+                prop_assert!((second..second + 1.0).contains(&media_time), "payload, {}", at);
             }
         }
     }
