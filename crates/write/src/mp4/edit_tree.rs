@@ -5,6 +5,8 @@
 use telemux_read::mp4::{BoxNode, Content, Moov};
 use telemux_read::FourCC;
 
+use super::emit::box_header;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditBox {
     /// A whole box, header included, as it will be written.
@@ -118,14 +120,8 @@ impl EditBox {
                 trailer,
             } => {
                 let len = self.encoded_len();
-                if let Ok(size) = u32::try_from(len) {
-                    out.extend_from_slice(&size.to_be_bytes());
-                    out.extend_from_slice(kind.as_bytes());
-                } else {
-                    out.extend_from_slice(&1u32.to_be_bytes());
-                    out.extend_from_slice(kind.as_bytes());
-                    out.extend_from_slice(&len.to_be_bytes());
-                }
+                let header_len = if u32::try_from(len).is_ok() { 8 } else { 16 };
+                out.extend_from_slice(&box_header(kind.as_bytes(), len, header_len));
                 out.extend_from_slice(prefix);
                 for child in children {
                     child.write_to(out);

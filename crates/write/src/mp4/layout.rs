@@ -11,6 +11,8 @@
 use telemux_read::mp4::BoxHeader;
 use telemux_read::FourCC;
 
+use super::emit::box_header;
+
 /// Where the moov goes in the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MoovPlacement {
@@ -387,16 +389,10 @@ impl Exposure {
         if let Some((offset, size)) = self.sized {
             patches.push((offset, size.to_be_bytes().to_vec()));
         }
-        let mut header = Vec::with_capacity(16);
-        if self.header_len == 16 {
-            header.extend_from_slice(&1u32.to_be_bytes());
-            header.extend_from_slice(b"mdat");
-            header.extend_from_slice(&self.mdat_size.to_be_bytes());
-        } else {
-            header.extend_from_slice(&(self.mdat_size as u32).to_be_bytes());
-            header.extend_from_slice(b"mdat");
-        }
-        patches.push((self.header_at, header));
+        patches.push((
+            self.header_at,
+            box_header(b"mdat", self.mdat_size, self.header_len),
+        ));
         patches
     }
 
