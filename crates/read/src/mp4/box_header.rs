@@ -19,6 +19,7 @@ const UUID: FourCC = FourCC::new(b"uuid");
 /// Where a box is and how its header was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BoxHeader {
+    /// The box type (`moov`, `mdat`, `uuid`…).
     pub kind: FourCC,
     /// Absolute file offset of the first header byte.
     pub offset: u64,
@@ -44,6 +45,7 @@ impl BoxHeader {
         self.offset + self.header_len
     }
 
+    /// Bytes after the header.
     pub fn body_len(&self) -> u64 {
         self.size - self.header_len
     }
