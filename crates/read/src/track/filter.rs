@@ -25,15 +25,22 @@ pub struct Filters {
 /// How many points each rule dropped, for the one-line summaries users see.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FilterReport {
+    /// Points left after every filter.
     pub kept: usize,
+    /// Dropped at exactly (0, 0).
     pub null_island: usize,
+    /// Dropped because the source marks them as having no fix (`drop_unfixed`).
     pub unfixed: usize,
+    /// Dropped for a fix worse than `min_fix`.
     pub low_fix: usize,
+    /// Dropped for a DOP above `max_dop`.
     pub high_dop: usize,
+    /// Dropped as jumps at `max_speed` (`track::jumps`).
     pub outliers: usize,
 }
 
 impl FilterReport {
+    /// Points dropped by all rules together.
     pub fn dropped(&self) -> usize {
         self.null_island + self.unfixed + self.low_fix + self.high_dop + self.outliers
     }
