@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io;
 
 use telemux_read::mp4::{
-    BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
+    parse_header, BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
 };
 use telemux_read::verify::untrusted_tables;
 use telemux_read::FourCC;
@@ -594,12 +594,10 @@ fn relocate_empty(relocate: &impl Fn(u64, u64) -> Option<u64>, at: u64) -> u64 {
 /// Sets mvhd's next_track_ID (after the 96 or 108 bytes of fields before it).
 fn set_next_track_id(moov: &mut EditBox, version: u8, next: u32) {
     if let Some(EditBox::Raw { bytes, .. }) = moov.child_mut(b"mvhd") {
-        let header_len = if bytes.get(..4) == Some(&[0, 0, 0, 1]) {
-            16
-        } else {
-            8
+        let Ok(header) = parse_header(bytes, 0, bytes.len() as u64, false) else {
+            return;
         };
-        let at = header_len + if version == 1 { 108 } else { 96 };
+        let at = header.header_len as usize + if version == 1 { 108 } else { 96 };
         if let Some(slot) = bytes.get_mut(at..at + 4) {
             slot.copy_from_slice(&next.to_be_bytes());
         }
