@@ -10,13 +10,13 @@ mod novatek_support;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use common::oracle::{expected_samples, Grid};
 use common::{exiftool_gps, fixture, telemux};
 use novatek_support::containers::{self, splice};
 use novatek_support::encode::{core_record, novatek_at16, novatek_at48};
 use novatek_support::Fix;
 use predicates::prelude::*;
 use telemux_read::model::GpsPoint;
-use telemux_read::track::{resample, ResampleOptions};
 use time::macros::datetime;
 use time::OffsetDateTime;
 
@@ -284,8 +284,8 @@ fn files_without_gps_exit_2_saying_what_was_looked_for() {
         ));
 }
 
-/// What `convert` should write: the dashcam's own points, resampled at 10 Hz on the video
-/// starting 08:00:00 UTC (mvhd 10:00:00 at the UTC+02:00 the GPS reveals).
+/// What `convert` should write: the dashcam's own points at 10 Hz on the video starting
+/// 08:00:00 UTC (mvhd 10:00:00 at the UTC+02:00 the GPS reveals), as the oracle computes it.
 fn expected_converted(input: &Path) -> Vec<(f64, f64)> {
     let points: Vec<GpsPoint> = telemux_read::source::read(
         &mut fs::File::open(input).unwrap(),
@@ -295,8 +295,7 @@ fn expected_converted(input: &Path) -> Vec<(f64, f64)> {
     .telemetry
     .gps;
     let start = datetime!(2024-05-01 08:00:00 UTC);
-    resample(&points, start, 12.0, &ResampleOptions::default())
-        .points
+    expected_samples(&points, start, 12.0, Grid::default())
         .iter()
         .map(|p| (p.latitude, p.longitude))
         .collect()

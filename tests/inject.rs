@@ -7,22 +7,21 @@ mod common;
 use std::fs;
 use std::path::Path;
 
+use common::oracle::{expected_samples, Grid};
 use common::{
     assert_gpmf_output_is_sound, corpus_or_skip, exiftool_gps, fixture, stream_hashes, telemux,
 };
 use predicates::prelude::*;
 use telemux_read::gpx;
-use telemux_read::track::{resample, ResampleOptions};
 use time::macros::datetime;
 
 /// What inject should write for fixtures/ride.gpx on the 12 s fixtures/ride.mp4 (created
-/// 2024-05-01 10:00:00 UTC): the GPX resampled at 10 Hz.
+/// 2024-05-01 10:00:00 UTC): the GPX at 10 Hz, as the oracle computes it.
 fn expected_ride_points() -> Vec<(f64, f64)> {
     let data = gpx::parse(&fs::read(fixture("ride.gpx")).unwrap()).unwrap();
     let merged = gpx::merge_by_time(data.segments);
     let start = datetime!(2024-05-01 10:00:00 UTC);
-    let out = resample(&merged.points, start, 12.0, &ResampleOptions::default());
-    out.points
+    expected_samples(&merged.points, start, 12.0, Grid::default())
         .iter()
         .map(|p| (p.latitude, p.longitude))
         .collect()
@@ -190,8 +189,7 @@ fn a_gopro_file_with_replace() {
     let points = gpx::merge_by_time(data.segments).points;
     let start = points[0].time.unwrap();
     let duration = 10.543;
-    let expected: Vec<(f64, f64)> = resample(&points, start, duration, &ResampleOptions::default())
-        .points
+    let expected: Vec<(f64, f64)> = expected_samples(&points, start, duration, Grid::default())
         .iter()
         .map(|p| (p.latitude, p.longitude))
         .collect();

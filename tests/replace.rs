@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fs::{self, File};
 use std::path::Path;
 
+use common::oracle::{expected_samples, Grid};
 use common::readers::node_reader;
 use common::{
     assert_gpmf_output_is_sound_named, corpus_or_skip, exiftool_gps, extract_json, run, telemux,
@@ -19,7 +20,6 @@ use telemux_read::gopro;
 use telemux_read::gpmf::keys::{DEVC, DVID, GPRI, GPS5, GPS9, STRM};
 use telemux_read::gpmf::{read_tree, Body, Klv, Node, Values};
 use telemux_read::source::open_mp4;
-use telemux_read::track::{resample, ResampleOptions};
 use telemux_read::{gpx, FourCC, GpsPoint};
 use telemux_write::gpmf::encode;
 use time::format_description::well_known::Rfc3339;
@@ -115,16 +115,14 @@ fn shifted_gpx(video: &Path, gpx_path: &Path) {
     fs::write(gpx_path, text).unwrap();
 }
 
-/// What `inject` writes: the GPX resampled at 10 Hz from its first point over the video.
+/// What `inject` writes: the GPX at 10 Hz from its first point over the video, as the oracle
+/// computes it.
 fn expected_points(gpx_path: &Path, duration: f64) -> Vec<GpsPoint> {
     let (telemetry, _) = gpx::parse(&fs::read(gpx_path).unwrap())
         .unwrap()
         .into_telemetry();
     let start = telemetry.gps[0].time.unwrap();
-    let mut options = ResampleOptions::default();
-    options.rate_hz = 10.0;
-    options.max_gap = 5.0;
-    resample(&telemetry.gps, start, duration, &options).points
+    expected_samples(&telemetry.gps, start, duration, Grid::default())
 }
 
 struct Case {

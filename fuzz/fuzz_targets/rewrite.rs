@@ -1,6 +1,7 @@
 //! The MP4 rewrite end to end: a small video built from the fuzzer's description (tracks of
 //! any handler, sample sizes and chunking, stco or co64, moov before or after the media, an
-//! existing GPMF track or not), a telemetry track added with `-o` (moov kept or moved to the
+//! existing GPMF track or not, a dashcam's `gpmd` track that holds no GPMF), a telemetry
+//! track added with `-o` (moov kept or moved to the
 //! front) or `--in-place`, and the result re-opened. Every original sample must read back
 //! byte-identical, the new track must hold exactly the telemetry, and nothing else may
 //! change; the only refusals allowed are the documented ones. After the last box the input
@@ -19,9 +20,11 @@ use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use synthetic::{SynthTrack, SynthVideo};
 use telemux_read::mp4::Mp4;
+use telemux_write::gpmf::Gpmf;
 use telemux_write::mp4::{
     prepare, MoovPlacement, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack,
 };
+use telemux_write::track_format::TrackFormat;
 
 const MAX_TRACKS: usize = 3;
 const MAX_SAMPLES: usize = 12;
@@ -115,7 +118,10 @@ struct TrackInput {
 enum Kind {
     Video,
     Audio,
+    /// A `gpmd` track holding GPMF: every sample starts with `DEVC`.
     Gpmf,
+    /// A `gpmd` track holding other data (some dashcams name theirs so): to be kept.
+    GpmdData,
 }
 
 impl Kind {
@@ -123,9 +129,25 @@ impl Kind {
         match self {
             Kind::Video => (*b"vide", *b"avc1"),
             Kind::Audio => (*b"soun", *b"mp4a"),
-            Kind::Gpmf => (*b"meta", *b"gpmd"),
+            Kind::Gpmf | Kind::GpmdData => (*b"meta", *b"gpmd"),
         }
     }
+
+    /// Sample bytes as the kind holds them.
+    fn sample(self, bytes: &[u8]) -> Vec<u8> {
+        let bytes = &bytes[..bytes.len().min(MAX_SAMPLE_LEN)];
+        match self {
+            Kind::Gpmf => [&b"DEVC"[..], bytes].concat(),
+            Kind::GpmdData if bytes.starts_with(b"DEVC") => [&b"data"[..], bytes].concat(),
+            _ => bytes.to_vec(),
+        }
+    }
+}
+
+/// Whether the track holds GPMF as the read side defines it: a `gpmd` track whose first
+/// sample starts with `DEVC`, so one without samples does not.
+fn holds_gpmf(t: &TrackInput) -> bool {
+    t.kind == Kind::Gpmf && !t.samples.is_empty()
 }
 
 fn synth_track(t: &TrackInput) -> SynthTrack {
@@ -138,7 +160,7 @@ fn synth_track(t: &TrackInput) -> SynthTrack {
             .samples
             .iter()
             .take(MAX_SAMPLES)
-            .map(|s| s[..s.len().min(MAX_SAMPLE_LEN)].to_vec())
+            .map(|s| t.kind.sample(s))
             .collect(),
         sample_duration: u32::from(t.sample_duration),
         // The builder cycles through the chunking; an empty one would leave samples unchunked.
@@ -237,15 +259,16 @@ fuzz_target!(|input: Input| {
         .iter()
         .map(|m| (*b"\xa9mak", m.clone()))
         .collect();
-    options.handler_name = "GoPro MET".into();
-    // Every synthetic `gpmd` track holds GPMF, which is what `None` assumes.
-    options.gpmf_tracks = None;
     let mp4 = Mp4::open(&mut file).expect("the synthetic input opens");
-    let gpmf_tracks = video
-        .tracks
-        .iter()
-        .filter(|t| &t.sample_entry == b"gpmd")
-        .count();
+    let inputs: Vec<&TrackInput> = input.tracks.iter().take(MAX_TRACKS).collect();
+    let gpmf: Vec<usize> = (0..inputs.len())
+        .filter(|&i| holds_gpmf(inputs[i]))
+        .collect();
+    options.existing_tracks = Gpmf
+        .existing_tracks(&mp4, &mut file)
+        .expect("the synthetic tracks read");
+    assert_eq!(options.existing_tracks, gpmf, "GPMF tracks misjudged");
+    let gpmf_tracks = gpmf.len();
     let has_gpmf = gpmf_tracks > 0;
     let in_place = matches!(input.mode, Mode::InPlace);
     let trailer = matches!(input.tail, Tail::NotBoxes(_) | Tail::Zeros(_));
@@ -302,7 +325,9 @@ fuzz_target!(|input: Input| {
     let after = contents(&mut output);
     let mut expected: Vec<TrackContent> = before
         .into_iter()
-        .filter(|(_, entry, _, _)| entry != b"gpmd")
+        .enumerate()
+        .filter(|(i, _)| !gpmf.contains(i))
+        .map(|(_, track)| track)
         .collect();
     expected.push((
         *b"meta",

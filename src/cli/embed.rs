@@ -285,17 +285,13 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
             (
                 replaced.track,
                 replaced.gps_points,
-                existing.hdlr.name.clone(),
+                Some(existing.hdlr.name.clone()),
             )
         }
         None => {
             let built = telemetry_track::build_streamed(samples, sensors, duration, &options)?;
             report_sensors(&built);
-            (
-                built.track,
-                built.gps_points,
-                RewriteOptions::default().handler_name,
-            )
+            (built.track, built.gps_points, None)
         }
     };
     let target = if output.is_none() {
@@ -310,7 +306,7 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
     rewrite.replace = args.replace;
     rewrite.user_data = args.user_data();
     rewrite.handler_name = handler_name;
-    rewrite.gpmf_tracks = Some(gpmf_tracks);
+    rewrite.existing_tracks = gpmf_tracks;
     let prepared = prepare(&mp4, &track, &rewrite).with_context(|| video_name.clone())?;
     // Only the first GPMF track has its GPS replaced; any other is removed, as before.
     let removed = prepared.replaced - usize::from(existing.is_some());

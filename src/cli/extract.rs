@@ -73,7 +73,8 @@ pub struct ExtractArgs {
     #[arg(long)]
     pub max_dop: Option<f64>,
 
-    /// Drop points reached faster than --max-speed from the previous point (GPS jumps)
+    /// Drop points reached faster than --max-speed from the last kept point (GPS jumps, as
+    /// verify's sv_jumps judges them)
     #[arg(long)]
     pub drop_outliers: bool,
 

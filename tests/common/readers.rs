@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use telemux_read::gpx;
-use telemux_read::track::{resample, ResampleOptions};
 use telemux_testkit::reader_missing;
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -99,18 +98,13 @@ impl RidePoint {
 /// fixtures/ride.mp4 (and every input made from it) starts at 2024-05-01 10:00:00 UTC.
 pub const RIDE_START: OffsetDateTime = datetime!(2024-05-01 10:00:00 UTC);
 
-/// What inject should write for fixtures/ride.gpx on the 12 s ride clip: the GPX resampled
-/// at 10 Hz (120 points), as in tests/inject.rs.
+/// What inject should write for fixtures/ride.gpx on the 12 s ride clip: the GPX at 10 Hz
+/// (120 points) as the oracle computes it, as in tests/inject.rs.
 pub fn ride_points() -> Vec<RidePoint> {
     let data = gpx::parse(&fs::read(super::fixture("ride.gpx")).unwrap()).unwrap();
     let merged = gpx::merge_by_time(data.segments);
-    let out = resample(
-        &merged.points,
-        RIDE_START,
-        12.0,
-        &ResampleOptions::default(),
-    );
-    out.points
+    let grid = super::oracle::Grid::default();
+    super::oracle::expected_samples(&merged.points, RIDE_START, 12.0, grid)
         .iter()
         .map(|p| RidePoint {
             lat: p.latitude,

@@ -8,23 +8,10 @@ use std::process::Command;
 
 use serde_json::Value;
 use telemux_read::mp4::{Mp4, Track};
-use telemux_testkit::corpus_or_skip;
+use telemux_testkit::{corpus_or_skip, external_tool};
 
 /// (pos, size, dts) of one packet.
 type Packet = (u64, u64, i64);
-
-fn ffprobe_available(test: &str) -> bool {
-    if Command::new("ffprobe").arg("-version").output().is_ok() {
-        return true;
-    }
-    let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-    assert!(
-        !required,
-        "{test}: TELEMUX_REQUIRE_CORPUS=1 but ffprobe is not installed"
-    );
-    eprintln!("{test}: skipped, ffprobe is not installed");
-    false
-}
 
 fn number(value: &Value) -> Option<i64> {
     value
@@ -143,7 +130,7 @@ fn fixture(name: &str) -> PathBuf {
 
 #[test]
 fn fixtures_match_ffprobe() {
-    if !ffprobe_available("fixtures_match_ffprobe") {
+    if external_tool("ffprobe").is_none() {
         return;
     }
     for name in ["clip-moov-end.mp4", "clip-faststart.mp4", "clip.mov"] {
@@ -156,7 +143,7 @@ fn gopro_corpus_matches_ffprobe() {
     let Some(corpus) = corpus_or_skip("gopro_corpus_matches_ffprobe") else {
         return;
     };
-    if !ffprobe_available("gopro_corpus_matches_ffprobe") {
+    if external_tool("ffprobe").is_none() {
         return;
     }
     let gopro = corpus.join("gopro");

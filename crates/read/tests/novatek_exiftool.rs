@@ -1,6 +1,7 @@
 //! Interop: ExifTool (`-ee -n -j -G3`; `-ee3` for MPEG-TS, whose GPS PID is undeclared) reads
 //! the synthetic files and must report the same coordinates and times as we do, for every
-//! layout it decodes. Skips when exiftool is missing, unless `TELEMUX_REQUIRE_CORPUS=1`.
+//! layout it decodes. Skips when exiftool is missing, unless `TELEMUX_REQUIRE_CORPUS=1`
+//! (`testkit::external_tool`).
 //!
 //! ExifTool 12.57 (Debian's) decodes indexed blocks with one set of rules (T1, T2, T3 @16,
 //! T6, T7, T8, T10, T17) and scanned blocks with another (T11, T12, T16/T17, T6, T13, T15,
@@ -17,23 +18,8 @@ use novatek_support::{samples, vancouver, Fix};
 use serde_json::Value;
 use telemux_read::model::GpsPoint;
 use telemux_read::novatek::{decode_block, decode_ts_payload, BlockOutcome, DecodeOptions};
+use telemux_testkit::external_tool;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
-
-fn exiftool_or_skip() -> bool {
-    let found = Command::new("exiftool")
-        .arg("-ver")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-        assert!(
-            !required,
-            "exiftool is required (TELEMUX_REQUIRE_CORPUS=1) but missing"
-        );
-        eprintln!("novatek_exiftool: skipped, exiftool not installed");
-    }
-    found
-}
 
 /// One file and the points ExifTool should report for it.
 struct Case {
@@ -185,7 +171,7 @@ fn compare(cases: &[Case], results: &[Value]) {
 
 #[test]
 fn exiftool_reads_the_same_fixes_from_our_files() {
-    if !exiftool_or_skip() {
+    if external_tool("exiftool").is_none() {
         return;
     }
     let indexed = [

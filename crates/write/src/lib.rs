@@ -6,3 +6,4 @@ pub mod gpmf;
 pub mod mp4;
 pub mod output;
 pub mod telemetry_track;
+pub mod track_format;

@@ -1,19 +1,17 @@
-//! GPS points on a video's timeline turned into the payloads of a GPMF telemetry track: one
-//! payload per second, as GoPro cameras write them.
-//!
-//! Readers spread a payload's GPS5 samples evenly over the payload's duration, so a payload
-//! must hold a sample for every slot of its span. Where a gap starts or ends inside a second,
-//! the second is split there; stretches without fixes get payloads without GPS.
-//!
-//! Sensor streams (ACCL, GYRO, …) go into the same payloads, each payload holding the samples
-//! whose media time falls in its span, which readers spread over the span as they do GPS5.
+//! GPS points on a video's timeline turned into the samples of a telemetry track: the points
+//! put on the slots of the rate grid, here for every format, and the slots made into samples
+//! by the track's format ([`TrackFormat::build`]; GPMF: one payload per second, see
+//! [`crate::gpmf::Gpmf`]). `build`, `build_with_sensors` and `build_streamed` write GPMF;
+//! [`build_format`] any format.
 
-use telemux_read::gpmf::Klv;
 use telemux_read::model::{AltitudeRef, Fix, GpsPoint, SensorStream};
 
-use crate::gpmf::{BuildError, DeviceWriter, GpsPayloads, SensorWriter};
+use crate::gpmf::{BuildError, Gpmf};
 use crate::mp4::TelemetryTrack;
+use crate::track_format::TrackFormat;
 
+/// How points become a track's samples, for every format (a format ignores what it cannot
+/// write, such as GPS9 outside GPMF).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TrackOptions {
@@ -101,8 +99,8 @@ pub fn build_with_sensors(
         .filter_map(|(i, p)| Some((slot_of(p, options.rate_hz, slots)?, i)))
         .collect();
     order.sort_by_key(|&(slot, _)| slot);
-    let slotted = order.into_iter().map(|(slot, i)| (slot, points[i].clone()));
-    build_slotted(slotted, slots, sensors, options)
+    let mut slotted = order.into_iter().map(|(slot, i)| (slot, points[i].clone()));
+    Gpmf.build(&mut slotted, slots, sensors, options)
 }
 
 /// [`build_with_sensors`] for points in media-time order, as `resample_lazily` makes them:
@@ -114,12 +112,23 @@ pub fn build_streamed(
     duration: f64,
     options: &TrackOptions,
 ) -> Result<SensorTrack, TrackError> {
+    build_format(&Gpmf, points, sensors, duration, options)
+}
+
+/// [`build_streamed`] for a track of `format`.
+pub fn build_format(
+    format: &dyn TrackFormat,
+    points: impl IntoIterator<Item = GpsPoint>,
+    sensors: &[SensorStream],
+    duration: f64,
+    options: &TrackOptions,
+) -> Result<SensorTrack, TrackError> {
     let slots = slot_count(duration, options.rate_hz)?;
     let rate = options.rate_hz;
-    let slotted = points
+    let mut slotted = points
         .into_iter()
         .filter_map(|p| Some((slot_of(&p, rate, slots)?, p)));
-    build_slotted(slotted, slots, sensors, options)
+    format.build(&mut slotted, slots, sensors, options)
 }
 
 /// Slots of the rate grid in `duration`, refused when the timing makes no track.
@@ -135,137 +144,6 @@ fn slot_count(duration: f64, rate: f64) -> Result<usize, TrackError> {
 fn slot_of(p: &GpsPoint, rate: f64, slots: usize) -> Option<usize> {
     let k = (p.media_time? * rate).round();
     (k >= 0.0 && (k as usize) < slots).then_some(k as usize)
-}
-
-/// The payloads of points given with their slots in ascending order.
-fn build_slotted(
-    slotted: impl Iterator<Item = (usize, GpsPoint)>,
-    slots: usize,
-    sensors: &[SensorStream],
-    options: &TrackOptions,
-) -> Result<SensorTrack, TrackError> {
-    let rate = options.rate_hz;
-    let mut slotted = slotted.peekable();
-    let mut timelines: Vec<Timeline<'_>> = SensorWriter::for_streams(sensors)?
-        .into_iter()
-        .filter_map(|(index, writer)| Some(Timeline::new(writer, sensors.get(index)?)))
-        .collect();
-    let mut payloads = GpsPayloads::new(
-        DeviceWriter::new(1, &options.device_name),
-        options.altitude_ref,
-        options.gps9,
-    );
-    let boundary_ms = |k: usize| (k as f64 * 1000.0 / rate).round() as u64;
-    let mut track = TelemetryTrack {
-        samples: Vec::new(),
-        durations_ms: Vec::new(),
-    };
-    let mut gps_points = 0;
-    let mut start = 0;
-    while start < slots {
-        while slotted.next_if(|(slot, _)| *slot < start).is_some() {}
-        let second_end = (((start as f64 / rate).floor() + 1.0) * rate - 1e-9).ceil() as usize;
-        let second_end = second_end.clamp(start + 1, slots);
-        let stmp = (start as f64 * 1e6 / rate).round() as u64;
-        // The run of consecutive slots from `start` that have a point, within this second.
-        let mut run = Vec::new();
-        while start + run.len() < second_end {
-            let slot = start + run.len();
-            let Some((_, mut point)) = slotted.next_if(|(s, _)| *s == slot) else {
-                break;
-            };
-            while let Some((_, later)) = slotted.next_if(|(s, _)| *s == slot) {
-                point = later;
-            }
-            run.push(with_defaults(point, options.default_dop));
-        }
-        let (end, mut streams) = if run.is_empty() {
-            // No GPS stream at all where there are no fixes, so no reader takes held
-            // positions for fixes.
-            let next = slotted.peek().map_or(second_end, |(slot, _)| *slot);
-            (next.min(second_end), Vec::new())
-        } else {
-            gps_points += run.len() as u64;
-            (start + run.len(), payloads.streams(&run, Some(stmp))?)
-        };
-        let span = (start as f64 / rate, end as f64 / rate);
-        for timeline in &mut timelines {
-            streams.extend(timeline.take(span, stmp)?);
-        }
-        track.samples.push(payloads.device().encode(streams)?);
-        let ms = boundary_ms(end) - boundary_ms(start);
-        track
-            .durations_ms
-            .push(u32::try_from(ms).unwrap_or(u32::MAX));
-        start = end;
-    }
-    let mut written = Vec::new();
-    let mut left_out = 0;
-    for timeline in &timelines {
-        let taken = timeline.written;
-        written.push((timeline.key.clone(), taken, timeline.writer.scale()));
-        left_out += timeline.samples.len() as u64 - taken + timeline.untimed;
-    }
-    let unsupported = sensors
-        .iter()
-        .filter(|s| !timelines.iter().any(|t| t.key == s.key))
-        .map(|s| s.key.clone())
-        .collect();
-    Ok(SensorTrack {
-        track,
-        gps_points,
-        written,
-        unsupported,
-        left_out,
-    })
-}
-
-/// One sensor stream's samples in time order, handed out payload by payload.
-struct Timeline<'a> {
-    key: String,
-    writer: SensorWriter,
-    samples: Vec<(f64, &'a [f64])>,
-    next: usize,
-    written: u64,
-    /// Samples without a media time, which no payload can place.
-    untimed: u64,
-}
-
-impl<'a> Timeline<'a> {
-    fn new(writer: SensorWriter, stream: &'a SensorStream) -> Timeline<'a> {
-        let mut samples: Vec<(f64, &[f64])> = stream
-            .samples
-            .iter()
-            .filter_map(|s| Some((s.media_time.filter(|t| t.is_finite())?, &s.values[..])))
-            .collect();
-        samples.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let untimed = (stream.samples.len() - samples.len()) as u64;
-        Timeline {
-            key: stream.key.clone(),
-            writer,
-            samples,
-            next: 0,
-            written: 0,
-            untimed,
-        }
-    }
-
-    /// The STRM of the samples in `[start, end)` seconds, skipping earlier ones; `None` when
-    /// there are none.
-    fn take(&mut self, (start, end): (f64, f64), stmp: u64) -> Result<Option<Klv>, BuildError> {
-        let rest = self.samples.get(self.next..).unwrap_or_default();
-        let skip = rest.iter().take_while(|(t, _)| *t < start).count();
-        let rest = rest.get(skip..).unwrap_or_default();
-        let count = rest.iter().take_while(|(t, _)| *t < end).count();
-        self.next += skip + count;
-        if count == 0 {
-            return Ok(None);
-        }
-        let values = rest.iter().take(count).map(|(_, v)| *v);
-        let strm = self.writer.payload(values, Some(stmp))?;
-        self.written += count as u64;
-        Ok(Some(strm))
-    }
 }
 
 /// A point without fix information is written as a fix: 3D with altitude, else 2D (readers

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use proptest::prelude::*;
 use telemux_read::{Fix, GpsPoint};
+use telemux_testkit::external_tool;
 use telemux_write::export::gpx::{write_gpx, GpxVersion};
 use time::macros::datetime;
 use time::OffsetDateTime;
@@ -16,20 +17,6 @@ fn gpx_1_1(segments: &[Vec<GpsPoint>]) -> Vec<u8> {
     let mut out = Vec::new();
     write_gpx(&mut out, segments, GpxVersion::V1_1).unwrap();
     out
-}
-
-/// Whether xmllint can run; without it the schema tests skip, unless CI requires them.
-fn xmllint_available(test: &str) -> bool {
-    let found = Command::new("xmllint").arg("--version").output().is_ok();
-    let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-    assert!(
-        found || !required,
-        "{test}: TELEMUX_REQUIRE_CORPUS=1 but xmllint is not installed"
-    );
-    if !found {
-        eprintln!("{test}: skipped, xmllint is not installed (apt-get install libxml2-utils)");
-    }
-    found
 }
 
 /// xmllint's verdict on `document` against the GPX 1.1 schema, offline.
@@ -65,7 +52,7 @@ fn edge_track() -> Vec<Vec<GpsPoint>> {
 
 #[test]
 fn output_validates_against_the_gpx_1_1_schema() {
-    if !xmllint_available("output_validates_against_the_gpx_1_1_schema") {
+    if external_tool("xmllint").is_none() {
         return;
     }
     let document = gpx_1_1(&edge_track());
@@ -84,7 +71,7 @@ proptest! {
 
     #[test]
     fn every_output_validates(segments in common::segments(common::gpx_point())) {
-        if xmllint_available("every_output_validates") {
+        if external_tool("xmllint").is_some() {
             prop_assert_eq!(schema_errors(&gpx_1_1(&segments)), None);
         }
     }

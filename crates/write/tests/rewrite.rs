@@ -1,37 +1,27 @@
 //! The MP4 rewrite on real ffmpeg-made files: every original sample stays byte-identical, the
 //! telemetry track reads back, and each layout mode puts moov and mdat where it says.
 
+mod common;
+
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use common::{fixture, track_contents};
 
 use telemux_read::mp4::Mp4;
+use telemux_write::gpmf::Gpmf;
 use telemux_write::mp4::{
     prepare, MoovPlacement, RewriteError, RewriteOptions, Target, TelemetryTrack,
 };
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(name)
-}
+use telemux_write::track_format::TrackFormat;
 
 /// (handler, sample entry, samples) of every track.
 fn tracks(path: &Path) -> Vec<(String, String, Vec<Vec<u8>>)> {
-    let mut file = File::open(path).unwrap();
-    let mp4 = Mp4::open(&mut file).unwrap();
-    let tracks: Vec<_> = mp4.tracks().map(Result::unwrap).collect();
-    tracks
-        .iter()
+    track_contents(path)
+        .into_iter()
         .map(|t| {
-            let samples = t
-                .samples()
-                .map(|s| t.read_sample(&mut file, &s.unwrap()).unwrap())
-                .collect();
-            (
-                t.hdlr.subtype.to_string(),
-                t.stsd.entries[0].kind.to_string(),
-                samples,
-            )
+            let samples = t.samples.into_iter().map(|(bytes, _)| bytes).collect();
+            (t.handler, t.entry, samples)
         })
         .collect()
 }
@@ -177,12 +167,17 @@ fn existing_telemetry_is_refused_unless_replaced() {
     let input = corpus.join("gopro/karma.mp4");
     let mut file = File::open(&input).unwrap();
     let mp4 = Mp4::open(&mut file).unwrap();
-    let err = prepare(&mp4, &telemetry(), &RewriteOptions::default()).unwrap_err();
+    // The camera's gpmd track (its first sample starts with DEVC) and nothing else.
+    let existing = Gpmf.existing_tracks(&mp4, &mut file).unwrap();
+    assert_eq!(existing, [3]);
+    let mut found = RewriteOptions::default();
+    found.existing_tracks = existing;
+    let err = prepare(&mp4, &telemetry(), &found).unwrap_err();
     assert_eq!(
         err.to_string(),
         "already has GPMF telemetry (moov/trak[3], track id 4); use --replace to replace it"
     );
-    let mut options = RewriteOptions::default();
+    let mut options = found;
     options.replace = true;
     let out = rewrite(&input, &options);
     let old = tracks(&input);

@@ -1,18 +1,25 @@
 //! Box headers: 32-bit size + type, the 64-bit `largesize` escape (size 1), size 0 ("to the end
 //! of the file", top level only) and the 16-byte extended type of `uuid` boxes.
+//!
+//! [`parse_header`] is the one place a box's extent is decided: the top-level walk, the `moov`
+//! tree, sample entries, fragments, `verify`'s tolerant walk, vendor boxes (TomTom's `TTMD`,
+//! Rexing's `frea`, through [`child_headers`]) and telemux-write all go through it, so a header
+//! means the same bytes everywhere.
 
 use crate::fourcc::FourCC;
 
 use super::error::ErrorKind;
 
-/// The longest header: size, type, largesize, uuid extended type.
-pub(crate) const MAX_HEADER_LEN: usize = 32;
+/// The longest header: size, type, largesize, uuid extended type. [`parse_header`] needs at
+/// most this many bytes.
+pub const MAX_HEADER_LEN: usize = 32;
 
 const UUID: FourCC = FourCC::new(b"uuid");
 
 /// Where a box is and how its header was written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BoxHeader {
+    /// The box type (`moov`, `mdat`, `uuid`…).
     pub kind: FourCC,
     /// Absolute file offset of the first header byte.
     pub offset: u64,
@@ -38,6 +45,7 @@ impl BoxHeader {
         self.offset + self.header_len
     }
 
+    /// Bytes after the header.
     pub fn body_len(&self) -> u64 {
         self.size - self.header_len
     }
@@ -46,15 +54,20 @@ impl BoxHeader {
 /// A header that could not be parsed, with its type when at least that much was readable (so
 /// the caller can name the box in the error path).
 #[derive(Debug)]
-pub(crate) struct HeaderError {
+pub struct HeaderError {
+    /// The box type, when the first 8 bytes were there.
     pub kind: Option<FourCC>,
+    /// Absolute file offset of the header.
+    pub offset: u64,
+    /// What is wrong with it.
     pub error: ErrorKind,
 }
 
-/// Parses the header at `offset` from `bytes` (the first up to `MAX_HEADER_LEN` bytes of the
+/// Parses the header at `offset` from `bytes` (the first up to [`MAX_HEADER_LEN`] bytes of the
 /// box), where `room` bytes remain until the end of the parent (or of the file) and the box must
-/// fit in them.
-pub(crate) fn parse_header(
+/// fit in them. Size 0 means "up to `room`" when `allow_size_to_end`, else it is an error; a
+/// size below the header's own length is an error.
+pub fn parse_header(
     bytes: &[u8],
     offset: u64,
     room: u64,
@@ -62,6 +75,7 @@ pub(crate) fn parse_header(
 ) -> Result<BoxHeader, HeaderError> {
     let truncated = |kind| HeaderError {
         kind,
+        offset,
         error: ErrorKind::HeaderTruncated { available: room },
     };
     let (Some(size32), Some(kind)) = (be_u32(bytes, 0), bytes.get(4..8)) else {
@@ -70,6 +84,7 @@ pub(crate) fn parse_header(
     let kind = FourCC(kind.try_into().map_err(|_| truncated(None))?);
     let fail = |error| HeaderError {
         kind: Some(kind),
+        offset,
         error,
     };
 
@@ -115,6 +130,48 @@ pub(crate) fn parse_header(
         user_type,
         size_to_end,
     })
+}
+
+/// The boxes laid end to end in `body`, whose first byte is at file offset `base`, each with
+/// its body: what vendor boxes the `moov` tree keeps as leaves (`TTMD`, `frea`) hold. Each
+/// header is parsed by [`parse_header`] with the rest of `body` as its room (size 0 runs to the
+/// end of `body` when `allow_size_to_end`); iteration stops after the first error.
+pub fn child_headers(body: &[u8], base: u64, allow_size_to_end: bool) -> ChildHeaders<'_> {
+    ChildHeaders {
+        rest: body,
+        offset: base,
+        allow_size_to_end,
+    }
+}
+
+/// Iterator of [`child_headers`].
+#[derive(Debug, Clone)]
+pub struct ChildHeaders<'a> {
+    rest: &'a [u8],
+    offset: u64,
+    allow_size_to_end: bool,
+}
+
+impl<'a> Iterator for ChildHeaders<'a> {
+    type Item = Result<(BoxHeader, &'a [u8]), HeaderError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let rest = std::mem::take(&mut self.rest);
+        let head = rest.get(..MAX_HEADER_LEN).unwrap_or(rest);
+        let header =
+            match parse_header(head, self.offset, rest.len() as u64, self.allow_size_to_end) {
+                Ok(header) => header,
+                Err(error) => return Some(Err(error)),
+            };
+        // parse_header checked header_len <= size <= rest.len().
+        let (this, after) = rest.split_at(header.size as usize);
+        self.rest = after;
+        self.offset = header.end();
+        Some(Ok((header, &this[header.header_len as usize..])))
+    }
 }
 
 fn be_u32(bytes: &[u8], at: usize) -> Option<u32> {

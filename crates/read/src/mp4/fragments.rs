@@ -4,7 +4,7 @@
 
 use std::io::{Read, Seek};
 
-use super::box_header::{parse_header, BoxHeader, HeaderError, MAX_HEADER_LEN};
+use super::box_header::{child_headers, BoxHeader, HeaderError};
 use super::error::{ErrorKind, Mp4Error};
 use super::fields::Fields;
 use super::top_level::load;
@@ -201,23 +201,20 @@ fn children<'a>(
     base: u64,
     path: &str,
 ) -> Result<Vec<(BoxHeader, &'a [u8])>, Mp4Error> {
-    let mut found = Vec::new();
-    let mut pos = 0usize;
-    while pos < body.len() {
-        let rest = &body[pos..];
-        let head = &rest[..rest.len().min(MAX_HEADER_LEN)];
-        let offset = base + pos as u64;
-        let header = parse_header(head, offset, rest.len() as u64, false).map_err(
-            |HeaderError { kind, error }| {
-                let name = kind.map_or_else(|| "?".to_string(), |k| k.to_string());
-                Mp4Error::new(format!("{path}/{name}"), offset, error)
-            },
-        )?;
-        let end = pos + header.size as usize;
-        found.push((header, &body[pos + header.header_len as usize..end]));
-        pos = end;
-    }
-    Ok(found)
+    child_headers(body, base, false)
+        .map(|child| {
+            child.map_err(
+                |HeaderError {
+                     kind,
+                     offset,
+                     error,
+                 }| {
+                    let name = kind.map_or_else(|| "?".to_string(), |k| k.to_string());
+                    Mp4Error::new(format!("{path}/{name}"), offset, error)
+                },
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -48,8 +48,9 @@ mod tests;
 
 use std::io::{Read, Seek, SeekFrom};
 
-pub use box_header::BoxHeader;
-pub(crate) use box_header::{parse_header, HeaderError, MAX_HEADER_LEN};
+pub use box_header::{
+    child_headers, parse_header, BoxHeader, ChildHeaders, HeaderError, MAX_HEADER_LEN,
+};
 pub use elst::{parse_elst, Edit};
 pub use error::{ErrorKind, Mp4Error};
 pub use fragments::{track_runs, TrackRun};
@@ -60,7 +61,7 @@ pub use stsd::{SampleEntry, Stsd};
 pub use tables::{
     ChunkOffsets, SampleSizes, SampleToChunk, SampleToChunkEntry, TimeToSample, TimeToSampleEntry,
 };
-pub(crate) use top_level::{printable_type, trailing_at};
+pub(crate) use top_level::{printable_type, top_level_error, trailing_at};
 pub use top_level::{TopLevel, Trailing, TrailingKind, MAX_TOP_LEVEL_BOXES};
 pub use track::Track;
 pub use tree::{BoxNode, Content, Moov, MAX_DEPTH};

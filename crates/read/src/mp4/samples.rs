@@ -106,18 +106,17 @@ impl<'a> SampleTable<'a> {
         let error = |entry: u32, kind| {
             Mp4Error::new(stsc.node.path.clone(), stsc.entry_offset(entry), kind)
         };
-        let mut described = 0u64;
-        let mut previous: Option<(u32, u32)> = None;
+        let mut previous_first: Option<u32> = None;
         for entry in 0..stsc.len() {
             let Some(run) = stsc.get(entry) else { break };
-            let previous_first = previous.map_or(0, |(first, _)| first);
-            if run.first_chunk <= previous_first || (previous.is_none() && run.first_chunk != 1) {
+            let previous = previous_first.unwrap_or(0);
+            if run.first_chunk <= previous || (previous_first.is_none() && run.first_chunk != 1) {
                 return Err(error(
                     entry,
                     ErrorKind::ChunkRunOrder {
                         entry,
                         first_chunk: run.first_chunk,
-                        previous: previous_first,
+                        previous,
                     },
                 ));
             }
@@ -131,16 +130,9 @@ impl<'a> SampleTable<'a> {
                     },
                 ));
             }
-            if let Some((first, per_chunk)) = previous {
-                described =
-                    described.saturating_add(run_samples(first, run.first_chunk.into(), per_chunk));
-            }
-            previous = Some((run.first_chunk, run.samples_per_chunk));
+            previous_first = Some(run.first_chunk);
         }
-        if let Some((first, per_chunk)) = previous {
-            described =
-                described.saturating_add(run_samples(first, u64::from(chunks) + 1, per_chunk));
-        }
+        let described = self.chunk_capacity();
         if described < count {
             return Err(Mp4Error::new(
                 stsc.node.path.clone(),
@@ -152,6 +144,24 @@ impl<'a> SampleTable<'a> {
             ));
         }
         Ok(())
+    }
+
+    /// How many samples the `stsc` runs put in the `stco`/`co64` chunks: each run's samples
+    /// per chunk times its chunks (up to the next run's first chunk, the last run up to the
+    /// end of the chunk table). `new` refuses a table whose capacity is below the sample
+    /// count; `verify` also reports one above it.
+    pub fn chunk_capacity(&self) -> u64 {
+        let stsc = self.sample_to_chunk;
+        let end_of_table = u64::from(self.chunk_offsets.len()) + 1;
+        (0..stsc.len())
+            .map_while(|entry| {
+                let run = stsc.get(entry)?;
+                let end = stsc
+                    .get(entry + 1)
+                    .map_or(end_of_table, |next| u64::from(next.first_chunk));
+                Some(run_samples(run.first_chunk, end, run.samples_per_chunk))
+            })
+            .fold(0, u64::saturating_add)
     }
 
     /// Number of samples.

@@ -46,7 +46,7 @@ impl<'a> Stsd<'a> {
             let entry_path = |kind| child_path(&node.path, kind, index, count as usize);
             let head = rest.get(..MAX_HEADER_LEN).unwrap_or(rest);
             let header = parse_header(head, offset, rest.len() as u64, false).map_err(
-                |HeaderError { kind, error }| match kind {
+                |HeaderError { kind, error, .. }| match kind {
                     Some(kind) => Mp4Error::new(entry_path(kind), offset, error),
                     None => Mp4Error::new(node.path.clone(), offset, error),
                 },

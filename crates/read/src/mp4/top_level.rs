@@ -81,6 +81,7 @@ pub(crate) fn trailing_at(
         Err(HeaderError {
             kind: Some(kind),
             error: ErrorKind::PastParentEnd { size, .. },
+            ..
         }) if printable_type(*kind) => {
             if !STAGING.contains(&kind.as_bytes()) {
                 return None;
@@ -141,10 +142,7 @@ pub(crate) fn scan<R: Read + Seek>(reader: &mut R, file_len: u64) -> Result<TopL
                 });
             }
         }
-        let header = parsed.map_err(|HeaderError { kind, error }| {
-            let path = kind.map_or_else(|| FILE.to_string(), |kind| kind.to_string());
-            Mp4Error::new(path, offset, error)
-        })?;
+        let header = parsed.map_err(top_level_error)?;
         moov_seen |= header.kind == MOOV;
         offset = header.end();
         headers.push(header);
@@ -153,6 +151,18 @@ pub(crate) fn scan<R: Read + Seek>(reader: &mut R, file_len: u64) -> Result<TopL
         boxes: headers,
         trailing: None,
     })
+}
+
+/// The error for a top-level header that is no box, named by its type when it has one.
+pub(crate) fn top_level_error(
+    HeaderError {
+        kind,
+        offset,
+        error,
+    }: HeaderError,
+) -> Mp4Error {
+    let path = kind.map_or_else(|| FILE.to_string(), |kind| kind.to_string());
+    Mp4Error::new(path, offset, error)
 }
 
 /// The first `moov` among `headers`. Readers such as ffmpeg take the first one too, which is

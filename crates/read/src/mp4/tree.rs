@@ -190,7 +190,7 @@ impl TreeParser<'_> {
                     pos += header.size as usize;
                     headers.push(header);
                 }
-                Err(HeaderError { kind, error }) => {
+                Err(HeaderError { kind, error, .. }) => {
                     let path = match kind {
                         Some(kind) => {
                             let count = seen.get(&kind).copied().unwrap_or(0);

@@ -10,7 +10,7 @@ use super::reader::{read_indexed_blocks, read_scanned_blocks, read_ts};
 use super::track::{ClipTrack, TrackBuilder};
 use super::ts::TsStats;
 use super::{DecodeOptions, NovatekError};
-use crate::mp4::Mp4;
+use crate::mp4::{child_headers, Mp4};
 
 /// How the blocks of a file were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -232,40 +232,59 @@ fn is_rexing_v1<R: Read + Seek>(mp4: &Mp4, reader: &mut R) -> Result<bool, Novat
         .take(frea.body_len())
         .read_to_end(&mut body)
         .map_err(io_error)?;
-    let found = atoms(&body).any(|(kind, payload)| {
-        // The version may be NUL-terminated or padded.
-        let text = payload.split(|&b| b == 0).next().unwrap_or_default();
-        kind == b"ver " && text.trim_ascii() == REXING_V1_VERSION
-    });
-    Ok(found)
+    Ok(has_rexing_v1_version(&body))
 }
 
-/// The (type, payload) atoms of a box body, stopping at the first malformed size.
-fn atoms(body: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
-    let mut rest = body;
-    std::iter::from_fn(move || {
-        let size = usize::try_from(u32::from_be_bytes(rest.get(..4)?.try_into().ok()?)).ok()?;
-        let atom = rest.get(..size).filter(|_| size >= 8)?;
-        rest = rest.get(size..)?;
-        Some((atom.get(4..8)?, atom.get(8..)?))
-    })
+/// Whether a `frea` body holds the `ver ` atom of the obfuscating firmware. Its atoms are
+/// walked with the one box-header parser (64-bit sizes, size 0 to the end of `frea`), stopping
+/// at the first malformed size.
+pub(crate) fn has_rexing_v1_version(frea_body: &[u8]) -> bool {
+    child_headers(frea_body, 0, true)
+        .map_while(Result::ok)
+        .any(|(header, payload)| {
+            // The version may be NUL-terminated or padded.
+            let text = payload.split(|&b| b == 0).next().unwrap_or_default();
+            header.kind.as_bytes() == b"ver " && text.trim_ascii() == REXING_V1_VERSION
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn atom(size: u32, kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+        [&size.to_be_bytes()[..], kind, payload].concat()
+    }
+
     #[test]
-    fn atoms_stop_at_a_bad_size() {
-        let mut body = Vec::new();
-        body.extend(16u32.to_be_bytes());
-        body.extend(b"ver 3.01.054");
-        body.extend(4u32.to_be_bytes()); // smaller than a header
-        body.extend(b"junk");
-        let found: Vec<_> = atoms(&body).collect();
-        assert_eq!(found, [(&b"ver "[..], &b"3.01.054"[..])]);
-        let mut long = 100u32.to_be_bytes().to_vec();
-        long.extend(b"ver 3.01.054");
-        assert_eq!(atoms(&long).count(), 0);
+    fn the_version_atom_is_found_after_any_header_form_and_not_past_a_bad_size() {
+        let version = atom(16, b"ver ", b"3.01.054");
+        assert!(has_rexing_v1_version(&version));
+        assert!(has_rexing_v1_version(&atom(
+            20,
+            b"ver ",
+            b"3.01.054\0\0\0\0"
+        )));
+        assert!(!has_rexing_v1_version(&atom(16, b"ver ", b"3.01.055")));
+
+        // A 64-bit-size atom before it (size 1, then the largesize 20): skipped by its real
+        // size. The old walk read size 1 as malformed and stopped, missing the version.
+        let mut large = atom(1, b"info", &20u64.to_be_bytes());
+        large.extend(b"abcd");
+        assert!(has_rexing_v1_version(
+            &[large.clone(), version.clone()].concat()
+        ));
+        // The same atom with a largesize past the body hides everything after it.
+        large[8..16].copy_from_slice(&100u64.to_be_bytes());
+        assert!(!has_rexing_v1_version(&[large, version.clone()].concat()));
+
+        // A size-0 version atom runs to the end of frea.
+        assert!(has_rexing_v1_version(&atom(0, b"ver ", b"3.01.054")));
+
+        // A size below the header ends the walk, as does a size past the end.
+        assert!(!has_rexing_v1_version(
+            &[atom(4, b"junk", b""), version.clone()].concat()
+        ));
+        assert!(!has_rexing_v1_version(&atom(100, b"ver ", b"3.01.054")));
     }
 }

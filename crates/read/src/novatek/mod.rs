@@ -48,6 +48,8 @@ mod xgody;
 use time::UtcOffset;
 
 pub use block::{decode_block, detection_order, MIN_BLOCK_LEN};
+#[cfg(test)]
+pub(crate) use file::has_rexing_v1_version;
 pub use file::{read_damaged, read_mp4, read_ts_file, FileOptions, Located, NovatekFile};
 pub use index::{parse_gps_index, GpsIndex, IndexEntry};
 pub use outcome::{BlockOutcome, Cipher, SkipReason, Variant};

@@ -1,8 +1,7 @@
 //! Quality filters shared by every export: fix, dilution of precision, null-island points and
 //! speed outliers (the position jumps cheap receivers produce after losing a fix).
 
-use super::geo::distance_m;
-use super::timeline::Axis;
+use super::jumps::find_jumps;
 use crate::model::{Fix, GpsPoint};
 
 /// Which points to drop. The default drops only exact (0, 0) points, which no real fix reports
@@ -13,7 +12,7 @@ pub struct Filters {
     pub min_fix: Option<Fix>,
     /// Drop points whose DOP is above this (points without DOP are kept).
     pub max_dop: Option<f64>,
-    /// Drop points reached from the previous kept point faster than this many m/s.
+    /// Drop the points that jump (`track::jumps`) at this many m/s.
     pub max_speed: Option<f64>,
     /// Keep points at exactly latitude 0, longitude 0.
     pub keep_null_island: bool,
@@ -26,15 +25,22 @@ pub struct Filters {
 /// How many points each rule dropped, for the one-line summaries users see.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct FilterReport {
+    /// Points left after every filter.
     pub kept: usize,
+    /// Dropped at exactly (0, 0).
     pub null_island: usize,
+    /// Dropped because the source marks them as having no fix (`drop_unfixed`).
     pub unfixed: usize,
+    /// Dropped for a fix worse than `min_fix`.
     pub low_fix: usize,
+    /// Dropped for a DOP above `max_dop`.
     pub high_dop: usize,
+    /// Dropped as jumps at `max_speed` (`track::jumps`).
     pub outliers: usize,
 }
 
 impl FilterReport {
+    /// Points dropped by all rules together.
     pub fn dropped(&self) -> usize {
         self.null_island + self.unfixed + self.low_fix + self.high_dop + self.outliers
     }
@@ -74,36 +80,19 @@ impl Filters {
     }
 }
 
-/// Drops every point reached from the previous kept point faster than `max_speed`. A bad first
-/// point would otherwise make every later point look like a jump, so the first point is itself
-/// dropped when it is too far from the second while the second and third agree.
+/// Drops the jumps of `points` at `max_speed` (`track::jumps`); a track without one time
+/// axis is kept whole, as nothing can be judged.
 fn drop_outliers(points: Vec<GpsPoint>, max_speed: f64) -> Vec<GpsPoint> {
-    let Some(axis) = Axis::of(&points) else {
+    let Some(found) = find_jumps(&points, max_speed) else {
         return points;
     };
-    let too_fast = |a: &GpsPoint, b: &GpsPoint| match (axis.seconds(a), axis.seconds(b)) {
-        (Some(ta), Some(tb)) => {
-            let dt = (tb - ta).abs();
-            let d = distance_m(a, b);
-            if dt > 0.0 {
-                d / dt > max_speed
-            } else {
-                d > 0.0
-            }
-        }
-        _ => false,
-    };
-    let skip_first = match points.as_slice() {
-        [a, b, c, ..] => too_fast(a, b) && !too_fast(b, c),
-        _ => false,
-    };
-    let mut kept: Vec<GpsPoint> = Vec::with_capacity(points.len());
-    for p in points.into_iter().skip(usize::from(skip_first)) {
-        if kept.last().is_none_or(|last| !too_fast(last, &p)) {
-            kept.push(p);
-        }
-    }
-    kept
+    let mut bad = found.jumps.iter().map(|j| j.point).peekable();
+    points
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| bad.next_if_eq(i).is_none())
+        .map(|(_, p)| p)
+        .collect()
 }
 
 #[cfg(test)]

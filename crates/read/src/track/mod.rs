@@ -4,8 +4,10 @@
 
 pub mod filter;
 pub mod geo;
+pub mod jumps;
 pub mod resample;
 pub(crate) mod timeline;
 
 pub use filter::{FilterReport, Filters};
+pub use jumps::{find_jumps, Jump, Jumps};
 pub use resample::{resample, resample_lazily, Coverage, Gap, ResampleOptions, Resampled, Samples};

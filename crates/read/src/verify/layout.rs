@@ -8,7 +8,8 @@ use std::io::{Read, Seek, SeekFrom};
 use crate::fourcc::FourCC;
 use crate::mp4::{parse_header, BoxHeader, ErrorKind, HeaderError, Mp4Error, MAX_HEADER_LEN};
 use crate::mp4::{
-    printable_type as plausible, trailing_at, TopLevel, Trailing, TrailingKind, MAX_TOP_LEVEL_BOXES,
+    printable_type as plausible, top_level_error, trailing_at, TopLevel, Trailing, TrailingKind,
+    MAX_TOP_LEVEL_BOXES,
 };
 
 /// How far around a broken header the walk looks for the next box. Damage is local (a wrong
@@ -80,10 +81,7 @@ impl Layout {
                 }
             }
             if layout.boxes.is_empty() {
-                let header = parsed.map_err(|HeaderError { kind, error }| {
-                    let path = kind.map_or_else(|| "file".to_string(), |k| k.to_string());
-                    Mp4Error::new(path, offset, error)
-                })?;
+                let header = parsed.map_err(top_level_error)?;
                 layout.boxes.push(header);
                 offset = header.end();
                 continue;
@@ -97,6 +95,7 @@ impl Layout {
                 Err(HeaderError {
                     kind: Some(kind),
                     error: ErrorKind::PastParentEnd { size, .. },
+                    ..
                 }) if plausible(kind) => {
                     layout.damage.push(Damage::PastEnd {
                         kind,
@@ -115,6 +114,7 @@ impl Layout {
                 Err(HeaderError {
                     kind: Some(kind),
                     error: ErrorKind::SizeTooSmall { size, header_len },
+                    ..
                 }) if plausible(kind) => layout.damage.push(Damage::TooSmall {
                     kind,
                     offset,

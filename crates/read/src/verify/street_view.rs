@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::model::{Fix, GpsPoint, Telemetry};
 use crate::mp4::UserData;
-use crate::track::geo::distance_m;
+use crate::track::find_jumps;
 
 use super::report::{Check, Section, Status};
 use super::telemetry::pairs;
@@ -23,8 +23,6 @@ const MAX_GAP_SECONDS: f64 = 5.0;
 const FUTURE_TOLERANCE_SECONDS: f64 = 60.0;
 /// `mvhd` times are often local, up to UTC+14.
 const LOCAL_TIME_AHEAD_SECONDS: f64 = 14.0 * 3600.0;
-/// Two points closer than this at the same time are one fix written twice, not a jump.
-const SAME_PLACE_METRES: f64 = 1.0;
 
 /// What the Street View checks need to know about the movie.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -238,58 +236,42 @@ fn null_island(points: &[GpsPoint]) -> Check {
     }
 }
 
+/// The jumps `extract --drop-outliers` would drop (`track::jumps`): one stray fix is one jump.
 fn jumps(points: &[GpsPoint], max_speed: f64) -> Check {
     const ID: &str = "sv_jumps";
-    let Some(times) = track_times(points) else {
+    let Some(found) = find_jumps(points, max_speed) else {
         return skipped(ID, "GPS points without times");
     };
-    let mut fastest: Option<f64> = None;
-    let mut jumps = 0usize;
-    let mut first_jump = None;
-    for (i, (pair, t)) in points.windows(2).zip(times.windows(2)).enumerate() {
-        let ([a, b], [ta, tb]) = (pair, t) else {
-            continue;
-        };
-        let metres = distance_m(a, b);
-        let dt = tb - ta;
-        let speed = if dt > 0.0 {
-            Some(metres / dt)
-        } else if metres > SAME_PLACE_METRES {
-            None
-        } else {
-            continue;
-        };
-        if let Some(speed) = speed {
-            fastest = Some(fastest.map_or(speed, |f: f64| f.max(speed)));
-        }
-        if speed.is_none_or(|s| s > max_speed) {
-            jumps += 1;
-            let how_fast = speed.map_or("at the same time".to_string(), |s| format!("{s:.1} m/s"));
-            first_jump.get_or_insert(format!(
-                "{metres:.1} m in {dt:.3} s ({how_fast}) from point {i} to {}",
-                i + 1
-            ));
-        }
-    }
     if points.len() < 2 {
         return skipped(ID, "fewer than two GPS points");
     }
-    let fastest_text = fastest.map_or("-".to_string(), |f| format!("{f:.1}"));
-    let check = match first_jump {
+    let fastest_text = found.fastest.map_or("-".to_string(), |f| format!("{f:.1}"));
+    let check = match found.jumps.first() {
         None => Check::new(
             ID,
             SECTION,
             Status::Pass,
             format!("fastest implied speed {fastest_text} m/s, limit {max_speed} m/s"),
         ),
-        Some(first) => Check::new(
-            ID,
-            SECTION,
-            Status::Fail,
-            format!("{jumps} jumps faster than {max_speed} m/s; first: {first} (JUMPY_GPS)"),
-        ),
+        Some(first) => {
+            let how_fast = first
+                .speed()
+                .map_or("at the same time".to_string(), |s| format!("{s:.1} m/s"));
+            let count = found.jumps.len();
+            let noun = if count == 1 { "jump" } else { "jumps" };
+            Check::new(
+                ID,
+                SECTION,
+                Status::Fail,
+                format!(
+                    "{count} {noun} faster than {max_speed} m/s; first: {:.1} m in {:.3} s \
+                     ({how_fast}) from point {} to {} (JUMPY_GPS)",
+                    first.metres, first.seconds, first.from, first.to
+                ),
+            )
+        }
     };
-    match fastest {
+    match found.fastest {
         Some(f) => check.with_value(f),
         None => check,
     }
@@ -411,6 +393,40 @@ mod tests {
         assert_eq!(local_time_zone(200.0), None);
         assert_eq!(local_time_zone(3_600.0 + 450.0), None);
         assert_eq!(local_time_zone(15.0 * 3_600.0), None);
+    }
+
+    #[test]
+    fn sv_jumps_reports_the_points_extract_drops() {
+        // A 10 m/s drive with a stray fix 1.1 km off at point 5 and a bad first point. Before
+        // track::jumps, sv_jumps counted 3 jumps here (0→1, 4→5, 5→6) while
+        // `extract --drop-outliers` dropped 2 points (0 and 5).
+        let mut points: Vec<GpsPoint> = (0..10)
+            .map(|i| GpsPoint {
+                media_time: Some(f64::from(i)),
+                ..GpsPoint::new(45.0 + 0.00009 * f64::from(i), 7.0)
+            })
+            .collect();
+        points[0].latitude = 44.0;
+        points[5].latitude += 0.01;
+        let check = jumps(&points, 150.0);
+        assert_eq!(check.status, Status::Fail);
+        assert!(
+            check
+                .message
+                .starts_with("2 jumps faster than 150 m/s; first: "),
+            "{}",
+            check.message
+        );
+        let filters = crate::track::Filters {
+            max_speed: Some(150.0),
+            ..Default::default()
+        };
+        let (kept, report) = filters.apply(points.clone());
+        assert_eq!(report.outliers, 2);
+        let dropped: Vec<usize> = (0..points.len())
+            .filter(|&i| !kept.contains(&points[i]))
+            .collect();
+        assert_eq!(dropped, [0, 5]);
     }
 
     #[test]

@@ -8,28 +8,11 @@ use std::process::Command;
 use serde_json::Value;
 use telemux_read::ttad::{decode, ByteOrder, DecodeOptions, Record, Records};
 use telemux_read::SensorStream;
+use telemux_testkit::external_tool;
 use time::macros::format_description;
 
 use crate::payload::{exiftool_rows, Payload, FULL_TABLE};
 use crate::{assert_close, synthetic_mp4};
-
-/// Whether ExifTool runs; otherwise the test skips with a message, or fails under
-/// `TELEMUX_REQUIRE_CORPUS=1` (CI), where a silently skipped interop test would hide a gap.
-fn exiftool_or_skip(test: &str) -> bool {
-    let runs = Command::new("exiftool")
-        .arg("-ver")
-        .output()
-        .is_ok_and(|out| out.status.success());
-    let required = std::env::var("TELEMUX_REQUIRE_CORPUS").is_ok_and(|v| v == "1");
-    assert!(
-        runs || !required,
-        "{test}: TELEMUX_REQUIRE_CORPUS=1 but exiftool does not run"
-    );
-    if !runs {
-        eprintln!("{test}: skipped, exiftool not found");
-    }
-    runs
-}
 
 /// Every type ExifTool knows (0, 1, 2, 3, 5), plus 4, 6 and 7, which it does not: each of
 /// those sends it into resynchronisation, which the timecode right after them ends, so it
@@ -128,7 +111,7 @@ fn assert_samples_agree(ours: &[(f64, Vec<f64>)], theirs: &[(f64, Vec<f64>)], co
 
 #[test]
 fn exiftool_decodes_what_we_decode() {
-    if !exiftool_or_skip("exiftool_decodes_what_we_decode") {
+    if external_tool("exiftool").is_none() {
         return;
     }
     let payload = interop_payload();

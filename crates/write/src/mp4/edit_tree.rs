@@ -5,6 +5,8 @@
 use telemux_read::mp4::{BoxNode, Content, Moov};
 use telemux_read::FourCC;
 
+use super::emit::{box_header, header_len_for};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 /// A box of a `moov` being edited: raw bytes, or a container whose children can change.
 /// Exhaustive on purpose: a box is either parsed into children or kept as bytes.
@@ -103,20 +105,26 @@ impl EditBox {
     pub(crate) fn encoded_len(&self) -> u64 {
         match self {
             EditBox::Raw { bytes, .. } => bytes.len() as u64,
+            EditBox::Container { .. } => {
+                let body = self.container_body_len();
+                body + header_len_for(body)
+            }
+        }
+    }
+
+    /// A container's size without its header (0 for a raw box, whose header is in its bytes).
+    fn container_body_len(&self) -> u64 {
+        match self {
+            EditBox::Raw { .. } => 0,
             EditBox::Container {
                 prefix,
                 children,
                 trailer,
                 ..
             } => {
-                let body = prefix.len() as u64
+                prefix.len() as u64
                     + children.iter().map(EditBox::encoded_len).sum::<u64>()
-                    + trailer.len() as u64;
-                body + if body + 8 > u64::from(u32::MAX) {
-                    16
-                } else {
-                    8
-                }
+                    + trailer.len() as u64
             }
         }
     }
@@ -131,15 +139,8 @@ impl EditBox {
                 children,
                 trailer,
             } => {
-                let len = self.encoded_len();
-                if let Ok(size) = u32::try_from(len) {
-                    out.extend_from_slice(&size.to_be_bytes());
-                    out.extend_from_slice(kind.as_bytes());
-                } else {
-                    out.extend_from_slice(&1u32.to_be_bytes());
-                    out.extend_from_slice(kind.as_bytes());
-                    out.extend_from_slice(&len.to_be_bytes());
-                }
+                let header_len = header_len_for(self.container_body_len());
+                out.extend_from_slice(&box_header(kind.as_bytes(), self.encoded_len(), header_len));
                 out.extend_from_slice(prefix);
                 for child in children {
                     child.write_to(out);

@@ -7,10 +7,20 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use rustix::process::{getrlimit, Resource};
 use telemux_read::mp4::BoxHeader;
 
-use super::layout::{mdat_header_len, Piece, Plan};
+use super::layout::{Piece, Plan};
 
 /// Copies in pieces of this size so progress can be reported while a large mdat copies.
 const COPY_STEP: u64 = 64 << 20;
+
+/// Header length of a box holding `body` bytes: 8, or 16 (64-bit largesize) only when the
+/// total size does not fit the 32-bit field.
+pub fn header_len_for(body: u64) -> u64 {
+    if body + 8 > u64::from(u32::MAX) {
+        16
+    } else {
+        8
+    }
+}
 
 /// The header of a box of `size` bytes in total, 64-bit when `header_len` is 16.
 pub fn box_header(kind: &[u8; 4], size: u64, header_len: u64) -> Vec<u8> {
@@ -73,7 +83,7 @@ pub fn write_planned(
             }
             Piece::NewMdat => {
                 let len = telemetry.len() as u64;
-                let header_len = mdat_header_len(len);
+                let header_len = header_len_for(len);
                 out.write_all(&box_header(b"mdat", header_len + len, header_len))?;
                 out.write_all(telemetry)?;
                 written += header_len + len;

@@ -11,7 +11,7 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use telemux_read::mp4::{Trailing, TrailingKind};
+use telemux_read::mp4::{parse_header, Trailing, TrailingKind, MAX_HEADER_LEN};
 use telemux_read::verify::Layout;
 
 use super::emit::box_header;
@@ -131,20 +131,18 @@ pub fn remove_unfinished(file: &mut File) -> io::Result<Option<Unfinished>> {
             _ => return Ok(None),
         },
     };
-    // The mark follows the 8-byte header, or the 16-byte one when the size field is 1.
-    let mut head = [0u8; 16 + STAGING_MARK.len()];
+    // The mark follows the header. A torn staging box's size runs past the end of the file,
+    // so the header is read without a room limit.
+    let mut head = [0u8; MAX_HEADER_LEN];
+    let head = &mut head[..(len - staging).min(MAX_HEADER_LEN as u64) as usize];
     file.seek(SeekFrom::Start(staging))?;
-    if file.read_exact(&mut head[..8]).is_err() {
+    file.read_exact(head)?;
+    let Ok(header) = parse_header(head, staging, u64::MAX, false) else {
         return Ok(None);
-    }
-    let header_len = if head[..4] == 1u32.to_be_bytes() {
-        16
-    } else {
-        8
     };
-    let mark = &mut head[..STAGING_MARK.len()];
-    file.seek(SeekFrom::Start(staging + header_len))?;
-    if file.read_exact(mark).is_err() || mark != STAGING_MARK {
+    let mut mark = [0u8; STAGING_MARK.len()];
+    file.seek(SeekFrom::Start(header.body_offset()))?;
+    if file.read_exact(&mut mark).is_err() || &mark != STAGING_MARK {
         return Ok(None);
     }
     file.set_len(staging)?;

@@ -11,6 +11,8 @@
 use telemux_read::mp4::BoxHeader;
 use telemux_read::FourCC;
 
+use super::emit::{box_header, header_len_for};
+
 /// Where the moov goes in the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,15 +87,6 @@ pub(crate) struct Plan {
     pub telemetry_offset: u64,
     pub total_size: u64,
     pub home: TelemetryHome,
-}
-
-/// Header length of an mdat holding `payload` bytes: 64-bit largesize only when needed.
-pub(crate) fn mdat_header_len(payload: u64) -> u64 {
-    if payload + 8 > u64::from(u32::MAX) {
-        16
-    } else {
-        8
-    }
 }
 
 fn is(h: &BoxHeader, kind: &[u8; 4]) -> bool {
@@ -226,7 +219,7 @@ impl Plan {
                     pos += moov_size;
                 }
                 Piece::NewMdat => {
-                    plan.telemetry_offset = pos + mdat_header_len(telemetry_size);
+                    plan.telemetry_offset = pos + header_len_for(telemetry_size);
                     pos = plan.telemetry_offset + telemetry_size;
                 }
             }
@@ -357,7 +350,7 @@ pub(crate) fn plan_in_place(
         _ => None,
     };
     let staged = (STAGING_MARK.len() as u64) + telemetry_size + moov_size;
-    let staging_header_len = mdat_header_len(staged);
+    let staging_header_len = header_len_for(staged);
     let telemetry_offset = file_len + staging_header_len + STAGING_MARK.len() as u64;
     let moov_offset = telemetry_offset + telemetry_size;
 
@@ -404,16 +397,10 @@ impl Exposure {
         if let Some((offset, size)) = self.sized {
             patches.push((offset, size.to_be_bytes().to_vec()));
         }
-        let mut header = Vec::with_capacity(16);
-        if self.header_len == 16 {
-            header.extend_from_slice(&1u32.to_be_bytes());
-            header.extend_from_slice(b"mdat");
-            header.extend_from_slice(&self.mdat_size.to_be_bytes());
-        } else {
-            header.extend_from_slice(&(self.mdat_size as u32).to_be_bytes());
-            header.extend_from_slice(b"mdat");
-        }
-        patches.push((self.header_at, header));
+        patches.push((
+            self.header_at,
+            box_header(b"mdat", self.mdat_size, self.header_len),
+        ));
         patches
     }
 
@@ -642,8 +629,8 @@ mod tests {
 
     #[test]
     fn huge_telemetry_gets_a_largesize_header() {
-        assert_eq!(mdat_header_len(100), 8);
-        assert_eq!(mdat_header_len(u64::from(u32::MAX)), 16);
+        assert_eq!(header_len_for(100), 8);
+        assert_eq!(header_len_for(u64::from(u32::MAX)), 16);
     }
 
     fn ride() -> [BoxHeader; 5] {

@@ -1,9 +1,13 @@
-//! The `trak` of a GPMF telemetry track, laid out box for box as GoPro cameras write it (see
-//! the corpus MANIFEST), so that every reader that understands camera files understands ours.
+//! The `trak` of a telemetry track, laid out box for box as GoPro cameras write their GPMF
+//! track (see the corpus MANIFEST), so that every reader that understands camera files
+//! understands ours. The track's format ([`TrackFormat`]) gives the boxes that differ between
+//! formats: the handler type, the media header and the sample entry.
 
 use telemux_read::mp4::NameStyle;
 
 use super::box_writer::BoxWriter;
+use crate::gpmf::Gpmf;
+use crate::track_format::TrackFormat;
 
 /// What the telemetry `trak` describes. Times are in the track's own timescale.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,7 +17,7 @@ pub struct MetaTrack<'a> {
     pub creation_time: u64,
     pub movie_timescale: u32,
     pub timescale: u32,
-    /// Handler name ("GoPro MET").
+    /// Handler name ([`TrackFormat::handler_name`] unless the track keeps another's).
     pub handler_name: &'a str,
     /// Pascal string as GoPro and QuickTime write it, or C string as ISO files do (ffmpeg
     /// shows a Pascal name's length byte in ISO files).
@@ -37,18 +41,23 @@ impl MetaTrack<'_> {
         u64::try_from(scaled).unwrap_or(u64::MAX)
     }
 
-    /// The complete `trak` box.
+    /// The complete `trak` box of a GPMF track.
     pub fn to_bytes(&self) -> Vec<u8> {
+        self.to_bytes_for(&Gpmf)
+    }
+
+    /// The complete `trak` box of a track of `format`.
+    pub fn to_bytes_for(&self, format: &dyn TrackFormat) -> Vec<u8> {
         let mut w = BoxWriter::new();
         w.boxed(b"trak", |w| {
             self.tkhd(w);
             w.boxed(b"mdia", |w| {
                 self.mdhd(w);
-                self.hdlr(w);
+                self.hdlr(w, format.handler_type());
                 w.boxed(b"minf", |w| {
-                    gmhd(w);
+                    format.write_media_header(w);
                     dinf(w);
-                    self.stbl(w);
+                    self.stbl(w, format);
                 });
             });
         });
@@ -87,10 +96,10 @@ impl MetaTrack<'_> {
         });
     }
 
-    fn hdlr(&self, w: &mut BoxWriter) {
+    fn hdlr(&self, w: &mut BoxWriter, handler_type: [u8; 4]) {
         w.full_box(b"hdlr", 0, 0, |w| {
             w.bytes(b"mhlr");
-            w.bytes(b"meta");
+            w.bytes(&handler_type);
             w.zeros(12); // manufacturer, flags, flags mask
             let name = &self.handler_name.as_bytes()[..self.handler_name.len().min(254)];
             match self.name_style {
@@ -106,15 +115,11 @@ impl MetaTrack<'_> {
         });
     }
 
-    fn stbl(&self, w: &mut BoxWriter) {
+    fn stbl(&self, w: &mut BoxWriter, format: &dyn TrackFormat) {
         w.boxed(b"stbl", |w| {
             w.full_box(b"stsd", 0, 0, |w| {
                 w.u32(1);
-                w.boxed(b"gpmd", |w| {
-                    w.zeros(6); // reserved
-                    w.u16(1); // data reference index
-                    w.u32(0);
-                });
+                format.write_sample_entry(w);
             });
             let runs = runs(self.sample_durations);
             w.full_box(b"stts", 0, 0, |w| {
@@ -154,14 +159,6 @@ pub fn chunk_offsets(w: &mut BoxWriter, offsets: &[u64], wide: bool) {
                 w.u32(o as u32);
             }
         }
-    });
-}
-
-/// `gmhd` with a zeroed `gmin` and the 12-byte `gpmd` marker, exactly as GoPro writes it.
-fn gmhd(w: &mut BoxWriter) {
-    w.boxed(b"gmhd", |w| {
-        w.full_box(b"gmin", 0, 0, |w| w.zeros(12));
-        w.boxed(b"gpmd", |w| w.u32(0));
     });
 }
 

@@ -1,5 +1,5 @@
-//! MP4 writing: boxes with patched sizes, the GPMF telemetry `trak`, and the rewrite of a
-//! whole file around a new moov.
+//! MP4 writing: boxes with patched sizes, the telemetry `trak`, and the rewrite of a whole
+//! file around a new moov.
 
 pub mod box_writer;
 pub mod edit_tree;
@@ -13,5 +13,5 @@ pub use box_writer::BoxWriter;
 pub use layout::{MdatHeader, MoovPlacement, TelemetryHome};
 pub use meta_trak::MetaTrack;
 pub use rewrite::{
-    prepare, Placed, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack,
+    prepare, prepare_format, Placed, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack,
 };

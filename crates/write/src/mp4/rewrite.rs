@@ -1,12 +1,12 @@
-//! Adding a GPMF telemetry track to an existing MP4/MOV: a new `trak` after the existing
-//! ones, its samples at the end of the last mdat (`layout`), every other box kept, and the
-//! chunk offsets of every track moved with the media they point at.
+//! Adding a telemetry track to an existing MP4/MOV: a new `trak` after the existing ones (its
+//! format's, see [`TrackFormat`]), its samples at the end of the last mdat (`layout`), every
+//! other box kept, and the chunk offsets of every track moved with the media they point at.
 
 use std::fs::File;
 use std::io;
 
 use telemux_read::mp4::{
-    BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
+    parse_header, BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
 };
 use telemux_read::verify::untrusted_tables;
 use telemux_read::FourCC;
@@ -17,8 +17,11 @@ use super::emit::{check_file_size_limit, write_planned};
 use super::in_place::write_in_place;
 use super::layout::{plan_in_place, Exposure, InPlaceRefusal, MoovPlacement, Plan, TelemetryHome};
 use super::meta_trak::{chunk_offsets, MetaTrack};
+use crate::gpmf::Gpmf;
+use crate::track_format::TrackFormat;
 
-/// The telemetry to add: GPMF payloads with their durations in milliseconds.
+/// The telemetry to add: the samples of its format (GPMF payloads) with their durations in
+/// milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TelemetryTrack {
     pub samples: Vec<Vec<u8>>,
@@ -39,17 +42,16 @@ pub enum Target {
 #[non_exhaustive]
 pub struct RewriteOptions {
     pub target: Target,
-    /// Replace existing GPMF tracks instead of refusing.
+    /// Replace the tracks in `existing_tracks` instead of refusing.
     pub replace: bool,
     /// `moov/udta` text items to set, e.g. `©mak`, `©mod`, `manu`, `modl`, `FIRM`.
     pub user_data: Vec<([u8; 4], String)>,
-    /// Handler name of the new track; GoPro cameras write "GoPro MET".
-    pub handler_name: String,
-    /// Which existing tracks hold GPMF, as the caller found by reading their samples
-    /// (`telemux_read::gopro::gpmf_tracks`): some dashcams name other data `gpmd`, and such a
-    /// track is kept rather than taken for telemetry. `None`: every track whose first sample
-    /// entry is `gpmd`.
-    pub gpmf_tracks: Option<Vec<usize>>,
+    /// Handler name of the new track; `None`: the format's ([`TrackFormat::handler_name`]).
+    pub handler_name: Option<String>,
+    /// Which existing tracks hold the new track's format, as
+    /// [`TrackFormat::existing_tracks`] finds them (it reads their first sample, which
+    /// `prepare` cannot): replaced with `replace`, else refused.
+    pub existing_tracks: Vec<usize>,
 }
 
 impl Default for RewriteOptions {
@@ -58,8 +60,8 @@ impl Default for RewriteOptions {
             target: Target::Copy(MoovPlacement::Keep),
             replace: false,
             user_data: Vec::new(),
-            handler_name: "GoPro MET".to_string(),
-            gpmf_tracks: None,
+            handler_name: None,
+            existing_tracks: Vec::new(),
         }
     }
 }
@@ -67,8 +69,12 @@ impl Default for RewriteOptions {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum RewriteError {
-    #[error("already has GPMF telemetry (moov/trak[{index}], track id {track_id}); use --replace to replace it")]
-    HasTelemetry { index: usize, track_id: u32 },
+    #[error("already has {format} telemetry (moov/trak[{index}], track id {track_id}); use --replace to replace it")]
+    HasTelemetry {
+        format: &'static str,
+        index: usize,
+        track_id: u32,
+    },
     #[error(
         "--in-place needs the moov box after the media (this file starts with it, for \
          streaming); write a new file with -o instead"
@@ -268,9 +274,19 @@ impl Prepared {
     }
 }
 
-/// Lays out the rewrite of `mp4` with `track` added.
+/// Lays out the rewrite of `mp4` with the GPMF `track` added.
 pub fn prepare(
     mp4: &Mp4,
+    track: &TelemetryTrack,
+    options: &RewriteOptions,
+) -> Result<Prepared, RewriteError> {
+    prepare_format(mp4, &Gpmf, track, options)
+}
+
+/// Lays out the rewrite of `mp4` with `track`, samples of `format`, added.
+pub fn prepare_format(
+    mp4: &Mp4,
+    format: &dyn TrackFormat,
     track: &TelemetryTrack,
     options: &RewriteOptions,
 ) -> Result<Prepared, RewriteError> {
@@ -306,16 +322,10 @@ pub fn prepare(
             message: check.message,
         });
     }
-    let telemetry_tracks: Vec<usize> = match &options.gpmf_tracks {
-        Some(known) => known.clone(),
-        None => tracks
-            .iter()
-            .filter(|t| is_gpmf(t))
-            .map(|t| t.index)
-            .collect(),
-    };
+    let telemetry_tracks = &options.existing_tracks;
     if let (Some(&index), false) = (telemetry_tracks.first(), options.replace) {
         return Err(RewriteError::HasTelemetry {
+            format: format.name(),
             index,
             track_id: tracks.get(index).map_or(0, |t| t.tkhd.track_id),
         });
@@ -334,7 +344,7 @@ pub fn prepare(
     };
 
     let mut base = EditBox::from_tree(mp4.moov(), mp4.moov().root());
-    remove_traks(&mut base, &telemetry_tracks);
+    remove_traks(&mut base, telemetry_tracks);
     set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
     set_user_data(&mut base, &options.user_data);
 
@@ -375,13 +385,16 @@ pub fn prepare(
             creation_time: mvhd.times.creation,
             movie_timescale: mvhd.timescale,
             timescale: 1000,
-            handler_name: &options.handler_name,
+            handler_name: options
+                .handler_name
+                .as_deref()
+                .unwrap_or(format.handler_name()),
             name_style,
             sample_durations: &track.durations_ms,
             sample_sizes: &sizes,
             chunk_offsets: offsets,
         }
-        .to_bytes()
+        .to_bytes_for(format)
     };
 
     // The moov's size depends on the offsets (stco or co64) and, when it precedes the media,
@@ -468,16 +481,6 @@ fn in_place_after(trailing: Trailing) -> RewriteError {
         // in-place write must never append after bytes it cannot account for.
         _ => RewriteError::InPlaceAfterTrailingData { offset, len },
     }
-}
-
-/// A GPMF track as GoPro writes it: sample entry `gpmd`. (The sample entry is what readers
-/// look for; a dashcam's `gpmd` track that holds no GPMF is still replaced only on request.)
-fn is_gpmf(track: &Track<'_>) -> bool {
-    track
-        .stsd
-        .entries
-        .first()
-        .is_some_and(|e| e.kind.as_bytes() == b"gpmd")
 }
 
 /// Removes the `trak` boxes whose positions among the traks are in `indexes`.
@@ -597,12 +600,10 @@ fn relocate_empty(relocate: &impl Fn(u64, u64) -> Option<u64>, at: u64) -> u64 {
 /// Sets mvhd's next_track_ID (after the 96 or 108 bytes of fields before it).
 fn set_next_track_id(moov: &mut EditBox, version: u8, next: u32) {
     if let Some(EditBox::Raw { bytes, .. }) = moov.child_mut(b"mvhd") {
-        let header_len = if bytes.get(..4) == Some(&[0, 0, 0, 1]) {
-            16
-        } else {
-            8
+        let Ok(header) = parse_header(bytes, 0, bytes.len() as u64, false) else {
+            return;
         };
-        let at = header_len + if version == 1 { 108 } else { 96 };
+        let at = header.header_len as usize + if version == 1 { 108 } else { 96 };
         if let Some(slot) = bytes.get_mut(at..at + 4) {
             slot.copy_from_slice(&next.to_be_bytes());
         }

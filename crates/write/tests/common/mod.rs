@@ -1,4 +1,5 @@
-//! Strategies for tracks, and comparisons, shared by the export tests.
+//! Strategies for tracks, and comparisons, shared by the export tests; what the rewrite tests
+//! compare of a file's tracks.
 
 // Each test binary compiles this module and uses a different part of it.
 #![allow(dead_code)]
@@ -8,6 +9,45 @@ use proptest::option;
 use proptest::prelude::*;
 use telemux_read::{Fix, GpsPoint};
 use time::OffsetDateTime;
+
+/// A committed fixture (`fixtures/` at the workspace root).
+pub fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+}
+
+/// What the rewrite tests compare of one track: handler type and name, first sample entry,
+/// and every sample's bytes and duration, read where the sample table points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrackContent {
+    pub handler: String,
+    pub handler_name: String,
+    pub entry: String,
+    pub samples: Vec<(Vec<u8>, u32)>,
+}
+
+/// The [`TrackContent`] of every track of the file at `path`.
+pub fn track_contents(path: &std::path::Path) -> Vec<TrackContent> {
+    let mut file = std::fs::File::open(path).unwrap();
+    let mp4 = telemux_read::mp4::Mp4::open(&mut file).unwrap();
+    let tracks: Vec<_> = mp4.tracks().map(Result::unwrap).collect();
+    tracks
+        .iter()
+        .map(|t| TrackContent {
+            handler: t.hdlr.subtype.to_string(),
+            handler_name: t.hdlr.name.clone(),
+            entry: t.stsd.entries[0].kind.to_string(),
+            samples: t
+                .samples()
+                .map(|s| {
+                    let s = s.unwrap();
+                    (t.read_sample(&mut file, &s).unwrap(), s.duration)
+                })
+                .collect(),
+        })
+        .collect()
+}
 
 /// Floats in `[low, high)` (which must hold 0): uniform ones with long shortest forms, the low
 /// end, whole numbers, and tiny ones whose decimal form has hundreds of digits.

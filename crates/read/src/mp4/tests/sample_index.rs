@@ -84,6 +84,24 @@ fn sample_count_mismatch_between_stsz_and_stco() {
 }
 
 #[test]
+fn chunk_capacity_counts_every_run_up_to_the_next_and_the_last_to_the_table_end() {
+    // Chunks 1-2 hold 2 samples each, chunks 3-5 one each: 7 places for 6 samples, which
+    // opening accepts (only fewer places is a conflict) and verify reports.
+    let file = file_with_tables(
+        &[
+            stts(&[[6, 10]]),
+            stsc(&[[1, 2, 1], [3, 1, 1]]),
+            stsz(&[1; 6]),
+            stco(&[28, 29, 30, 31, 32]),
+        ],
+        6,
+    );
+    let mp4 = open(&file).unwrap();
+    let track = mp4.tracks().next().unwrap().unwrap();
+    assert_eq!(track.sample_table.chunk_capacity(), 2 * 2 + 3);
+}
+
+#[test]
 fn sample_count_mismatch_between_stsz_and_stts() {
     let file = file_with_tables(
         &[
