@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde_json::{json, Value as Json};
-use telemux_read::source::SourceError;
+use telemux_read::source::{self, Expansion, SourceError};
 use telemux_read::verify::{self, Check, Options, Report, Status, Value};
 
 use super::EXIT_UNREADABLE;
@@ -32,9 +32,10 @@ cannot be read as MP4/QuickTime.
 Examples:
   telemux verify GX010001.MP4
   telemux verify --street-view *.MP4
+  telemux verify DCIM/100GOPRO/             # every video in the folder, one report each
   telemux verify --json --street-view --max-speed 60 ride.mp4 > report.json")]
 pub struct VerifyArgs {
-    /// Videos to check (MP4 or QuickTime)
+    /// Videos to check (MP4 or QuickTime), or folders of them
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -77,8 +78,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
         max_speed: args.max_speed,
         ..Options::default()
     };
-    let outcomes: Vec<Outcome> = args
-        .files
+    let paths = source::expand(&args.files, &Expansion::default())?;
+    let outcomes: Vec<Outcome> = paths
         .iter()
         .map(|path| Outcome {
             file: path.display().to_string(),

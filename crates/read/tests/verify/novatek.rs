@@ -75,7 +75,7 @@ fn free_gps_boxes_at_the_top_level_are_found() {
         &r,
         "telemetry_sources",
         Status::Pass,
-        "Novatek GPS at top-level free boxes (10 freeGPS blocks; 10 GPS points)",
+        "Novatek GPS at top-level mdat and free boxes (10 freeGPS blocks; 10 GPS points)",
         int(1),
     );
     assert_check(
