@@ -48,7 +48,7 @@ use crate::source::{check_mp4, SourceError};
 
 pub use gpmf::{GpmfFacts, PayloadValidity, TsmpReading};
 pub use layout::{Damage, Layout};
-pub use report::{Check, Report, Section, Status, Tally, Value};
+pub use report::{Check, Report, Section, Status, Tally, TrackSummary, Value};
 pub use sources::{Source, Suspect};
 
 /// Street View's JUMPY_GPS threshold as telemux estimates it: 150 m/s ≈ 540 km/h, faster than
@@ -131,7 +131,10 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
             &limits,
         ));
     }
-    Ok(Report { checks })
+    Ok(Report {
+        checks,
+        track: track_summary(&sources),
+    })
 }
 
 /// The failed checks among those that say whether `mp4`'s sample tables can be trusted, as
@@ -163,7 +166,18 @@ fn verify_headless(source: Source) -> Report {
     let mut checks = vec![telemetry::sources(&sources, &[])];
     checks.extend(gpmf_checks(&sources));
     checks.extend(telemetry::checks(telemetry::primary(&sources), None));
-    Report { checks }
+    Report {
+        checks,
+        track: track_summary(&sources),
+    }
+}
+
+/// The track the checks looked at, in brief.
+fn track_summary(sources: &[Source]) -> Option<TrackSummary> {
+    sources.iter().find_map(|source| {
+        let telemetry = source.telemetry.as_ref().ok()?;
+        Some(TrackSummary::of(source.format.name, telemetry))
+    })
 }
 
 /// `gpmf_payloads` and `gpmf_tsmp` from the GPMF source, if there is one.
