@@ -23,8 +23,10 @@ const EXIT_FAILED: u8 = 1;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each check prints PASS, WARN, FAIL or SKIP, its id and a message with the number behind it.
-Only the top-level box headers, moov and the telemetry samples are read, so even a file of
-several gigabytes takes well under a second.
+The telemetry is read as telemux extract reads it. When it lives in moov or a GPMF track, only
+the top-level box headers, moov and the telemetry samples are read, so even a file of several
+gigabytes takes well under a second; a file without it is scanned for dashcam GPS blocks.
+A folder stands for the videos directly inside it.
 
 Exit status: 0 when no check fails (warnings allowed), 1 when a check fails, 2 when a file
 cannot be read as MP4/QuickTime.
