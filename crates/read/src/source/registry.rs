@@ -96,14 +96,10 @@ pub fn read_head(
     options: &Options,
     observer: &mut Observer<'_>,
 ) -> std::io::Result<Option<Found>> {
-    for format in FORMATS {
-        if let Reach::Head(detect, read) = format.reach {
-            if detect(reader)? {
-                return Ok(Some(read(reader, options, observer)));
-            }
-        }
-    }
-    Ok(None)
+    read_detected(reader, options, observer, |reach| match reach {
+        Reach::Head(detect, read) => Some((detect, read)),
+        _ => None,
+    })
 }
 
 /// The first [`Reach::Other`] format that recognises a file that is not MP4/MOV, read.
@@ -112,11 +108,22 @@ pub(super) fn read_other(
     options: &Options,
     observer: &mut Observer<'_>,
 ) -> std::io::Result<Option<Found>> {
-    for format in FORMATS {
-        if let Reach::Other(detect, read) = format.reach {
-            if detect(reader)? {
-                return Ok(Some(read(reader, options, observer)));
-            }
+    read_detected(reader, options, observer, |reach| match reach {
+        Reach::Other(detect, read) => Some((detect, read)),
+        _ => None,
+    })
+}
+
+/// The first format of those `whole` picks (whole files) whose detection accepts the file.
+fn read_detected(
+    reader: &mut dyn ReadSeek,
+    options: &Options,
+    observer: &mut Observer<'_>,
+    whole: impl Fn(Reach) -> Option<(Detect, ReadFile)>,
+) -> std::io::Result<Option<Found>> {
+    for (detect, read) in FORMATS.iter().filter_map(|format| whole(format.reach)) {
+        if detect(reader)? {
+            return Ok(Some(read(reader, options, observer)));
         }
     }
     Ok(None)
