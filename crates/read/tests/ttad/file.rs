@@ -51,10 +51,8 @@ fn reads_the_atom_with_summary_and_sensors_on_request() {
     );
     assert!(read.warnings.is_empty());
 
-    let options = Options {
-        sensors: true,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.sensors = true;
     let read = self::read(&payload, options).unwrap();
     assert_eq!(read.telemetry.sensors.len(), 1);
     assert_eq!(read.telemetry.sensors[0].samples.len(), 3);
@@ -70,10 +68,8 @@ fn unfixed_records_only_on_request() {
     let read = read(&bytes, Options::default()).unwrap();
     assert_eq!(read.telemetry.gps.len(), 1);
     assert!(read.summary.contains("(1 GPS records without a fix"));
-    let all = Options {
-        unfixed_gps: true,
-        ..Options::default()
-    };
+    let mut all = Options::default();
+    all.unfixed_gps = true;
     assert_eq!(self::read(&bytes, all).unwrap().telemetry.gps.len(), 2);
 }
 
@@ -122,11 +118,9 @@ proptest! {
 
     #[test]
     fn any_bytes_give_a_result_or_an_error_naming_the_box(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
-        let options = Options {
-            sensors: true,
-            unfixed_gps: true,
-            ..Options::default()
-        };
+        let mut options = Options::default();
+        options.sensors = true;
+        options.unfixed_gps = true;
         match read(&bytes, options) {
             Ok(read) => prop_assert!(
                 !read.telemetry.gps.is_empty() || !read.telemetry.sensors.is_empty()
