@@ -25,11 +25,11 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
         bandit::video_with_ttad(&bandit::ride_payload()),
     )
     .unwrap();
-    let mut read_options = Options::default();
-    read_options.sensors = true;
+    let mut with_sensors = Options::default();
+    with_sensors.sensors = true;
     let bandit = source::read(
         &mut Cursor::new(std::fs::read(&input_path).unwrap()),
-        read_options,
+        with_sensors,
     )
     .unwrap()
     .telemetry;

@@ -212,3 +212,39 @@ fn help_shows_an_example() {
         .stdout(predicate::str::contains("telemux dump hero5.raw"))
         .stdout(predicate::str::contains("--all"));
 }
+
+/// A folder is expanded as `extract` expands it: each video under its name, in name order;
+/// one that cannot be read is reported and the exit code is 2.
+#[test]
+fn a_folder_dumps_each_video_under_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    std::fs::copy(fixtures.join("clip-moov-end.mp4"), dir.path().join("a.mp4")).unwrap();
+    std::fs::copy(fixtures.join("clip.mov"), dir.path().join("b.mov")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a video").unwrap();
+    let a = dir.path().join("a.mp4").display().to_string();
+    let b = dir.path().join("b.mov").display().to_string();
+    let output = telemux().arg("dump").arg(dir.path()).assert().success();
+    let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.starts_with(&format!("{a}\nboxes (offset, size):\n  ftyp 0 32\n")),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("no GPMF track\n\n{b}\nboxes (offset, size):\n")),
+        "{text}"
+    );
+    assert_eq!(text.matches("boxes (offset, size):").count(), 2, "{text}");
+
+    std::fs::write(dir.path().join("c.mp4"), "hello world, not a video").unwrap();
+    let c = dir.path().join("c.mp4").display().to_string();
+    telemux()
+        .arg("dump")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(format!("\n{c}\n")))
+        .stderr(predicate::str::contains(format!(
+            "{c}: not an MP4/MOV file (it starts with \"hello wo\")"
+        )));
+}

@@ -345,3 +345,40 @@ fn files_written_by_inject_verify_clean() {
         assert_eq!(overlap["value"], 0.0, "{input} {flags:?}");
     }
 }
+
+/// A folder is expanded as `extract` expands it: one report per video inside (sorted by name,
+/// other files passed over), the exit code the worst of them.
+#[test]
+fn a_folder_gives_one_report_per_video_and_the_worst_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("clip-moov-end.mp4"), dir.path().join("a.mp4")).unwrap();
+    std::fs::copy(fixture("clip.mov"), dir.path().join("b.MOV")).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a video").unwrap();
+    let output = telemux().arg("verify").arg(dir.path()).assert().success();
+    let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    let summaries: Vec<&str> = text.lines().filter(|l| l.contains(": WARN — ")).collect();
+    let a = dir.path().join("a.mp4").display().to_string();
+    let b = dir.path().join("b.MOV").display().to_string();
+    assert_eq!(summaries.len(), 2, "{text}");
+    assert!(summaries[0].starts_with(&format!("{a}: WARN")), "{text}");
+    assert!(summaries[1].starts_with(&format!("{b}: WARN")), "{text}");
+
+    // A cut clip among them fails a check: exit 1 for the folder.
+    truncated_clip(dir.path());
+    let output = telemux().arg("verify").arg(dir.path()).assert().code(1);
+    let text = String::from_utf8(output.get_output().stdout.clone()).unwrap();
+    let cut = dir.path().join("cut.mp4").display().to_string();
+    assert_eq!(text.matches(" — ").count(), 3, "{text}");
+    assert!(text.contains(&format!("{cut}: FAIL — ")), "{text}");
+
+    let empty = tempfile::tempdir().unwrap();
+    telemux()
+        .arg("verify")
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(contains(format!(
+            "{}: no video files (.mp4, .mov, .lrv, .ts) in this folder",
+            empty.path().display()
+        )));
+}

@@ -9,14 +9,13 @@ use anyhow::{bail, Context};
 use clap::ValueEnum;
 use telemux_read::model::GpsPoint;
 use telemux_read::novatek::{self, Located};
-use telemux_read::source::{self, Origin};
+use telemux_read::source::{self, Expansion, Origin};
 use telemux_write::export::gpx;
 use telemux_write::output::{check_replaceable, AtomicOutput};
 use time::UtcOffset;
 
 use super::dashcam_args::DashcamArgs;
 use super::embed::{embed, Embed, Points, WriteArgs};
-use super::extract::expand;
 use super::sync::{parse_utc_offset, Anchor};
 use super::text_output::write_text;
 use super::EXIT_UNREADABLE;
@@ -91,7 +90,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     if args.video_tz.is_some() && args.sync != Sync::CreationTime {
         bail!("--video-tz applies to --sync creation-time");
     }
-    let paths = expand(&args.inputs)?;
+    let paths = source::expand(&args.inputs, &Expansion::default())?;
     if args.output.is_some() && paths.len() != 1 {
         bail!(
             "-o takes one input video ({} given); use --out-dir for several",
@@ -176,9 +175,8 @@ fn convert_one(
             "{name}: a raw GPMF track, not a video; inject its GPS into the video it came from \
              with telemux extract -o track.gpx, then telemux inject"
         ),
-        Origin::Novatek(_) | Origin::Ttad => {}
-        // A source this command does not know yet is refused, never converted blindly.
-        _ => bail!("{name}: no dashcam GPS to convert ({})", read.summary),
+        // Dashcam and Bandit GPS, and any format added later, are what convert writes.
+        _ => {}
     }
     eprintln!("{name}: {}", read.summary);
     for warning in &read.warnings {

@@ -3,15 +3,17 @@
 
 use std::fs::File;
 use std::io::{self, Read, Seek, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
 use telemux_read::mp4::{BoxNode, TrailingKind};
-use telemux_read::source::open_mp4;
+use telemux_read::source::{self, open_mp4, Expansion};
 use telemux_read::Highlight;
+
+use super::EXIT_UNREADABLE;
 
 /// Show what is inside a video (box tree, tracks, GPMF payloads) or a raw GPMF file.
 #[derive(Debug, clap::Args)]
@@ -26,10 +28,12 @@ Examples:
   telemux dump GX010042.MP4 --payload 5 --payload 6
   telemux dump GX010042.MP4 --every-payload --all > klv.txt
   telemux dump GX010042.MP4 --global      # the camera's settings (udta GPMF)
-  telemux dump hero5.raw")]
+  telemux dump hero5.raw
+  telemux dump clips/                     # every video in the folder, each under its name")]
 pub struct DumpArgs {
-    /// An MP4/MOV file, or raw GPMF (payloads back to back)
-    pub file: PathBuf,
+    /// MP4/MOV files, raw GPMF (payloads back to back), or folders of videos
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
 
     /// Print every sample of every KLV instead of the first few and a count
     #[arg(long)]
@@ -49,8 +53,38 @@ pub struct DumpArgs {
 }
 
 pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
-    let name = args.file.display().to_string();
-    let mut file = File::open(&args.file).with_context(|| name.clone())?;
+    let paths = source::expand(&args.files, &Expansion::default())?;
+    if let [path] = paths.as_slice() {
+        dump_file(path, &args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Several files: each under its name, one that cannot be read reported and passed over.
+    let mut failed = false;
+    for (i, path) in paths.iter().enumerate() {
+        let separator = if i == 0 { "" } else { "\n" };
+        if !print(&format!("{separator}{}\n", path.display()))? {
+            break;
+        }
+        if let Err(error) = dump_file(path, &args) {
+            eprintln!("telemux: error: {error:#}");
+            failed = true;
+        }
+    }
+    Ok(ExitCode::from(if failed { EXIT_UNREADABLE } else { 0 }))
+}
+
+/// Writes `text` to stdout; false when the reader went away (a closed pipe).
+fn print(text: &str) -> anyhow::Result<bool> {
+    match io::stdout().lock().write_all(text.as_bytes()) {
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+        other => other.context("writing to stdout").map(|()| true),
+    }
+}
+
+/// Prints what is inside one file; its error names the file.
+fn dump_file(path: &Path, args: &DumpArgs) -> anyhow::Result<()> {
+    let name = path.display().to_string();
+    let mut file = File::open(path).with_context(|| name.clone())?;
     let mut head = [0u8; 8];
     let n = file.read(&mut head).with_context(|| name.clone())?;
     file.rewind().with_context(|| name.clone())?;
@@ -71,14 +105,12 @@ pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
         }
         printed.map_err(anyhow::Error::from)
     } else {
-        dump_mp4(&mut file, &args, &mut out)
+        dump_mp4(&mut file, args, &mut out)
     };
-    match io::stdout().lock().write_all(out.as_bytes()) {
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::SUCCESS),
-        other => other.context("writing to stdout")?,
+    if !print(&out)? {
+        return Ok(());
     }
-    result.with_context(|| name)?;
-    Ok(ExitCode::SUCCESS)
+    result.with_context(|| name)
 }
 
 fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Result<()> {

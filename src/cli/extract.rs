@@ -5,11 +5,11 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::ValueEnum;
 use telemux_read::model::{Fix, GpsPoint, Telemetry};
 use telemux_read::novatek;
-use telemux_read::source::{self, FileTelemetry, Options, Origin};
+use telemux_read::source::{self, Expansion, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
 use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv, Waypoint};
 
@@ -107,9 +107,6 @@ pub enum Sort {
     Name,
 }
 
-/// File name endings of the videos a folder is searched for.
-const VIDEO_EXTENSIONS: [&str; 4] = ["mp4", "mov", "ts", "lrv"];
-
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let format = args
         .format
@@ -128,7 +125,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let options = args
         .dashcam
         .options(everything, args.all_fixes || everything);
-    let paths = expand(&args.inputs)?;
+    let paths = source::expand(&args.inputs, &Expansion::default())?;
     let several = paths.len() > 1;
     let mut read = Vec::new();
     let mut failed = 0;
@@ -291,35 +288,6 @@ fn format_of(path: &Path) -> Option<Format> {
         "json" => Format::Json,
         _ => return None,
     })
-}
-
-/// Files as given, and the videos inside folders (sorted by name).
-pub(super) fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            let mut found: Vec<PathBuf> = std::fs::read_dir(input)
-                .with_context(|| input.display().to_string())?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                        VIDEO_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                    })
-                })
-                .collect();
-            if found.is_empty() {
-                bail!(
-                    "{}: no video files (.mp4, .mov, .ts, .lrv) in this folder",
-                    input.display()
-                );
-            }
-            found.sort();
-            files.extend(found);
-        } else {
-            files.push(input.clone());
-        }
-    }
-    Ok(files)
 }
 
 /// Several files' telemetry as one, for JSON.

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde_json::{json, Value as Json};
-use telemux_read::source::SourceError;
+use telemux_read::source::{self, Expansion, SourceError};
 use telemux_read::verify::{self, Check, Options, Report, Status, Value};
 
 use super::EXIT_UNREADABLE;
@@ -23,8 +23,10 @@ const EXIT_FAILED: u8 = 1;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each check prints PASS, WARN, FAIL or SKIP, its id and a message with the number behind it.
-Only the top-level box headers, moov and the telemetry samples are read, so even a file of
-several gigabytes takes well under a second.
+The telemetry is read as telemux extract reads it. When it lives in moov or a GPMF track, only
+the top-level box headers, moov and the telemetry samples are read, so even a file of several
+gigabytes takes well under a second; a file without it is scanned for dashcam GPS blocks.
+A folder stands for the videos directly inside it.
 
 Exit status: 0 when no check fails (warnings allowed), 1 when a check fails, 2 when a file
 cannot be read as MP4/QuickTime.
@@ -32,9 +34,10 @@ cannot be read as MP4/QuickTime.
 Examples:
   telemux verify GX010001.MP4
   telemux verify --street-view *.MP4
+  telemux verify DCIM/100GOPRO/             # every video in the folder, one report each
   telemux verify --json --street-view --max-speed 60 ride.mp4 > report.json")]
 pub struct VerifyArgs {
-    /// Videos to check (MP4 or QuickTime)
+    /// Videos to check (MP4 or QuickTime), or folders of them
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
@@ -75,8 +78,8 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut options = Options::default();
     options.street_view = args.street_view;
     options.max_speed = args.max_speed;
-    let outcomes: Vec<Outcome> = args
-        .files
+    let paths = source::expand(&args.files, &Expansion::default())?;
+    let outcomes: Vec<Outcome> = paths
         .iter()
         .map(|path| Outcome {
             file: path.display().to_string(),

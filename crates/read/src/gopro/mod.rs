@@ -140,7 +140,18 @@ pub fn read<R: Read + Seek>(
     options: ReadOptions,
 ) -> Result<GoproTelemetry, GoproError> {
     let track = find_track(mp4, reader)?.ok_or(GoproError::NoTelemetry)?;
-    let mut read = read_track(&track, reader, options, &mut |_, _, _| {})?;
+    read_movie_track(mp4, &track, reader, options, &mut |_, _, _| {})
+}
+
+/// [`read_track`] of a track of `mp4`, with the HiLight tags of `moov/udta` placed on it.
+pub fn read_movie_track<R: Read + Seek>(
+    mp4: &Mp4,
+    track: &Track<'_>,
+    reader: &mut R,
+    options: ReadOptions,
+    inspect: &mut Inspect<'_>,
+) -> Result<GoproTelemetry, GoproError> {
+    let mut read = read_track(track, reader, options, inspect)?;
     let telemetry = &mut read.telemetry;
     telemetry.highlights.extend(udta_highlights(mp4));
     highlights::locate(&mut telemetry.highlights, &telemetry.gps);

@@ -10,7 +10,7 @@ use super::reader::{read_indexed_blocks, read_scanned_blocks, read_ts};
 use super::track::{ClipTrack, TrackBuilder};
 use super::ts::TsStats;
 use super::{DecodeOptions, NovatekError};
-use crate::mp4::{child_headers, Mp4};
+use crate::mp4::{child_headers, BoxHeader, Mp4};
 
 /// How the blocks of a file were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,25 +113,15 @@ pub fn read_mp4<R: Read + Seek>(
         }
     }
     let mut track = builder(options);
-    for mdat in mp4
-        .top_level()
-        .iter()
-        .filter(|h| h.kind.as_bytes() == b"mdat")
-    {
-        let start = mdat.body_offset();
+    for (context, start, len) in mp4.top_level().iter().filter_map(scanned_range) {
         reader
             .seek(SeekFrom::Start(start))
             .map_err(|source| NovatekError::Io {
-                context: "mdat",
+                context,
                 offset: start,
                 source,
             })?;
-        read_scanned_blocks(
-            reader.by_ref().take(mdat.body_len()),
-            start,
-            &decode,
-            &mut track,
-        )?;
+        read_scanned_blocks(reader.by_ref().take(len), start, &decode, &mut track)?;
     }
     let track = track.finish();
     if track.summary.blocks == 0 && index_unusable.is_none() {
@@ -144,6 +134,16 @@ pub fn read_mp4<R: Read + Seek>(
         index_unusable,
         ts: None,
     }))
+}
+
+/// Where a scan looks for blocks: each `mdat`'s payload, and top-level `free` boxes whole, as
+/// a block may stand as a box of its own (`free` + `GPS `).
+fn scanned_range(header: &BoxHeader) -> Option<(&'static str, u64, u64)> {
+    match header.kind.as_bytes() {
+        b"mdat" => Some(("mdat", header.body_offset(), header.body_len())),
+        b"free" => Some(("free", header.offset, header.size)),
+        _ => None,
+    }
 }
 
 /// An index whose entries lead nowhere: every listed block is missing or not `freeGPS`

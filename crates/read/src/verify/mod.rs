@@ -44,12 +44,12 @@ use std::io::{Read, Seek, SeekFrom};
 use ::time::OffsetDateTime;
 
 use crate::mp4::Mp4;
-use crate::source::{check_mp4, is_raw_gpmf, SourceError};
+use crate::source::{check_mp4, SourceError};
 
 pub use gpmf::{GpmfFacts, PayloadValidity, TsmpReading};
 pub use layout::{Damage, Layout};
-pub use report::{Check, Report, Section, Status, Tally, Value};
-pub use sources::{Source, SourceKind, Suspect};
+pub use report::{Check, Report, Section, Status, Tally, TrackSummary, Value};
+pub use sources::{Source, Suspect};
 
 /// Street View's JUMPY_GPS threshold as telemux estimates it: 150 m/s ≈ 540 km/h, faster than
 /// any road vehicle, slower than a GPS outlier.
@@ -77,13 +77,13 @@ impl Default for Options {
     }
 }
 
-/// Verifies the MP4/QuickTime file (or raw GPMF track) in `reader`. Errors when the file cannot be read as one:
+/// Verifies the MP4/QuickTime file (or raw GPMF track) in `reader`, reading its telemetry
+/// through [`crate::source`] as `extract` does. Errors when the file cannot be read as one:
 /// not an MP4/MOV at all (`NotMp4`), no readable first box, no `moov`, a `moov` whose tree is
 /// broken (`Mp4`, naming the box path and byte offset), or a failed read.
 pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Report, SourceError> {
-    if is_raw_gpmf(reader)? {
-        reader.seek(SeekFrom::Start(0))?;
-        return Ok(verify_raw(reader));
+    if let Some(source) = sources::find_in_head(reader)? {
+        return Ok(verify_headless(source));
     }
     check_mp4(reader)?;
     let file_len = reader.seek(SeekFrom::End(0))?;
@@ -106,7 +106,7 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     ]);
     checks.push(fragments::check(&mp4, reader, &mdats));
 
-    let (sources, suspects) = sources::find(reader, &mp4, &tracks, &layout.boxes);
+    let (sources, suspects) = sources::find(reader, &mp4, &tracks);
     checks.push(telemetry::sources(&sources, &suspects));
     checks.extend(gpmf_checks(&sources));
     let primary = telemetry::primary(&sources);
@@ -132,7 +132,10 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
             &limits,
         ));
     }
-    Ok(Report { checks })
+    Ok(Report {
+        checks,
+        track: track_summary(&sources),
+    })
 }
 
 /// The failed checks among those that say whether `mp4`'s sample tables can be trusted, as
@@ -157,14 +160,25 @@ pub fn untrusted_tables(mp4: &Mp4) -> Vec<Check> {
     checks
 }
 
-/// A raw GPMF track has no container and no video: only the telemetry section, without
+/// A file without a container (raw GPMF) has no video: only the telemetry section, without
 /// coverage of a video, and no Street View section (Street View takes videos).
-fn verify_raw<R: Read>(reader: R) -> Report {
-    let sources = [sources::raw_gpmf_source(reader)];
+fn verify_headless(source: Source) -> Report {
+    let sources = [source];
     let mut checks = vec![telemetry::sources(&sources, &[])];
     checks.extend(gpmf_checks(&sources));
     checks.extend(telemetry::checks(telemetry::primary(&sources), None));
-    Report { checks }
+    Report {
+        checks,
+        track: track_summary(&sources),
+    }
+}
+
+/// The track the checks looked at, in brief.
+fn track_summary(sources: &[Source]) -> Option<TrackSummary> {
+    sources.iter().find_map(|source| {
+        let telemetry = source.telemetry.as_ref().ok()?;
+        Some(TrackSummary::of(source.format.name, telemetry))
+    })
 }
 
 /// `gpmf_payloads` and `gpmf_tsmp` from the GPMF source, if there is one.

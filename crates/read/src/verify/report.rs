@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::model::{GpsPoint, Telemetry};
+
 /// Which part of the file a check looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -159,8 +161,39 @@ impl Check {
 
 /// Every check run on one file, in a fixed order: container, telemetry, then Street View.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Report {
+    /// The checks, in the order of docs/verify.md.
     pub checks: Vec<Check>,
+    /// The GPS track the telemetry checks looked at, in brief; `None` when none was read.
+    pub track: Option<TrackSummary>,
+}
+
+/// The GPS track verify read (through `crate::source`, as `extract` reads it), in brief:
+/// enough to tell that both found the same telemetry.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TrackSummary {
+    /// The format that held it, as reports name it (`GoPro GPMF`, `Novatek GPS`, …).
+    pub format: &'static str,
+    /// GPS points read, those without a fix included.
+    pub points: usize,
+    /// The first GPS point read.
+    pub first: Option<GpsPoint>,
+    /// The last GPS point read.
+    pub last: Option<GpsPoint>,
+}
+
+impl TrackSummary {
+    /// The summary of `telemetry`, read by `format`.
+    pub(crate) fn of(format: &'static str, telemetry: &Telemetry) -> TrackSummary {
+        TrackSummary {
+            format,
+            points: telemetry.gps.len(),
+            first: telemetry.gps.first().cloned(),
+            last: telemetry.gps.last().cloned(),
+        }
+    }
 }
 
 /// How many checks ended with each verdict.

@@ -32,7 +32,7 @@ pub fn sources(sources: &[Source], suspects: &[Suspect]) -> Check {
                 Err(error) => format!("; unreadable: {error}"),
                 Ok(t) => format!("; {} GPS points", t.gps.len()),
             };
-            format!("{} at {} ({}{note})", s.kind.name(), s.location, s.extent)
+            format!("{} at {} ({}{note})", s.format.name, s.location, s.extent)
         })
         .collect();
     let value = sources.len();
@@ -49,7 +49,7 @@ pub fn sources(sources: &[Source], suspects: &[Suspect]) -> Check {
             ID,
             SECTION,
             Status::Warn,
-            "no telemetry: no gpmd track, no Novatek 'gps ' index or freeGPS blocks, no moov/udta/TTMD/TTAD",
+            format!("no telemetry: {}", crate::source::looked_for()),
         )
         .with_value(value);
     }

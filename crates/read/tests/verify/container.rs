@@ -4,10 +4,11 @@ use telemux_read::verify::{verify, Status};
 use telemux_testkit::mp4_box;
 
 use crate::edit::{
-    assert_check, expect, field, fixture, get_u32, int, node, options, put_u32, report, set_field,
-    text, top,
+    assert_check, expect, field, fixture, get_u32, insert_box, int, node, options, put_u32, report,
+    set_field, text, top,
 };
 use crate::sparse::SparseFile;
+use crate::ttad_clip::{drive, ttmd};
 
 const CLIPS: [&str; 3] = ["clip-moov-end.mp4", "clip-faststart.mp4", "clip.mov"];
 
@@ -456,11 +457,19 @@ fn a_negative_edit_other_than_empty_fails_edit_lists() {
     );
 }
 
+/// The size of `beyond_4_gib`'s file: 5 GiB + ftyp + moov with the TTMD box.
+const BIG_LEN: u64 = 5_368_711_581 + TTMD_LEN;
+/// The TTMD box of 20 points `beyond_4_gib` adds.
+const TTMD_LEN: u64 = 2061;
+
 /// `clip-moov-end.mp4` with its mdat grown to end past 5 GiB (zeros, never stored): ftyp,
 /// an mdat with a 64-bit size (its 16-byte header replaces free + the 8-byte mdat header, so
-/// the media keeps its offsets), then moov.
+/// the media keeps its offsets), then moov, holding telemetry (a TTAD box of 20 points): a
+/// file without any would be scanned for freeGPS blocks, as extract reads it.
 fn beyond_4_gib(edit: impl FnOnce(&mut Vec<u8>)) -> SparseFile {
-    let mut bytes = fixture("clip-moov-end.mp4");
+    let ttmd = ttmd(&drive(20, 10.0));
+    assert_eq!(ttmd.len() as u64, TTMD_LEN);
+    let mut bytes = insert_box(&fixture("clip-moov-end.mp4"), "moov/udta", &ttmd);
     edit(&mut bytes);
     let ftyp = top(&bytes, b"ftyp");
     let mdat = top(&bytes, b"mdat");
@@ -487,14 +496,23 @@ fn stco_is_enough_below_4_gib() {
         "2 tracks with 32-bit stco, 0 with 64-bit co64; largest chunk offset 12218 in a 15415-byte file",
         int(12218),
     );
+    // With telemetry in moov (a TTAD box) nothing is read from the media; a file without any
+    // would be scanned for freeGPS blocks, as extract reads it.
     let mut big = beyond_4_gib(|_| {});
     let r = verify(&mut big, &options(false)).unwrap();
     assert_eq!(big.middle_reads, 0, "verify read the media data");
     assert_check(
         &r,
+        "telemetry_sources",
+        Status::Pass,
+        "TomTom TTAD at moov/udta/TTMD/TTAD",
+        int(1),
+    );
+    assert_check(
+        &r,
         "chunk_offset_width",
         Status::Pass,
-        "in a 5368711581-byte file",
+        &format!("in a {BIG_LEN}-byte file"),
         int(12218),
     );
     assert_check(&r, "chunks_in_mdat", Status::Pass, "all 75 samples", int(0));
@@ -517,9 +535,9 @@ fn wrapped_stco_offsets_past_4_gib_fail_chunk_offset_width() {
     );
     let check = expect(&r, "chunk_offset_width", Status::Fail);
     assert!(
-        check
-            .message
-            .ends_with("in a 5368711581-byte file: 32-bit offsets wrapped past 4 GiB, co64 needed"),
+        check.message.ends_with(&format!(
+            "in a {BIG_LEN}-byte file: 32-bit offsets wrapped past 4 GiB, co64 needed"
+        )),
         "{}",
         check.message
     );

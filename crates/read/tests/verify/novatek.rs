@@ -1,12 +1,17 @@
 //! Novatek dashcam GPS as a telemetry source: the `moov/gps ` index, and `freeGPS` blocks
 //! standing as top-level `free` boxes.
 
-use telemux_read::verify::Status;
+use std::io::Cursor;
+
+use telemux_read::model::GpsPoint;
+use telemux_read::source;
+use telemux_read::verify::{Status, TrackSummary};
+use telemux_testkit::mp4_box;
 
 use crate::edit::{assert_check, fixture, int, options, report};
 use crate::novatek_support::containers::mp4;
-use crate::novatek_support::encode::novatek_at16;
-use crate::novatek_support::vancouver;
+use crate::novatek_support::encode::{novatek_at16, novatek_at48, rexing};
+use crate::novatek_support::{vancouver, Fix};
 
 /// Ten 1-Hz Viofo A119 V3 blocks.
 fn blocks() -> Vec<Vec<u8>> {
@@ -75,7 +80,7 @@ fn free_gps_boxes_at_the_top_level_are_found() {
         &r,
         "telemetry_sources",
         Status::Pass,
-        "Novatek GPS at top-level free boxes (10 freeGPS blocks; 10 GPS points)",
+        "Novatek GPS at top-level mdat and free boxes (10 freeGPS blocks; 10 GPS points)",
         int(1),
     );
     assert_check(
@@ -84,5 +89,78 @@ fn free_gps_boxes_at_the_top_level_are_found() {
         Status::Pass,
         "14 top-level boxes",
         int(14),
+    );
+}
+
+/// What `extract` reads from `bytes` (through the library), in verify's brief form.
+fn extracted(bytes: &[u8]) -> (usize, GpsPoint, GpsPoint) {
+    let read = source::read(&mut Cursor::new(bytes), source::Options::default()).unwrap();
+    let gps = read.telemetry.gps;
+    (gps.len(), gps[0].clone(), gps[gps.len() - 1].clone())
+}
+
+/// Verify's track: its point count, first and last point.
+fn verified(bytes: &[u8]) -> (usize, GpsPoint, GpsPoint) {
+    let track: TrackSummary = report(bytes, &options(true))
+        .track
+        .expect("verify read a track");
+    (track.points, track.first.unwrap(), track.last.unwrap())
+}
+
+#[track_caller]
+fn assert_at(point: &GpsPoint, fix: &Fix, within: f64) {
+    assert!(
+        (point.latitude - fix.lat).abs() < within && (point.longitude - fix.lon).abs() < within,
+        "({}, {}) is not ({}, {})",
+        point.latitude,
+        point.longitude,
+        fix.lat,
+        fix.lon
+    );
+    assert_eq!(point.time, Some(fix.time));
+}
+
+/// Issue 15: verify decoded a Rexing V1-4K file without the firmware's transform and checked
+/// positions in the mid-Atlantic (3.60, -24.76) while extract gave Vancouver.
+#[test]
+fn a_rexing_v1_clip_is_verified_at_vancouver_as_extract_reads_it() {
+    let fixes: Vec<Fix> = (0..12).map(|i| vancouver().later(i)).collect();
+    let blocks: Vec<Vec<u8>> = fixes.iter().map(rexing).collect();
+    let mut bytes = mp4(&blocks, true).bytes;
+    // The firmware's own mark, as the Rexing V1-4K writes it: frea/ver 3.01.054.
+    bytes.extend(mp4_box(b"frea", &mp4_box(b"ver ", b"3.01.054")));
+    let (count, first, last) = verified(&bytes);
+    assert_eq!(count, 12);
+    // f32 holds 3·lat + 188 and 2·lon + 2199 to ~2.4e-4: ~1e-4° after the transform.
+    assert_at(&first, &fixes[0], 1.5e-4);
+    assert_at(&last, &fixes[11], 1.5e-4);
+    assert_eq!((count, first, last), extracted(&bytes));
+    assert_check(
+        &report(&bytes, &options(true)),
+        "sv_gps_points",
+        Status::Pass,
+        "12 GPS points",
+        int(12),
+    );
+}
+
+/// Issue 15: on a dashcam clip without a `moov/gps ` index verify reported no telemetry while
+/// extract scanned `mdat` and read 12 points.
+#[test]
+fn a_clip_without_an_index_is_scanned_as_extract_scans_it() {
+    let fixes: Vec<Fix> = (0..12).map(|i| vancouver().later(i)).collect();
+    let blocks: Vec<Vec<u8>> = fixes.iter().map(novatek_at48).collect();
+    let file = mp4(&blocks, false);
+    let (count, first, last) = verified(&file.bytes);
+    assert_eq!(count, 12);
+    assert_at(&first, &fixes[0], 1e-5);
+    assert_at(&last, &fixes[11], 1e-5);
+    assert_eq!((count, first, last), extracted(&file.bytes));
+    assert_check(
+        &report(&file.bytes, &options(false)),
+        "telemetry_sources",
+        Status::Pass,
+        "Novatek GPS at top-level mdat and free boxes (12 freeGPS blocks; 12 GPS points)",
+        int(1),
     );
 }

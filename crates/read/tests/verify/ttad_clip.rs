@@ -59,14 +59,18 @@ fn record(p: &Point) -> GpsRecord {
 
 /// `clip.mov` (2.000 s) with these points in `moov/udta/TTMD/TTAD`.
 pub fn clip_with(points: &[Point]) -> Vec<u8> {
+    insert_box(&fixture("clip.mov"), "moov/udta", &ttmd(points))
+}
+
+/// A `TTMD` box holding these points in its `TTAD`.
+pub fn ttmd(points: &[Point]) -> Vec<u8> {
     let mut payload = Payload::with_table(ByteOrder::Big, &FULL_TABLE);
     // A stream must open with a timecode near 0 to be in sync; tracks may start later.
     payload.timecode(0);
     for p in points {
         payload.timecode(p.t_ms).gps(&record(p));
     }
-    let ttmd = mp4_container(b"TTMD", &[mp4_box(b"TTAD", &payload.bytes())]);
-    insert_box(&fixture("clip.mov"), "moov/udta", &ttmd)
+    mp4_container(b"TTMD", &[mp4_box(b"TTAD", &payload.bytes())])
 }
 
 /// Sets the `mvhd` creation time to `unix` seconds.
