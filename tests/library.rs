@@ -9,6 +9,7 @@ use std::path::Path;
 
 use common::{bandit, fixture, telemux};
 use telemux_read::source;
+use telemux_read::track::Filters;
 use telemux_write::jobs::{
     self, AlignError, Anchor, GpxInput, InjectOptions, JobError, Points, PointsFrom, Progress,
     Report, StartedFrom,
@@ -271,4 +272,58 @@ fn a_failed_job_says_how_far_it_came() {
         JobError::Align(AlignError::OffsetNotFinite { .. })
     ));
     assert!(failure.report.aligned.is_none());
+}
+
+#[test]
+fn extract_in_memory_writes_the_cli_text() {
+    let video = fixture("ride.mp4");
+    let (bytes, _) = inject_in_memory(&video, &InjectOptions::default());
+    let dir = tempfile::tempdir().unwrap();
+    let injected = dir.path().join("injected.mp4");
+    std::fs::write(&injected, &bytes).unwrap();
+    for (format, flag) in [
+        (jobs::Format::Csv, "csv"),
+        (
+            jobs::Format::Gpx(telemux_write::export::gpx::GpxVersion::V1_0),
+            "gpx",
+        ),
+    ] {
+        let mut text = Vec::new();
+        let report = jobs::extract(
+            &mut Cursor::new(&bytes),
+            source::Options::default(),
+            &Filters::default(),
+            format,
+            &mut text,
+        )
+        .unwrap();
+        assert_eq!(report.kept, 120);
+        assert_eq!(report.filtered.dropped(), 0);
+        let mut cli = telemux();
+        cli.arg("extract").arg(&injected).args(["-f", flag]);
+        if flag == "gpx" {
+            cli.arg("--gpx10");
+        }
+        assert_eq!(text, cli.output().unwrap().stdout, "{flag}");
+        if flag == "csv" {
+            // 120 rows below the header.
+            assert_eq!(String::from_utf8(text).unwrap().lines().count(), 121);
+        }
+    }
+    // Nothing left after the filters is refused, and nothing is written.
+    let mut out = Vec::new();
+    let strict = Filters {
+        max_dop: Some(1.0),
+        ..Filters::default()
+    };
+    let error = jobs::extract(
+        &mut Cursor::new(&bytes),
+        source::Options::default(),
+        &strict,
+        jobs::Format::Csv,
+        &mut out,
+    )
+    .unwrap_err();
+    assert!(matches!(error, jobs::ExtractError::NoPoints), "{error}");
+    assert!(out.is_empty());
 }
