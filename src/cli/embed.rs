@@ -169,6 +169,8 @@ pub fn embed(
     .with_context(|| video_name.clone())?;
     let mut shown = Shown {
         video: &video_name,
+        copying: output.is_some(),
+        found: false,
         bar: None,
     };
     let (result, written_to) = match output {
@@ -222,17 +224,22 @@ pub fn embed(
 }
 
 /// The CLI's [`Progress`]: the report so far once the output is laid out, then a bar while a
-/// large file copies.
+/// large file copies (`-o`; in place only the new bytes are written).
 struct Shown<'a> {
     video: &'a str,
-    /// `Some` once the report so far is shown.
+    copying: bool,
+    /// Whether the report so far is shown.
+    found: bool,
     bar: Option<ProgressBar>,
 }
 
 impl Progress for Shown<'_> {
     fn writing(&mut self, report: &Report, size: u64) {
         show_found(report, self.video);
-        self.bar = Some(progress_bar(size));
+        self.found = true;
+        if self.copying {
+            self.bar = Some(progress_bar(size));
+        }
     }
 
     fn copied(&mut self, bytes: u64) {
@@ -246,7 +253,7 @@ impl Shown<'_> {
     /// Shows what the job found before it failed, unless shown already, and words the error;
     /// `writing` is the context of an error writing the output.
     fn failed(&mut self, failure: Failure, writing: String) -> anyhow::Error {
-        if self.bar.is_none() {
+        if !self.found {
             show_found(&failure.report, self.video);
         }
         match failure.error {

@@ -122,6 +122,7 @@ pub enum JobError {
 /// a copy's output is incomplete, a file written in place has its original bytes).
 #[derive(Debug, thiserror::Error)]
 #[error("{error}")]
+#[non_exhaustive]
 pub struct Failure {
     /// Why it stopped.
     #[source]
