@@ -185,7 +185,8 @@ pub fn embed(
                         .map(|converted| (converted.report, converted.gps))
                 }
             };
-            let result = result.map_err(|failure| shown.failed(failure, "writing in place".into()));
+            let writing = format!("{video_name}: writing in place");
+            let result = result.map_err(|failure| shown.failed(failure, writing));
             (result, video_name.clone())
         }
         Some(mut out) => {
