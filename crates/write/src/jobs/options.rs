@@ -75,7 +75,7 @@ pub const MAX_NAME_BYTES: usize = 255;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum NameField {
-    /// [`InjectOptions::device_name`].
+    /// The `device_name` field of [`InjectOptions`].
     DeviceName,
     /// [`InjectOptions::make`].
     Make,
