@@ -327,3 +327,24 @@ fn extract_in_memory_writes_the_cli_text() {
     assert!(matches!(error, jobs::ExtractError::NoPoints), "{error}");
     assert!(out.is_empty());
 }
+
+#[test]
+fn a_failure_reads_as_its_error() {
+    let mut input = Cursor::new(b"not a video at all".to_vec());
+    let points = Points::Gpx(vec![GpxInput::File(fixture("ride.gpx"))]);
+    let failure = jobs::inject(
+        &mut input,
+        &mut Cursor::new(Vec::new()),
+        points,
+        &InjectOptions::default(),
+        &mut (),
+    )
+    .unwrap_err();
+    assert!(matches!(failure.error, JobError::Source(_)));
+    assert_eq!(
+        failure.to_string(),
+        "not an MP4/MOV file (it starts with \"not a vi\")"
+    );
+    assert!(std::error::Error::source(&failure).is_none());
+    assert_eq!(*failure.report, Report::default());
+}

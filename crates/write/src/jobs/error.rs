@@ -119,21 +119,25 @@ pub enum JobError {
 }
 
 /// A job that stopped: why, and what it had found and done until then (nothing is written:
-/// a copy's output is incomplete, a file written in place has its original bytes).
-#[derive(Debug, thiserror::Error)]
-#[error("{error}")]
+/// a copy's output is incomplete, a file written in place has its original bytes). As an
+/// error it is its `error`: the same text and causes.
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct Failure {
     /// Why it stopped.
-    #[source]
     pub error: JobError,
     /// What was found before (its `written` is `None`).
     pub report: Box<Report>,
 }
 
-impl Failure {
-    /// The error alone, for callers that do not show the partial report.
-    pub fn into_error(self) -> JobError {
-        self.error
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
     }
 }

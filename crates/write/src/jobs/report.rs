@@ -10,11 +10,10 @@ use crate::mp4::Placed;
 use super::align::Alignment;
 
 /// Where the points of a job come from, for the words of a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PointsFrom {
     /// GPX files.
-    #[default]
     Gpx,
     /// GPS points given as values (a dashcam's own GPS).
     Gps,
