@@ -145,13 +145,13 @@ fn a_file_size_limit_is_refused_before_writing() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{output:?}");
-    assert!(
-        stderr(&output).contains(
-            "the result would be 61824 bytes, more than this process may write (file size limit"
-        ),
-        "{}",
-        stderr(&output)
+    // The error names the file and what was being done.
+    let expected = format!(
+        "{}: writing in place: the result would be 61824 bytes, more than this process may \
+         write (file size limit",
+        video.display()
     );
+    assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
     assert!(fs::read(&video).unwrap() == fs::read(fixture("ride.mp4")).unwrap());
 }
 

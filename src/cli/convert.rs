@@ -1,22 +1,22 @@
 //! `telemux convert`: a dashcam's own GPS (Novatek `freeGPS`) written into its video as a
 //! GoPro GPMF track, through the same writer as `inject`.
 
-use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
+use anyhow::bail;
 use clap::ValueEnum;
 use telemux_read::model::GpsPoint;
-use telemux_read::novatek::{self, Located};
-use telemux_read::source::{self, Expansion, Origin};
+use telemux_read::novatek;
+use telemux_read::source::{self, Expansion};
 use telemux_write::export::gpx;
+use telemux_write::jobs::Anchor;
 use telemux_write::output::{check_replaceable, AtomicOutput};
 use time::UtcOffset;
 
 use super::dashcam_args::DashcamArgs;
-use super::embed::{embed, Embed, Points, WriteArgs};
-use super::sync::{parse_utc_offset, Anchor};
+use super::embed::{embed, Job, WriteArgs};
+use super::sync::parse_utc_offset;
 use super::text_output::write_text;
 use super::EXIT_UNREADABLE;
 
@@ -155,39 +155,6 @@ fn convert_one(
         }
         (None, None) => None,
     };
-    // A TomTom Bandit's IMU, barometer and thermometer go into the GPMF too.
-    let options = args.dashcam.options(true, false);
-    let read = source::read(
-        &mut File::open(path).with_context(|| name.clone())?,
-        options,
-    )
-    .with_context(|| name.clone())?;
-    match read.origin {
-        Origin::GoproTrack => bail!(
-            "{name}: already has GPMF telemetry ({}); there is no dashcam GPS to convert",
-            read.summary
-        ),
-        Origin::Novatek(Located::TransportStream) => bail!(
-            "{name}: an MPEG-TS recording cannot carry a GPMF track; use telemux extract for \
-             its GPS"
-        ),
-        Origin::RawGpmf => bail!(
-            "{name}: a raw GPMF track, not a video; inject its GPS into the video it came from \
-             with telemux extract -o track.gpx, then telemux inject"
-        ),
-        // Dashcam and Bandit GPS, and any format added later, are what convert writes.
-        _ => {}
-    }
-    eprintln!("{name}: {}", read.summary);
-    for warning in &read.warnings {
-        eprintln!("{name}: warning: {warning}");
-    }
-    if args.dashcam.verbose {
-        for line in &read.details {
-            eprintln!("{name}: {line}");
-        }
-    }
-    let points = read.telemetry.gps.clone();
     let anchor = match args.sync {
         Sync::Auto => Anchor::Dashcam,
         Sync::FirstPoint => Anchor::FirstPoint,
@@ -195,15 +162,12 @@ fn convert_one(
             video_tz: args.video_tz,
         },
     };
-    embed(Embed {
-        video: path,
+    // A TomTom Bandit's IMU, barometer and thermometer go into the GPMF too.
+    let read = args.dashcam.options(true, false);
+    embed(
+        path,
         output,
-        points: Points::Loaded(&points),
-        label: "GPS",
-        sensors: &read.telemetry.sensors,
-        anchor,
-        offset: args.offset,
-        args: &args.write,
-    })?;
-    Ok(points)
+        Job::Convert(read),
+        &args.write.options(anchor, args.offset),
+    )
 }

@@ -1,31 +1,26 @@
-//! Writing a GPS track into a video as a GPMF track: what `inject` (a GPX) and `convert` (the
-//! dashcam's own GPS) share, from lining the track up with the video to the atomic write.
+//! Writing a GPS track into a video as a GPMF track, the CLI's side of
+//! `telemux_write::jobs` (what `inject` and `convert` share): the write flags as job options,
+//! the job's report in words, and its errors in words that name the flags.
 
-use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::path::Path;
 
-use anyhow::{bail, Context};
+use anyhow::{anyhow, Context};
 use indicatif::{ProgressBar, ProgressStyle};
-use telemux_read::gopro;
-use telemux_read::gpx::{Totals, Window};
-use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
-use telemux_read::mp4::Mp4;
-use telemux_read::mp4::Track as Mp4Track;
-use telemux_read::source::open_mp4;
-use telemux_read::track::{resample_lazily, Coverage, ResampleOptions};
+use telemux_read::model::GpsPoint;
+use telemux_read::source;
 use telemux_read::FourCC;
 use telemux_write::file_lock::{lock, LockMode};
-use telemux_write::gpmf::{replace_gps, GpsReplaced};
-use telemux_write::mp4::in_place::remove_unfinished;
-use telemux_write::mp4::{
-    prepare, MdatHeader, MoovPlacement, Placed, RewriteOptions, Target, TelemetryHome,
+use telemux_write::jobs::{
+    self, Anchor, Failure, InjectOptions, JobError, NameField, OptionError, Points, PointsFrom,
+    Progress, Report, DOP_RANGE, MAX_NAME_BYTES,
 };
+use telemux_write::mp4::{MdatHeader, MoovPlacement, Placed, TelemetryHome};
 use telemux_write::output::AtomicOutput;
-use telemux_write::telemetry_track::{self, SensorTrack, TrackOptions, DEFAULT_DOP};
+use telemux_write::telemetry_track::DEFAULT_DOP;
 use time::OffsetDateTime;
 
-use super::sync::{align, rfc3339, Alignment, Anchor};
+use super::sync::{self, rfc3339};
 
 /// How the GPMF track is written (flags shared by `inject` and `convert`).
 #[derive(Debug, Clone, clap::Args)]
@@ -87,126 +82,84 @@ pub struct WriteArgs {
     pub dop: f64,
 }
 
-/// The DOP range GPSP and GPS9 can store: DOP × 100 in 16 bits, where 9999 means "unknown".
-const DOP_RANGE: std::ops::RangeInclusive<f64> = 0.01..=99.98;
-
 impl WriteArgs {
     /// Refuses values that cannot make a track, before any file is touched.
     pub fn check(&self) -> anyhow::Result<()> {
-        if !(0.1..=1000.0).contains(&self.rate) {
-            bail!("--rate must be between 0.1 and 1000 Hz");
-        }
-        if self.max_gap.is_nan() || self.max_gap < 0.0 {
-            bail!("--max-gap must be a positive number of seconds");
-        }
-        if !DOP_RANGE.contains(&self.dop) {
-            bail!(
-                "--dop must be between {} and {} (GPMF stores DOP × 100 in 16 bits; 99.99 \
-                 means unknown)",
-                DOP_RANGE.start(),
-                DOP_RANGE.end()
-            );
-        }
-        let names = [
-            ("--device-name", &self.device_name),
-            ("--make", &self.make),
-            ("--model", &self.model),
-            ("--firmware", &self.firmware),
-        ];
-        for (flag, value) in names {
-            if let Some(text) = value {
-                check_name(flag, text)?;
-            }
-        }
-        Ok(())
+        self.options(Anchor::default(), 0.0)
+            .check()
+            .map_err(|error| anyhow!(explain_option(&error)))
     }
 
-    /// DVNM: readers take the camera model from it, so `--model` unless a name is given.
-    fn device_name(&self) -> String {
-        self.device_name
-            .clone()
-            .or_else(|| self.model.clone())
-            .unwrap_or_else(|| "telemux".to_owned())
-    }
-
-    fn user_data(&self) -> Vec<([u8; 4], String)> {
-        let mut items = Vec::new();
-        if let Some(make) = &self.make {
-            items.push((*b"\xa9mak", make.clone()));
-            if self.street_view {
-                items.push((*b"manu", make.clone()));
-            }
-        }
-        if let Some(model) = &self.model {
-            items.push((*b"\xa9mod", model.clone()));
-            if self.street_view {
-                items.push((*b"modl", model.clone()));
-            }
-        }
-        if let Some(firmware) = &self.firmware {
-            items.push((*b"FIRM", firmware.clone()));
-        }
-        items
+    /// The job options these flags and the command's anchor and `--offset` ask for.
+    pub fn options(&self, anchor: Anchor, offset: f64) -> InjectOptions {
+        let mut options = InjectOptions::default();
+        options.rate = self.rate;
+        options.max_gap = self.max_gap;
+        options.dop = self.dop;
+        options.gps9 = self.gps9;
+        options.device_name.clone_from(&self.device_name);
+        options.make.clone_from(&self.make);
+        options.model.clone_from(&self.model);
+        options.firmware.clone_from(&self.firmware);
+        options.street_view = self.street_view;
+        options.moov = if self.faststart {
+            MoovPlacement::Front
+        } else {
+            MoovPlacement::Keep
+        };
+        options.replace = self.replace;
+        options.anchor = anchor;
+        options.offset = offset;
+        options
     }
 }
 
-/// The longest name written: one GPMF string sample (DVNM) holds 255 bytes.
-const MAX_NAME_BYTES: usize = 255;
-
-/// Refuses a name readers would misread: empty, with control characters (ExifTool stops at a
-/// NUL in `manu`/`modl`/`FIRM`, and ffmpeg takes two low leading bytes for a length), or too
-/// long for DVNM.
-fn check_name(flag: &str, text: &str) -> anyhow::Result<()> {
-    if text.is_empty() || text.chars().any(char::is_control) || text.len() > MAX_NAME_BYTES {
-        bail!(
-            "{flag} {text:?}: give 1 to {MAX_NAME_BYTES} bytes of text without control \
-             characters"
-        );
+/// An option error in the words of the flag that set it.
+fn explain_option(error: &OptionError) -> String {
+    match error {
+        OptionError::Rate(_) => "--rate must be between 0.1 and 1000 Hz".into(),
+        OptionError::MaxGap(_) => "--max-gap must be a positive number of seconds".into(),
+        OptionError::Dop(_) => format!(
+            "--dop must be between {} and {} (GPMF stores DOP × 100 in 16 bits; 99.99 means \
+             unknown)",
+            DOP_RANGE.start(),
+            DOP_RANGE.end()
+        ),
+        OptionError::Name { field, text } => {
+            let flag = match field {
+                NameField::DeviceName => "--device-name",
+                NameField::Make => "--make",
+                NameField::Model => "--model",
+                NameField::Firmware => "--firmware",
+                _ => "a name",
+            };
+            format!(
+                "{flag} {text:?}: give 1 to {MAX_NAME_BYTES} bytes of text without control \
+                 characters"
+            )
+        }
+        OptionError::StreetViewNeedsMakeAndModel => "--street-view needs --make and --model".into(),
+        other => other.to_string(),
     }
-    Ok(())
 }
 
-/// What to write into one video.
-pub struct Embed<'a> {
-    pub video: &'a Path,
-    /// `None` writes into the video itself (`--in-place`).
-    pub output: Option<AtomicOutput>,
-    pub points: Points<'a>,
-    /// What the points are called in the report (`GPX`, `GPS`).
-    pub label: &'a str,
-    /// Sensor streams to write beside the GPS (TomTom Bandit), on the video's timeline.
-    pub sensors: &'a [SensorStream],
-    pub anchor: Anchor,
-    /// `--offset`, seconds added to the start.
-    pub offset: f64,
-    pub args: &'a WriteArgs,
+/// What the job writes from.
+pub enum Job<'a> {
+    /// These points (`inject`).
+    Inject(Points<'a>),
+    /// The clip's own GPS, read with these options (`convert`).
+    Convert(source::Options),
 }
 
-/// Timed points, in time order, with totals over every point of the track.
-pub type Track = (Vec<GpsPoint>, Totals);
-
-/// Where the points come from.
-pub enum Points<'a> {
-    /// All at hand (a dashcam's own GPS).
-    Loaded(&'a [GpsPoint]),
-    /// Read once the video says which window of time it needs, keeping only the points that
-    /// window needs (GPX files, which may be far longer than the video).
-    Windowed(&'a dyn Fn(Window) -> anyhow::Result<Track>),
-}
-
-/// Lines the points up with the video, resamples them, and writes the GPMF track, telling
-/// the user how it was aligned and what was written.
-pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
-    let Embed {
-        video,
-        mut output,
-        points,
-        label,
-        sensors,
-        anchor,
-        offset,
-        args,
-    } = job;
+/// Runs `job` on `video`, into `output` (`None`: into the video itself, `--in-place`),
+/// telling the user how the track was aligned and what was written. Returns the clip's own
+/// GPS for `convert` (empty for `inject`).
+pub fn embed(
+    video: &Path,
+    output: Option<AtomicOutput>,
+    job: Job<'_>,
+    options: &InjectOptions,
+) -> anyhow::Result<Vec<GpsPoint>> {
     let video_name = video.display().to_string();
     let mut input = if output.is_none() {
         OpenOptions::new().read(true).write(true).open(video)
@@ -214,156 +167,260 @@ pub fn embed(job: Embed<'_>) -> anyhow::Result<()> {
         File::open(video)
     }
     .with_context(|| video_name.clone())?;
-    if output.is_none() {
-        // Held until the file closes: a second run refuses instead of losing a track.
-        lock(&input, video, LockMode::Exclusive)?;
-        let removed = remove_unfinished(&mut input).with_context(|| video_name.clone())?;
-        if let Some(unfinished) = removed {
-            eprintln!(
-                "{video_name}: removed the unfinished write of an interrupted telemux run \
-                 ({} bytes at byte {})",
-                unfinished.len, unfinished.offset
-            );
-        }
-    } else {
-        lock(&input, video, LockMode::Shared)?;
-    }
-    let mp4 = open_mp4(&mut input).with_context(|| video_name.clone())?;
-    let mvhd = mp4.mvhd().with_context(|| video_name.clone())?;
-    let duration = mvhd.duration as f64 / f64::from(mvhd.timescale.max(1));
-    if duration.is_nan() || duration <= 0.0 {
-        bail!("{video_name}: the video has no duration (mvhd)");
-    }
-    check_claimed_duration(&mp4, duration).with_context(|| video_name.clone())?;
-    let (points, totals) = match points {
-        Points::Loaded(points) => (Cow::Borrowed(points), Totals::of(points)),
-        Points::Windowed(read) => {
-            let window = window(anchor, mvhd.times.creation, offset, duration)
-                .with_context(|| video_name.clone())?;
-            let (points, totals) = read(window)?;
-            (Cow::Owned(points), totals)
-        }
+    let mut shown = Shown {
+        video: &video_name,
+        copying: output.is_some(),
+        found: false,
+        bar: None,
     };
-    let alignment = align(anchor, mvhd.times.creation, totals.first, offset, duration)
-        .with_context(|| video_name.clone())?;
-    let mut options = ResampleOptions::default();
-    options.rate_hz = args.rate;
-    options.max_gap = args.max_gap;
-    let (coverage, samples) = resample_lazily(&points, alignment.video_start, duration, &options);
-    let mut samples = samples.peekable();
-    let overlaps = samples.peek().is_some();
-    report_alignment(&alignment, &totals, label, duration, &coverage, overlaps)?;
-    report_default_dop(&totals, label, args.dop);
-
-    let mut options = TrackOptions::default();
-    options.rate_hz = args.rate;
-    options.device_name = args.device_name();
-    options.gps9 = args.gps9;
-    options.altitude_ref = AltitudeRef::MeanSeaLevel;
-    options.default_dop = args.dop;
-    // Dashcams may name other data `gpmd`: only tracks that hold GPMF count as telemetry.
-    let gpmf_tracks = gopro::gpmf_tracks(&mp4, &mut input).with_context(|| video_name.clone())?;
-    let existing = match gpmf_tracks.first() {
-        Some(&index) if args.replace => mp4
-            .tracks()
-            .nth(index)
-            .transpose()
-            .with_context(|| video_name.clone())?,
-        _ => None,
-    };
-    let (track, gps_points, handler_name) = match &existing {
-        Some(existing) => {
-            if !sensors.is_empty() {
-                bail!(
-                    "{video_name}: --replace keeps the sensor streams of the existing GPMF \
-                     track, so the {label}'s own sensor streams cannot be written too"
-                );
-            }
-            let replaced = replace_gps(existing, &mut input, samples, &options)
-                .with_context(|| video_name.clone())?;
-            report_replaced(existing, &replaced);
-            (
-                replaced.track,
-                replaced.gps_points,
-                Some(existing.hdlr.name.clone()),
-            )
-        }
+    let (result, written_to) = match output {
         None => {
-            let built = telemetry_track::build_streamed(samples, sensors, duration, &options)?;
-            report_sensors(&built);
-            (built.track, built.gps_points, None)
-        }
-    };
-    let target = if output.is_none() {
-        Target::InPlace
-    } else if args.faststart {
-        Target::Copy(MoovPlacement::Front)
-    } else {
-        Target::Copy(MoovPlacement::Keep)
-    };
-    let mut rewrite = RewriteOptions::default();
-    rewrite.target = target;
-    rewrite.replace = args.replace;
-    rewrite.user_data = args.user_data();
-    rewrite.handler_name = handler_name;
-    rewrite.existing_tracks = gpmf_tracks;
-    let prepared = prepare(&mp4, &track, &rewrite).with_context(|| video_name.clone())?;
-    // Only the first GPMF track has its GPS replaced; any other is removed, as before.
-    let removed = prepared.replaced - usize::from(existing.is_some());
-    if removed > 0 {
-        eprintln!("replacing {removed} existing GPMF track(s)");
-    }
-
-    let written_to = match output.take() {
-        None => {
-            prepared
-                .write_in_place(&mut input)
-                .with_context(|| format!("{video_name}: writing in place"))?;
-            video_name.clone()
+            let result = match job {
+                Job::Inject(points) => {
+                    jobs::inject_in_place(&mut input, video, points, options, &mut shown)
+                        .map(|report| (report, Vec::new()))
+                }
+                Job::Convert(read) => {
+                    jobs::convert_in_place(&mut input, video, read, options, &mut shown)
+                        .map(|converted| (converted.report, converted.gps))
+                }
+            };
+            let writing = format!("{video_name}: writing in place");
+            let result = result.map_err(|failure| shown.failed(failure, writing));
+            (result, video_name.clone())
         }
         Some(mut out) => {
+            lock(&input, video, LockMode::Shared)?;
             let name = out.path().display().to_string();
-            let bar = progress_bar(prepared.output_size());
-            prepared
-                .write_copy(&mut input, out.file(), &mut |n| bar.set_position(n))
-                .with_context(|| format!("{name}: writing"))?;
-            bar.finish_and_clear();
-            out.commit()?;
-            name
+            let result = match job {
+                Job::Inject(points) => {
+                    jobs::inject(&mut input, out.file(), points, options, &mut shown)
+                        .map(|report| (report, Vec::new()))
+                }
+                Job::Convert(read) => {
+                    jobs::convert(&mut input, out.file(), read, options, &mut shown)
+                        .map(|converted| (converted.report, converted.gps))
+                }
+            };
+            let result =
+                result.map_err(|failure| shown.failed(failure, format!("{name}: writing")));
+            if let Some(bar) = shown.bar.take() {
+                bar.finish_and_clear();
+            }
+            if result.is_ok() {
+                out.commit()?;
+            }
+            (result, name)
         }
     };
-    eprintln!("{written_to}: {}", describe(prepared.placed()));
+    let (report, gps) = result?;
+    if let Some(written) = &report.written {
+        eprintln!("{written_to}: {}", describe(written.placed));
+        eprintln!(
+            "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
+            written.track_id, written.gps_points, written.rate, written.payloads
+        );
+    }
+    Ok(gps)
+}
+
+/// The CLI's [`Progress`]: the report so far once the output is laid out, then a bar while a
+/// large file copies (`-o`; in place only the new bytes are written).
+struct Shown<'a> {
+    video: &'a str,
+    copying: bool,
+    /// Whether the report so far is shown.
+    found: bool,
+    bar: Option<ProgressBar>,
+}
+
+impl Progress for Shown<'_> {
+    fn writing(&mut self, report: &Report, size: u64) {
+        show_found(report, self.video);
+        self.found = true;
+        if self.copying {
+            self.bar = Some(progress_bar(size));
+        }
+    }
+
+    fn copied(&mut self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(bytes);
+        }
+    }
+}
+
+impl Shown<'_> {
+    /// Shows what the job found before it failed, unless shown already, and words the error;
+    /// `writing` is the context of an error writing the output.
+    fn failed(&mut self, failure: Failure, writing: String) -> anyhow::Error {
+        if !self.found {
+            show_found(&failure.report, self.video);
+        }
+        match failure.error {
+            JobError::Write(error) => anyhow::Error::new(error).context(writing),
+            error => explain(error, self.video),
+        }
+    }
+}
+
+/// A job's error in the words of the flags that change it, with the video's name where the
+/// error is about the video.
+fn explain(error: JobError, video: &str) -> anyhow::Error {
+    let label = |from: PointsFrom| from.label();
+    match error {
+        JobError::Options(error) => anyhow!(explain_option(&error)),
+        JobError::Align(error) => anyhow!(sync::explain(&error)).context(video.to_owned()),
+        JobError::NoTimedPoints => anyhow!(
+            "the GPX has no points with times: inject lines the track up with the video by time \
+             (export the track with timestamps)"
+        ),
+        JobError::NoOverlap { points_from } => anyhow!(
+            "the {} and the video do not overlap in time: check --video-tz (cameras often \
+             record local time), --offset or --start, or use --sync first-point",
+            label(points_from)
+        ),
+        JobError::ReplaceWithSensors { points_from } => anyhow!(
+            "{video}: --replace keeps the sensor streams of the existing GPMF track, so the \
+             {}'s own sensor streams cannot be written too",
+            label(points_from)
+        ),
+        JobError::TransportStream => anyhow!(
+            "{video}: an MPEG-TS recording cannot carry a GPMF track; use telemux extract for \
+             its GPS"
+        ),
+        JobError::RawGpmf => anyhow!(
+            "{video}: a raw GPMF track, not a video; inject its GPS into the video it came from \
+             with telemux extract -o track.gpx, then telemux inject"
+        ),
+        // The lock error itself, not the job error around it: it names its file, and
+        // `with_flag_advice` (cli/mod.rs) finds it in the chain to add the flag.
+        JobError::Lock(error) => error.into(),
+        // These name their file themselves, or are about the points.
+        error @ (JobError::GpxOpen { .. }
+        | JobError::Gpx { .. }
+        | JobError::Track(_)
+        | JobError::Write(_)) => error.into(),
+        error => anyhow::Error::new(error).context(video.to_owned()),
+    }
+}
+
+/// Tells the user what the job found before writing: the clip's own GPS (`convert`), how the
+/// track was lined up, what it covers, and what becomes of existing telemetry and sensors.
+fn show_found(report: &Report, video: &str) {
+    if let Some(source) = &report.source {
+        eprintln!("{video}: {}", source.summary);
+        for warning in &source.warnings {
+            eprintln!("{video}: warning: {warning}");
+        }
+        for line in &source.details {
+            eprintln!("{video}: {line}");
+        }
+    }
+    if let Some(unfinished) = &report.removed_unfinished {
+        eprintln!(
+            "{video}: removed the unfinished write of an interrupted telemux run ({} bytes at \
+             byte {})",
+            unfinished.len, unfinished.offset
+        );
+    }
+    if report.untimed_ignored > 0 {
+        eprintln!(
+            "warning: {} GPX points without a time were ignored",
+            report.untimed_ignored
+        );
+    }
+    show_alignment(report);
+    if let (Some(dop), Some(aligned)) = (&report.default_dop, &report.aligned) {
+        show_default_dop(dop, aligned.points_from);
+    }
+    if let Some(replaced) = &report.replaced {
+        show_replaced(replaced);
+    }
+    if let Some(sensors) = &report.sensors {
+        show_sensors(sensors);
+    }
+    if report.removed_tracks > 0 {
+        eprintln!("replacing {} existing GPMF track(s)", report.removed_tracks);
+    }
+}
+
+/// How the track was lined up, and how much of the video it covers.
+fn show_alignment(report: &Report) {
+    let Some(aligned) = &report.aligned else {
+        return;
+    };
+    let (alignment, totals, duration) = (&aligned.alignment, &aligned.totals, aligned.duration);
+    let span = |t: Option<OffsetDateTime>| t.map_or_else(|| "?".into(), rfc3339);
     eprintln!(
-        "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
-        prepared.track_id,
-        gps_points,
-        args.rate,
-        track.samples.len()
+        "video: {} to {} ({duration:.1} s), start from {}",
+        rfc3339(alignment.video_start),
+        rfc3339(alignment.video_end),
+        sync::how(alignment)
     );
-    Ok(())
+    eprintln!(
+        "{:<7}{} to {} ({} points)",
+        format!("{}:", aligned.points_from.label().to_lowercase()),
+        span(totals.first),
+        span(totals.last),
+        totals.count,
+    );
+    let Some(coverage) = &report.coverage else {
+        return;
+    };
+    eprintln!(
+        "covers {:.1} s of {duration:.1} s ({:.0}%)",
+        coverage.covered,
+        100.0 * coverage.covered / duration
+    );
+    for gap in &coverage.gaps {
+        eprintln!(
+            "gap: no GPS from {:.1} s to {:.1} s of the video (longer than --max-gap, not bridged)",
+            gap.start, gap.end
+        );
+    }
+}
+
+/// Says when points are written with `--dop` because the track has no DOP for them.
+fn show_default_dop(dop: &jobs::DefaultDop, points_from: PointsFrom) {
+    let label = points_from.label();
+    let what = match points_from {
+        PointsFrom::Gpx => "hdop",
+        _ => "DOP",
+    };
+    let whose = if dop.without == dop.of {
+        format!("no {what} in the {label}")
+    } else {
+        format!(
+            "{} of {} points have no {what} in the {label}",
+            dop.without, dop.of
+        )
+    };
+    // `{:?}` keeps every digit given and shows 4.0 as "4.0".
+    eprintln!("{whose}: writing DOP {:?} (--dop to change)", dop.dop);
 }
 
 /// What became of the sensor streams given beside the GPS.
-fn report_sensors(built: &SensorTrack) {
-    for (key, count, scale) in &built.written {
+fn show_sensors(sensors: &jobs::SensorsWritten) {
+    for (key, count, scale) in &sensors.written {
         eprintln!("sensor stream {key}: {count} samples written (SCAL {scale})");
     }
-    if !built.unsupported.is_empty() {
+    if !sensors.unsupported.is_empty() {
         eprintln!(
             "sensor streams not written (no GPMF layout): {}",
-            built.unsupported.join(", ")
+            sensors.unsupported.join(", ")
         );
     }
-    if built.left_out > 0 {
+    if sensors.left_out > 0 {
         eprintln!(
             "{} sensor samples outside the video were left out",
-            built.left_out
+            sensors.left_out
         );
     }
 }
 
 /// Says which GPS was replaced and which of the camera's streams were kept.
-fn report_replaced(existing: &Mp4Track<'_>, replaced: &GpsReplaced) {
+fn show_replaced(replaced: &jobs::Replaced) {
     let names = |keys: &[FourCC]| {
         let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
         if names.is_empty() {
@@ -375,23 +432,10 @@ fn report_replaced(existing: &Mp4Track<'_>, replaced: &GpsReplaced) {
     eprintln!(
         "replacing the GPS ({}) of GPMF track {} ({} payloads); kept: {}",
         names(&replaced.removed),
-        existing.tkhd.track_id,
-        replaced.track.samples.len(),
+        replaced.track_id,
+        replaced.payloads,
         names(&replaced.kept)
     );
-}
-
-/// The span of time whose points the video needs: its own, unless it starts at the first point.
-fn window(anchor: Anchor, creation: u64, offset: f64, duration: f64) -> anyhow::Result<Window> {
-    match anchor {
-        Anchor::FirstPoint => Ok(Window::FromFirst { offset, duration }),
-        // `convert` alone lines dashcam clips up, with the clip's points at hand.
-        Anchor::Dashcam => bail!("a dashcam clip is lined up with all of its own GPS points"),
-        Anchor::CreationTime { .. } | Anchor::Start(_) => {
-            let alignment = align(anchor, creation, None, offset, duration)?;
-            Ok(Window::Between(alignment.video_start, alignment.video_end))
-        }
-    }
 }
 
 /// Where the telemetry went, in the words of the report.
@@ -435,96 +479,8 @@ fn describe(placed: Placed) -> String {
     }
 }
 
-/// How much longer than its longest track's media a movie may say it is. Players present a
-/// movie for as long as mvhd says, and a track may start after an empty edit, but in real
-/// files that is seconds (an audio priming delay, a late-starting data track).
-const DURATION_SLACK_S: f64 = 60.0;
-
-/// Refuses a movie duration (mvhd) far longer than what its tracks' sample tables hold: the
-/// telemetry is written for every second of the claimed duration, so a 48 KB file claiming
-/// 10⁶ s would make gigabytes of telemetry for media that does not exist.
-fn check_claimed_duration(mp4: &Mp4, duration: f64) -> anyhow::Result<()> {
-    let mut media = 0.0f64;
-    for track in mp4.tracks() {
-        media = media.max(track?.media_seconds());
-    }
-    if duration > media + DURATION_SLACK_S {
-        bail!(
-            "mvhd says the movie lasts {duration:.3} s, but its longest track holds {media:.3} s \
-             of media (stts): refusing to write telemetry for time the video does not have"
-        );
-    }
-    Ok(())
-}
-
 /// Files larger than this get a progress bar while they copy.
 const PROGRESS_FROM: u64 = 256 << 20;
-
-/// Tells the user how the track was lined up, and refuses when nothing overlaps.
-fn report_alignment(
-    alignment: &Alignment,
-    totals: &Totals,
-    label: &str,
-    duration: f64,
-    coverage: &Coverage,
-    overlaps: bool,
-) -> anyhow::Result<()> {
-    let (start, end) = (alignment.video_start, alignment.video_end);
-    let span = |t: Option<OffsetDateTime>| t.map_or_else(|| "?".into(), rfc3339);
-    eprintln!(
-        "video: {} to {} ({duration:.1} s), start from {}",
-        rfc3339(start),
-        rfc3339(end),
-        alignment.how
-    );
-    eprintln!(
-        "{:<7}{} to {} ({} points)",
-        format!("{}:", label.to_lowercase()),
-        span(totals.first),
-        span(totals.last),
-        totals.count,
-    );
-    if !overlaps {
-        bail!(
-            "the {label} and the video do not overlap in time: check --video-tz (cameras \
-             often record local time), --offset or --start, or use --sync first-point"
-        );
-    }
-    eprintln!(
-        "covers {:.1} s of {duration:.1} s ({:.0}%)",
-        coverage.covered,
-        100.0 * coverage.covered / duration
-    );
-    for gap in &coverage.gaps {
-        eprintln!(
-            "gap: no GPS from {:.1} s to {:.1} s of the video (longer than --max-gap, not bridged)",
-            gap.start, gap.end
-        );
-    }
-    Ok(())
-}
-
-/// Says when points are written with `--dop` because the track has no DOP for them.
-fn report_default_dop(totals: &Totals, label: &str, dop: f64) {
-    let without = totals.without_dop;
-    if without == 0 {
-        return;
-    }
-    let what = match label {
-        "GPX" => "hdop",
-        _ => "DOP",
-    };
-    let whose = if without == totals.count {
-        format!("no {what} in the {label}")
-    } else {
-        format!(
-            "{without} of {} points have no {what} in the {label}",
-            totals.count
-        )
-    };
-    // `{:?}` keeps every digit given and shows 4.0 as "4.0".
-    eprintln!("{whose}: writing DOP {dop:?} (--dop to change)");
-}
 
 fn progress_bar(total: u64) -> ProgressBar {
     if total < PROGRESS_FROM {

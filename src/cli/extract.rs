@@ -5,13 +5,13 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::bail;
 use clap::ValueEnum;
-use telemux_read::model::{Fix, GpsPoint, Telemetry};
+use telemux_read::model::{Fix, Telemetry};
 use telemux_read::novatek;
 use telemux_read::source::{self, Expansion, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
-use telemux_write::export::{csv, geojson, gpx, json, kml, sensors_csv, Waypoint};
+use telemux_write::export::gpx::GpxVersion;
+use telemux_write::jobs::{self, filter_file, Export};
 
 use super::dashcam_args::DashcamArgs;
 use super::text_output::write_text;
@@ -101,6 +101,21 @@ pub enum Format {
     SensorsCsv,
 }
 
+impl Format {
+    /// The library's format; `gpx10` picks GPX 1.0.
+    fn job_format(self, gpx10: bool) -> jobs::Format {
+        match self {
+            Format::Gpx if gpx10 => jobs::Format::Gpx(GpxVersion::V1_0),
+            Format::Gpx => jobs::Format::Gpx(GpxVersion::V1_1),
+            Format::Kml => jobs::Format::Kml,
+            Format::Geojson => jobs::Format::Geojson,
+            Format::Csv => jobs::Format::Csv,
+            Format::Json => jobs::Format::Json,
+            Format::SensorsCsv => jobs::Format::SensorsCsv,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Sort {
     Time,
@@ -111,9 +126,10 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let format = args
         .format
         .or_else(|| args.output.as_deref().and_then(format_of))
-        .unwrap_or(Format::Gpx);
+        .unwrap_or(Format::Gpx)
+        .job_format(args.gpx10);
     // JSON is the export of everything: points without a fix stay, with their fix field.
-    let everything = matches!(format, Format::Json | Format::SensorsCsv);
+    let everything = format.everything();
     let filters = Filters {
         min_fix: args.min_fix.map(|f| Fix::from_code(f.into())),
         max_dop: args.max_dop,
@@ -121,7 +137,6 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         keep_null_island: false,
         drop_unfixed: !(args.all_fixes || everything),
     };
-    let sensors_only = format == Format::SensorsCsv;
     let options = args
         .dashcam
         .options(everything, args.all_fixes || everything);
@@ -158,31 +173,9 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             args.dashcam.verbose,
         ));
     }
-    let segments: Vec<Vec<GpsPoint>> = files.iter().map(|t| t.gps.clone()).collect();
-    let waypoints = highlight_waypoints(&files);
-    if sensors_only {
-        if files.iter().all(|t| t.sensors.is_empty()) {
-            bail!("no sensor samples to export (the files hold GPS only)");
-        }
-    } else if segments.iter().all(Vec::is_empty) {
-        bail!("no GPS points to export (all were filtered out or none were recorded)");
-    }
+    let export = Export::new(format, files)?;
     write_text(args.output.as_deref(), args.force, &paths, |out| {
-        match format {
-            Format::Gpx => {
-                let version = if args.gpx10 {
-                    gpx::GpxVersion::V1_0
-                } else {
-                    gpx::GpxVersion::V1_1
-                };
-                gpx::write_gpx_with_waypoints(out, &waypoints, &segments, version)?
-            }
-            Format::Kml => kml::write_kml_with_waypoints(out, &waypoints, &segments)?,
-            Format::Geojson => geojson::write_geojson(out, &segments)?,
-            Format::Csv => csv::write_csv(out, &segments)?,
-            Format::Json => json::write_json(out, &merge(files))?,
-            Format::SensorsCsv => sensors_csv::write_sensors_csv(out, &merge(files).sensors)?,
-        }
+        export.write(out)?;
         Ok(())
     })?;
     if failed > 0 {
@@ -214,7 +207,7 @@ fn drop_repeated_fixes(files: &mut [(String, FileTelemetry)]) -> Vec<usize> {
     dropped
 }
 
-/// Prints a file's summary (and block details with `--verbose`) and applies the filters.
+/// Applies the filters and prints the file's summary (and block details with `--verbose`).
 fn report_and_filter(
     name: &str,
     file: FileTelemetry,
@@ -222,22 +215,26 @@ fn report_and_filter(
     filters: &Filters,
     verbose: bool,
 ) -> Telemetry {
-    let (points, report) = filters.apply(file.telemetry.gps);
+    let (telemetry, report) = filter_file(file, repeated, filters);
     let mut dropped = Vec::new();
-    if repeated > 0 {
-        dropped.push(format!("{repeated} repeated from the previous clip"));
-    }
-    if report.unfixed > 0 {
+    if report.repeated > 0 {
         dropped.push(format!(
-            "dropped {} points without a GPS fix; --all-fixes keeps them",
-            report.unfixed
+            "{} repeated from the previous clip",
+            report.repeated
         ));
     }
-    let filtered = report.dropped() - report.unfixed;
-    if filtered > 0 {
+    let filtered = &report.filtered;
+    if filtered.unfixed > 0 {
         dropped.push(format!(
-            "{filtered} filtered: {} no-fix/low-fix, {} high DOP, {} outliers, {} at 0,0",
-            report.low_fix, report.high_dop, report.outliers, report.null_island
+            "dropped {} points without a GPS fix; --all-fixes keeps them",
+            filtered.unfixed
+        ));
+    }
+    let by_filters = filtered.dropped() - filtered.unfixed;
+    if by_filters > 0 {
+        dropped.push(format!(
+            "{by_filters} filtered: {} no-fix/low-fix, {} high DOP, {} outliers, {} at 0,0",
+            filtered.low_fix, filtered.high_dop, filtered.outliers, filtered.null_island
         ));
     }
     let dropped = if dropped.is_empty() {
@@ -245,36 +242,16 @@ fn report_and_filter(
     } else {
         format!(" ({})", dropped.join("; "))
     };
-    eprintln!("{name}: {}; {} kept{dropped}", file.summary, points.len());
-    for w in &file.warnings {
+    eprintln!("{name}: {}; {} kept{dropped}", report.summary, report.kept);
+    for w in &report.warnings {
         eprintln!("{name}: warning: {w}");
     }
     if verbose {
-        for line in &file.details {
+        for line in &report.details {
             eprintln!("{name}: {line}");
         }
     }
-    Telemetry {
-        gps: points,
-        ..file.telemetry
-    }
-}
-
-/// The GoPro HiLight tags the tracks reach, as waypoints "HiLight 1", "HiLight 2 (MANL)", …
-fn highlight_waypoints(files: &[Telemetry]) -> Vec<Waypoint> {
-    files
-        .iter()
-        .flat_map(|t| &t.highlights)
-        .filter_map(|h| Some((h, h.position.clone()?)))
-        .enumerate()
-        .map(|(i, (h, point))| Waypoint {
-            name: match &h.kind {
-                Some(kind) => format!("HiLight {} ({kind})", i + 1),
-                None => format!("HiLight {}", i + 1),
-            },
-            point,
-        })
-        .collect()
+    telemetry
 }
 
 /// The format named by an output file's extension.
@@ -288,16 +265,4 @@ fn format_of(path: &Path) -> Option<Format> {
         "json" => Format::Json,
         _ => return None,
     })
-}
-
-/// Several files' telemetry as one, for JSON.
-fn merge(files: Vec<Telemetry>) -> Telemetry {
-    let mut files = files.into_iter();
-    let mut all = files.next().unwrap_or_default();
-    for t in files {
-        all.gps.extend(t.gps);
-        all.sensors.extend(t.sensors);
-        all.highlights.extend(t.highlights);
-    }
-    all
 }

@@ -1,18 +1,15 @@
 //! `telemux inject`: a GPX track written into a video as a GoPro GPMF telemetry track.
 
-use std::io::BufReader;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Context};
 use clap::ValueEnum;
-use telemux_read::gpx;
+use telemux_write::jobs::{Anchor, GpxInput, Points};
+use telemux_write::output::AtomicOutput;
 use time::{OffsetDateTime, UtcOffset};
 
-use telemux_write::output::AtomicOutput;
-
-use super::embed::{embed, Embed, Points, Track, WriteArgs};
-use super::sync::{parse_time, parse_utc_offset, Anchor};
+use super::embed::{embed, Job, WriteArgs};
+use super::sync::{parse_time, parse_utc_offset};
 
 /// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
 /// and every GoPro-aware tool).
@@ -96,42 +93,12 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
             video_tz: args.video_tz,
         },
     };
-    embed(Embed {
-        video: &args.video,
+    let gpx = args.gpx.iter().cloned().map(GpxInput::File).collect();
+    embed(
+        &args.video,
         output,
-        points: Points::Windowed(&|window| read_gpx(&args.gpx, window)),
-        label: "GPX",
-        sensors: &[],
-        anchor,
-        offset: args.offset,
-        args: &args.write,
-    })?;
+        Job::Inject(Points::Gpx(gpx)),
+        &args.write.options(anchor, args.offset),
+    )?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The timed points of every GPX file that `window` needs, merged in time order, read as a
-/// stream: memory follows the window, not the files.
-fn read_gpx(paths: &[PathBuf], window: gpx::Window) -> anyhow::Result<Track> {
-    let mut files = Vec::new();
-    for path in paths {
-        let name = path.display().to_string();
-        let file = std::fs::File::open(path).with_context(|| name.clone())?;
-        let windowed = gpx::read_window(BufReader::with_capacity(64 << 10, file), window)
-            .with_context(|| name.clone())?;
-        files.push(windowed);
-    }
-    let merged = gpx::merge_windows(files);
-    if merged.report.untimed > 0 {
-        eprintln!(
-            "warning: {} GPX points without a time were ignored",
-            merged.report.untimed
-        );
-    }
-    if merged.totals.count == 0 {
-        bail!(
-            "the GPX has no points with times: inject lines the track up with the video by time \
-             (export the track with timestamps)"
-        );
-    }
-    Ok((merged.points, merged.totals))
 }

@@ -20,6 +20,13 @@ pub fn mac_time_to_utc(seconds: u64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp(unix).ok()
 }
 
+/// The inverse of [`mac_time_to_utc`]: `time` as seconds since 1904-01-01, or `None` before
+/// 1904 (an MP4 time field is unsigned).
+pub fn utc_to_mac_time(time: OffsetDateTime) -> Option<u64> {
+    let seconds = time.unix_timestamp().checked_add(MAC_TO_UNIX_SECONDS)?;
+    u64::try_from(seconds).ok()
+}
+
 /// Creation and modification time, as stored and as UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BoxTimes {
@@ -202,6 +209,10 @@ mod tests {
             Some(datetime!(2017-04-17 19:27:57 UTC))
         );
         assert_eq!(mac_time_to_utc(u64::MAX), None);
+        let t = datetime!(2017-04-17 19:27:57 UTC);
+        assert_eq!(utc_to_mac_time(t), Some(0xd51a_c7bd));
+        assert_eq!(utc_to_mac_time(datetime!(1904-01-01 0:00 UTC)), Some(0));
+        assert_eq!(utc_to_mac_time(datetime!(1903-12-31 23:59:59 UTC)), None);
     }
 
     #[test]

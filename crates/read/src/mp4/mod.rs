@@ -55,7 +55,7 @@ pub use elst::{parse_elst, Edit};
 pub use error::{ErrorKind, Mp4Error};
 pub use fragments::{track_runs, TrackRun};
 pub use hdlr::{Hdlr, NameStyle};
-pub use media_headers::{mac_time_to_utc, BoxTimes, Language, Mdhd, Mvhd, Tkhd};
+pub use media_headers::{mac_time_to_utc, utc_to_mac_time, BoxTimes, Language, Mdhd, Mvhd, Tkhd};
 pub use samples::{Sample, SampleTable, Samples};
 pub use stsd::{SampleEntry, Stsd};
 pub use tables::{

@@ -1,7 +1,6 @@
 //! Writing a planned file: original boxes copied with `std::io::copy` (copy_file_range on
 //! Linux, so the media never passes through user space), the new moov, and the telemetry.
 
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
 use rustix::process::{getrlimit, Resource};
@@ -46,13 +45,13 @@ fn explicit_header(b: &BoxHeader, size: u64, header_len: u64) -> Vec<u8> {
 }
 
 /// Writes the output of `plan` to `out`. `progress` is called with the bytes written so far.
-pub fn write_planned(
-    input: &mut File,
+pub fn write_planned<R: Read + Seek, W: Write + Seek>(
+    input: &mut R,
     boxes: &[BoxHeader],
     plan: &Plan,
     moov: &[u8],
     telemetry: &[u8],
-    out: &mut File,
+    out: &mut W,
     progress: &mut dyn FnMut(u64),
 ) -> io::Result<()> {
     let mut written = 0u64;
@@ -95,9 +94,9 @@ pub fn write_planned(
 }
 
 /// Copies the bytes of box `b` from `from` to its end, reporting progress as it goes.
-fn copy_range(
-    input: &mut File,
-    out: &mut File,
+fn copy_range<R: Read + Seek, W: Write + Seek>(
+    input: &mut R,
+    out: &mut W,
     b: &BoxHeader,
     from: u64,
     written: &mut u64,
@@ -132,8 +131,13 @@ fn copy_range(
 /// signal can interrupt the kernel copy behind `io::copy` (copy_file_range), which then
 /// returns `Interrupted` without saying how much it copied (found by the rewrite fuzz target,
 /// whose timer signals hit it): progress is read back from the output position and the copy
-/// resumes from there.
-fn copy_exact(input: &mut File, out: &mut File, len: u64) -> io::Result<u64> {
+/// resumes from there. Generic, not `dyn`, so that between two files `io::copy` is still the
+/// kernel copy.
+fn copy_exact<R: Read + Seek, W: Write + Seek>(
+    input: &mut R,
+    out: &mut W,
+    len: u64,
+) -> io::Result<u64> {
     let (in_start, out_start) = (input.stream_position()?, out.stream_position()?);
     loop {
         let done = out.stream_position()? - out_start;

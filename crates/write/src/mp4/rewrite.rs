@@ -3,7 +3,7 @@
 //! other box kept, and the chunk offsets of every track moved with the media they point at.
 
 use std::fs::File;
-use std::io;
+use std::io::{self, Read, Seek, Write};
 
 use telemux_read::mp4::{
     parse_header, BoxHeader, ChunkOffsets, Mp4, Mp4Error, NameStyle, Track, Trailing, TrailingKind,
@@ -241,11 +241,11 @@ impl Prepared {
         (self.moov.len() + self.telemetry.len()) as u64
     }
 
-    /// Writes the new file (`Target::Copy`) from `input` into `out`.
-    pub fn write_copy(
+    /// Writes the new file (`Target::Copy`) from `input` into `out`, from its start.
+    pub fn write_copy<R: Read + Seek, W: Write + Seek>(
         &self,
-        input: &mut File,
-        out: &mut File,
+        input: &mut R,
+        out: &mut W,
         progress: &mut dyn FnMut(u64),
     ) -> io::Result<()> {
         check_file_size_limit(self.output_size())?;

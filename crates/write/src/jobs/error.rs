@@ -1,0 +1,143 @@
+//! Why a job stopped, as data. The texts state the facts; advice naming command-line flags is
+//! the CLI's to add (`telemux` words each variant).
+
+use std::io;
+
+use telemux_read::gpx::GpxError;
+use telemux_read::mp4::Mp4Error;
+use telemux_read::source::SourceError;
+
+use crate::file_lock::LockError;
+use crate::gpmf::ReplaceError;
+use crate::mp4::RewriteError;
+use crate::telemetry_track::TrackError;
+
+use super::align::AlignError;
+use super::options::OptionError;
+use super::report::{PointsFrom, Report};
+
+/// Why an inject or convert job stopped. Every variant but `Lock`, `GpxOpen`, `Gpx` and
+/// `Write` is about the video, whose name the caller knows and adds.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum JobError {
+    /// An option value that cannot make a track.
+    #[error(transparent)]
+    Options(#[from] OptionError),
+    /// Another telemux holds the file (in place).
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    /// Removing the staging box of an interrupted run failed (in place).
+    #[error(transparent)]
+    Unfinished(io::Error),
+    /// The video is no MP4/MOV, or its boxes cannot be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The video's boxes or samples cannot be read.
+    #[error(transparent)]
+    Mp4(#[from] Mp4Error),
+    /// mvhd gives no duration.
+    #[error("the video has no duration (mvhd)")]
+    NoDuration,
+    /// mvhd claims far more time than the tracks' sample tables hold: telemetry for every
+    /// second claimed would be written for media that does not exist.
+    #[error(
+        "mvhd says the movie lasts {claimed:.3} s, but its longest track holds {media:.3} s of \
+         media (stts): refusing to write telemetry for time the video does not have"
+    )]
+    ClaimedDuration {
+        /// mvhd's duration, seconds.
+        claimed: f64,
+        /// The longest track's media, seconds.
+        media: f64,
+    },
+    /// The video's start could not be decided.
+    #[error(transparent)]
+    Align(#[from] AlignError),
+    /// A GPX file could not be opened.
+    #[error("{name}: {source}")]
+    GpxOpen {
+        /// The file's name.
+        name: String,
+        /// What failed.
+        #[source]
+        source: io::Error,
+    },
+    /// A GPX document could not be read.
+    #[error("{name}: {source}")]
+    Gpx {
+        /// The document's name.
+        name: String,
+        /// What is wrong, with its line.
+        #[source]
+        source: GpxError,
+    },
+    /// The GPX has no point with a time, so nothing to line up with the video.
+    #[error("the GPX has no points with times")]
+    NoTimedPoints,
+    /// The track and the video do not overlap in time.
+    #[error("the {} and the video do not overlap in time", .points_from.label())]
+    NoOverlap {
+        /// What the points are.
+        points_from: PointsFrom,
+    },
+    /// Replacing keeps the existing track's sensor streams, so the ones given cannot be
+    /// written too.
+    #[error(
+        "replacing the GPS keeps the sensor streams of the existing GPMF track, so the {}'s \
+         own sensor streams cannot be written too",
+        .points_from.label()
+    )]
+    ReplaceWithSensors {
+        /// What the points are.
+        points_from: PointsFrom,
+    },
+    /// The existing GPMF track could not be rewritten with the new GPS.
+    #[error(transparent)]
+    Replace(#[from] ReplaceError),
+    /// The points make no track.
+    #[error(transparent)]
+    Track(#[from] TrackError),
+    /// The rewrite is refused (existing telemetry, layout, damaged tables).
+    #[error(transparent)]
+    Rewrite(#[from] RewriteError),
+    /// Writing the output (or the file in place) failed; in place, the file was restored.
+    #[error(transparent)]
+    Write(io::Error),
+    /// `convert`: the clip already has GPMF telemetry, so there is no dashcam GPS to convert.
+    #[error("already has GPMF telemetry ({summary}); there is no dashcam GPS to convert")]
+    AlreadyGpmf {
+        /// What was found.
+        summary: String,
+    },
+    /// `convert`: an MPEG-TS recording, which cannot carry a GPMF track.
+    #[error("an MPEG-TS recording cannot carry a GPMF track")]
+    TransportStream,
+    /// `convert`: a raw GPMF track, not a video.
+    #[error("a raw GPMF track, not a video")]
+    RawGpmf,
+}
+
+/// A job that stopped: why, and what it had found and done until then (nothing is written:
+/// a copy's output is incomplete, a file written in place has its original bytes). As an
+/// error it is its `error`: the same text and causes.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Failure {
+    /// Why it stopped.
+    pub error: JobError,
+    /// What was found before (its `written` is `None`).
+    pub report: Box<Report>,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.error.fmt(f)
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}

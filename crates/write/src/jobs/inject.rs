@@ -1,0 +1,306 @@
+//! The inject job: GPS points lined up with a video, resampled and written into it as a GPMF
+//! track, either as a copy (any `Read + Seek` into any `Write + Seek`) or into the file itself.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::{Read, Seek, Write};
+use std::path::Path;
+
+use telemux_read::gpx::Totals;
+use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
+use telemux_read::mp4::Mp4;
+use telemux_read::source::open_mp4;
+use telemux_read::track::{resample_lazily, ResampleOptions};
+
+use crate::file_lock::{lock, LockMode};
+use crate::gpmf::{replace_gps, Gpmf};
+use crate::mp4::in_place::remove_unfinished;
+use crate::mp4::{prepare, Prepared, RewriteOptions, Target};
+use crate::telemetry_track::{self, TrackOptions};
+use crate::track_format::TrackFormat;
+
+use super::align::{align, window};
+use super::error::{Failure, JobError};
+use super::gpx_input::{read_gpx, GpxInput};
+use super::options::InjectOptions;
+use super::report::{Aligned, DefaultDop, PointsFrom, Replaced, Report, SensorsWritten, Written};
+
+/// The GPS points of a job.
+#[non_exhaustive]
+pub enum Points<'a> {
+    /// Points at hand, in time order (a dashcam's own GPS), with sensor streams to write
+    /// beside them on the video's timeline (a TomTom Bandit's; may be empty).
+    Loaded {
+        /// Timed GPS points, in time order.
+        gps: &'a [GpsPoint],
+        /// Sensor streams with media times.
+        sensors: &'a [SensorStream],
+    },
+    /// GPX documents, merged by time, read as a stream once the video says which window of
+    /// time it needs: only the points that window needs are kept, so memory follows the
+    /// video, not the files.
+    Gpx(Vec<GpxInput<'a>>),
+}
+
+/// Told how a job advances, to show progress; every method does nothing unless implemented.
+pub trait Progress {
+    /// The output is laid out and about to be written: `report` holds what was found, its
+    /// `written` what is about to be written; `size` is the size of the finished file.
+    fn writing(&mut self, report: &Report, size: u64) {
+        let _ = (report, size);
+    }
+
+    /// Bytes of a copy written so far.
+    fn copied(&mut self, bytes: u64) {
+        let _ = bytes;
+    }
+}
+
+/// No progress shown.
+impl Progress for () {}
+
+/// Writes `points` into the video `input` as a GPMF track, the result going to `output` (a
+/// new file, from its start). `input` is left as it was. On failure `output` holds an
+/// incomplete file, to be discarded.
+pub fn inject<R, W>(
+    input: &mut R,
+    output: &mut W,
+    points: Points<'_>,
+    options: &InjectOptions,
+    progress: &mut dyn Progress,
+) -> Result<Report, Failure>
+where
+    R: Read + Seek,
+    W: Write + Seek,
+{
+    let mut report = Report::default();
+    let result = copy(input, output, points, options, &mut report, progress);
+    finish(result, report)
+}
+
+/// Writes `points` into the video file itself: the telemetry and a new moov are appended and
+/// the mdat grown over the old moov with one header write, so the file is valid at every
+/// moment; on failure it keeps its original bytes. Needs the moov after the media. The file
+/// is locked for the run (`path` names it in the error when another run holds it), and a
+/// staging box left by an interrupted run is removed first.
+pub fn inject_in_place(
+    file: &mut File,
+    path: &Path,
+    points: Points<'_>,
+    options: &InjectOptions,
+    progress: &mut dyn Progress,
+) -> Result<Report, Failure> {
+    let mut report = Report::default();
+    let result = in_place(file, path, points, options, &mut report, progress);
+    finish(result, report)
+}
+
+/// [`inject`] into `report`.
+pub(super) fn copy<R, W>(
+    input: &mut R,
+    output: &mut W,
+    points: Points<'_>,
+    options: &InjectOptions,
+    report: &mut Report,
+    progress: &mut dyn Progress,
+) -> Result<(), JobError>
+where
+    R: Read + Seek,
+    W: Write + Seek,
+{
+    options.check()?;
+    let target = Target::Copy(options.moov);
+    let prepared = prepared(input, points, options, target, report)?;
+    progress.writing(report, prepared.output_size());
+    prepared
+        .write_copy(input, output, &mut |n| progress.copied(n))
+        .map_err(JobError::Write)
+}
+
+/// [`inject_in_place`] into `report`.
+pub(super) fn in_place(
+    file: &mut File,
+    path: &Path,
+    points: Points<'_>,
+    options: &InjectOptions,
+    report: &mut Report,
+    progress: &mut dyn Progress,
+) -> Result<(), JobError> {
+    options.check()?;
+    // Held until the file closes: a second run refuses instead of losing a track.
+    lock(file, path, LockMode::Exclusive)?;
+    report.removed_unfinished = remove_unfinished(file).map_err(JobError::Unfinished)?;
+    let prepared = prepared(file, points, options, Target::InPlace, report)?;
+    progress.writing(report, prepared.output_size());
+    prepared.write_in_place(file).map_err(JobError::Write)
+}
+
+/// The report of a finished job, or the failure with the report so far.
+pub(super) fn finish(result: Result<(), JobError>, mut report: Report) -> Result<Report, Failure> {
+    match result {
+        Ok(()) => Ok(report),
+        Err(error) => {
+            report.written = None;
+            Err(Failure {
+                error,
+                report: Box::new(report),
+            })
+        }
+    }
+}
+
+/// Everything before the first byte is written: the video read and checked, the points lined
+/// up and resampled, the track built and the rewrite laid out. `report.written` is filled in
+/// for the output as prepared.
+fn prepared<R: Read + Seek>(
+    input: &mut R,
+    points: Points<'_>,
+    options: &InjectOptions,
+    target: Target,
+    report: &mut Report,
+) -> Result<Prepared, JobError> {
+    let mp4 = open_mp4(input)?;
+    let mvhd = mp4.mvhd()?;
+    let duration = mvhd.duration as f64 / f64::from(mvhd.timescale.max(1));
+    if duration.is_nan() || duration <= 0.0 {
+        return Err(JobError::NoDuration);
+    }
+    check_claimed_duration(&mp4, duration)?;
+    let creation = mvhd.times.creation;
+    let (gps, totals, sensors, points_from) = match points {
+        Points::Loaded { gps, sensors } => (
+            Cow::Borrowed(gps),
+            Totals::of(gps),
+            sensors,
+            PointsFrom::Gps,
+        ),
+        Points::Gpx(files) => {
+            let window = window(options.anchor, creation, options.offset, duration)?;
+            let read = read_gpx(files, window)?;
+            report.untimed_ignored = read.untimed;
+            if read.totals.count == 0 {
+                return Err(JobError::NoTimedPoints);
+            }
+            (
+                Cow::Owned(read.points),
+                read.totals,
+                &[][..],
+                PointsFrom::Gpx,
+            )
+        }
+    };
+    let alignment = align(
+        options.anchor,
+        creation,
+        totals.first,
+        options.offset,
+        duration,
+    )?;
+    let video_start = alignment.video_start;
+    report.aligned = Some(Aligned {
+        alignment,
+        duration,
+        totals,
+        points_from,
+    });
+    let mut resampling = ResampleOptions::default();
+    resampling.rate_hz = options.rate;
+    resampling.max_gap = options.max_gap;
+    let (coverage, samples) = resample_lazily(&gps, video_start, duration, &resampling);
+    let mut samples = samples.peekable();
+    if samples.peek().is_none() {
+        return Err(JobError::NoOverlap { points_from });
+    }
+    report.coverage = Some(coverage);
+    if totals.without_dop > 0 {
+        report.default_dop = Some(DefaultDop {
+            without: totals.without_dop,
+            of: totals.count,
+            dop: options.dop,
+        });
+    }
+
+    let track_options = TrackOptions {
+        rate_hz: options.rate,
+        device_name: options.device_name(),
+        gps9: options.gps9,
+        altitude_ref: AltitudeRef::MeanSeaLevel,
+        default_dop: options.dop,
+    };
+    // Dashcams may name other data `gpmd`: only tracks that hold GPMF count as telemetry.
+    let gpmf_tracks = Gpmf.existing_tracks(&mp4, input)?;
+    let existing = match gpmf_tracks.first() {
+        Some(&index) if options.replace => mp4.tracks().nth(index).transpose()?,
+        _ => None,
+    };
+    let (track, gps_points, handler_name) = match &existing {
+        Some(existing) => {
+            if !sensors.is_empty() {
+                return Err(JobError::ReplaceWithSensors { points_from });
+            }
+            let replaced = replace_gps(existing, input, samples, &track_options)?;
+            report.replaced = Some(Replaced {
+                track_id: existing.tkhd.track_id,
+                payloads: replaced.track.samples.len(),
+                removed: replaced.removed,
+                kept: replaced.kept,
+            });
+            (
+                replaced.track,
+                replaced.gps_points,
+                Some(existing.hdlr.name.clone()),
+            )
+        }
+        None => {
+            let built =
+                telemetry_track::build_streamed(samples, sensors, duration, &track_options)?;
+            report.sensors = Some(SensorsWritten {
+                written: built.written,
+                unsupported: built.unsupported,
+                left_out: built.left_out,
+            });
+            (built.track, built.gps_points, None)
+        }
+    };
+    let rewrite = RewriteOptions {
+        target,
+        replace: options.replace,
+        user_data: options.user_data(),
+        handler_name,
+        existing_tracks: gpmf_tracks,
+    };
+    let prepared = prepare(&mp4, &track, &rewrite)?;
+    // Only the first GPMF track has its GPS replaced; any other is removed, as before.
+    report.removed_tracks = prepared.replaced - usize::from(existing.is_some());
+    report.written = Some(Written {
+        placed: prepared.placed(),
+        track_id: prepared.track_id,
+        gps_points,
+        rate: options.rate,
+        payloads: track.samples.len(),
+        size: prepared.output_size(),
+    });
+    Ok(prepared)
+}
+
+/// How much longer than its longest track's media a movie may say it is. Players present a
+/// movie for as long as mvhd says, and a track may start after an empty edit, but in real
+/// files that is seconds (an audio priming delay, a late-starting data track).
+const DURATION_SLACK_S: f64 = 60.0;
+
+/// Refuses a movie duration (mvhd) far longer than what its tracks' sample tables hold: the
+/// telemetry is written for every second of the claimed duration, so a 48 KB file claiming
+/// 10⁶ s would make gigabytes of telemetry for media that does not exist.
+fn check_claimed_duration(mp4: &Mp4, duration: f64) -> Result<(), JobError> {
+    let mut media = 0.0f64;
+    for track in mp4.tracks() {
+        media = media.max(track?.media_seconds());
+    }
+    if duration > media + DURATION_SLACK_S {
+        return Err(JobError::ClaimedDuration {
+            claimed: duration,
+            media,
+        });
+    }
+    Ok(())
+}
