@@ -21,6 +21,7 @@ pub struct TrackOptions {
     pub device_name: String,
     /// Add a GPS9 stream (per-sample time) as HERO11+ cameras do.
     pub gps9: bool,
+    /// What the points' altitudes are measured from (written as GPSA).
     pub altitude_ref: AltitudeRef,
     /// DOP written for points that have none (GPSP and GPS9), usually [`DEFAULT_DOP`].
     pub default_dop: f64,
@@ -51,16 +52,25 @@ const MAX_SLOTS: u64 = 100_000_000;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
+/// Why a track cannot be built.
 pub enum TrackError {
     #[error("{rate} Hz over {duration} s is not a track telemux can write (rate must be 0.1 to 1000 Hz)")]
-    BadTiming { rate: f64, duration: f64 },
+    /// A rate or duration that gives no track telemux can write.
+    BadTiming {
+        /// Samples per second asked for.
+        rate: f64,
+        /// The video's length, seconds.
+        duration: f64,
+    },
     #[error(transparent)]
+    /// A sample cannot be built.
     Build(#[from] BuildError),
 }
 
 /// A track with sensor streams, and what became of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensorTrack {
+    /// The new track's samples and durations.
     pub track: TelemetryTrack,
     /// GPS points written.
     pub gps_points: u64,
