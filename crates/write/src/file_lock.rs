@@ -9,9 +9,9 @@ use std::path::Path;
 
 use rustix::fs::{flock, FlockOperation};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 /// Which advisory lock to take: shared among readers, exclusive for the writer. Exhaustive:
 /// flock has these two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockMode {
     /// Reading the file (`-o` input).
     Shared,
@@ -19,9 +19,9 @@ pub enum LockMode {
     Exclusive,
 }
 
+/// The lock is taken by another process.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-/// The lock is taken by another process.
 pub enum LockError {
     /// Another run holds the exclusive lock: it is writing the file in place.
     #[error("{path}: another telemux is writing this file in place; try again when it is done")]

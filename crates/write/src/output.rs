@@ -10,9 +10,9 @@ use std::sync::{Mutex, PoisonError};
 
 use tempfile::NamedTempFile;
 
+/// Why an output file cannot be created or put in place.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-/// Why an output file cannot be created or put in place.
 pub enum OutputError {
     /// The target exists, and overwriting was not asked for.
     #[error("{0}: already exists")]

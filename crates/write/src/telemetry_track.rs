@@ -50,20 +50,20 @@ pub const DEFAULT_DOP: f64 = 4.0;
 /// More slots than this is not a video anyone films (over a day at 1 kHz).
 const MAX_SLOTS: u64 = 100_000_000;
 
+/// Why a track cannot be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-/// Why a track cannot be built.
 pub enum TrackError {
-    #[error("{rate} Hz over {duration} s is not a track telemux can write (rate must be 0.1 to 1000 Hz)")]
     /// A rate or duration that gives no track telemux can write.
+    #[error("{rate} Hz over {duration} s is not a track telemux can write (rate must be 0.1 to 1000 Hz)")]
     BadTiming {
         /// Samples per second asked for.
         rate: f64,
         /// The video's length, seconds.
         duration: f64,
     },
-    #[error(transparent)]
     /// A sample cannot be built.
+    #[error(transparent)]
     Build(#[from] BuildError),
 }
 

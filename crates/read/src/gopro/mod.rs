@@ -22,9 +22,9 @@ use crate::mp4::{Mp4, Mp4Error, Sample, Track};
 pub use gps::GpsSource;
 pub use raw::{nest_len, starts_raw_gpmf, RawError, RawPayload, RawPayloads, RAW_PAYLOAD_SECONDS};
 
+/// Why GoPro telemetry could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-/// Why GoPro telemetry could not be read.
 pub enum GoproError {
     /// The MP4/MOV structure could not be read.
     #[error(transparent)]
@@ -49,9 +49,9 @@ pub enum GoproError {
     },
 }
 
+/// What [`read`] collects.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
-/// What [`read`] collects.
 pub struct ReadOptions {
     /// Also collect every non-GPS stream (ACCL, GYRO, …); costs time on long videos.
     pub sensors: bool,

@@ -18,9 +18,9 @@ const SHOWN_INLINE: usize = 16;
 /// Bytes of complex data without a TYPE shown as hex.
 const SHOWN_BYTES: usize = 32;
 
+/// How [`print()`] lists a payload.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
-/// How [`print()`] lists a payload.
 pub struct PrintOptions {
     /// Print every sample instead of the first few and a count.
     pub all: bool,

@@ -20,8 +20,8 @@ pub enum Node {
     Filler(NonZeroUsize),
 }
 
-#[derive(Debug, Clone, PartialEq)]
 /// One owned KLV: key and body.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Klv {
     /// Four-character key.
     pub key: FourCC,
@@ -29,8 +29,8 @@ pub struct Klv {
     pub body: Body,
 }
 
-#[derive(Debug, Clone, PartialEq)]
 /// What a KLV holds. Exhaustive, as GPMF defines it: a nest or typed data.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     /// Type 0: more KLVs. The encoder computes the size.
     Nest(Vec<Node>),

@@ -197,8 +197,8 @@ pub enum ErrorKind {
         index: u32,
         /// Its size in bytes.
         size: u32,
-        #[source]
         /// The read's error.
+        #[source]
         source: io::Error,
     },
 }

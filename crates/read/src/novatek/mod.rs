@@ -99,8 +99,8 @@ pub enum NovatekError {
         entry: usize,
         /// Absolute offset of the block.
         offset: u64,
-        #[source]
         /// The read's error.
+        #[source]
         source: std::io::Error,
     },
     /// Reading the file failed.
@@ -110,8 +110,8 @@ pub enum NovatekError {
         context: &'static str,
         /// Absolute offset of the read.
         offset: u64,
-        #[source]
         /// The read's error.
+        #[source]
         source: std::io::Error,
     },
 }

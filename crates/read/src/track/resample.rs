@@ -7,9 +7,9 @@ use time::{Duration, OffsetDateTime};
 use super::geo::{bearing_deg, distance_m};
 use crate::model::GpsPoint;
 
+/// How [`resample`] turns fixes into evenly spaced samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
-/// How [`resample`] turns fixes into evenly spaced samples.
 pub struct ResampleOptions {
     /// Output samples per second.
     pub rate_hz: f64,

@@ -10,9 +10,9 @@ use telemux_read::FourCC;
 
 use super::encode::{encode, EncodeError};
 
+/// Why a stream or payload cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-/// Why a stream or payload cannot be built.
 pub enum BuildError {
     /// Values and a struct size that do not make a KLV.
     #[error(transparent)]

@@ -8,9 +8,9 @@ use telemux_read::FourCC;
 /// struct size × repeat.
 pub const MAX_NEST_LEN: usize = 128 * u16::MAX as usize;
 
+/// Why a tree cannot be encoded as GPMF that readers accept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-/// Why a tree cannot be encoded as GPMF that readers accept.
 pub enum EncodeError {
     /// A key that is not four characters of `A-Z a-z 0-9 space`.
     #[error("{path}: {key} is not a GPMF key (four of A-Z a-z 0-9 space)")]

@@ -28,9 +28,9 @@ use super::gps::GpsPayloads;
 use crate::mp4::TelemetryTrack;
 use crate::telemetry_track::{with_defaults, TrackOptions};
 
+/// Why the GPS of an existing GPMF track cannot be replaced.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-/// Why the GPS of an existing GPMF track cannot be replaced.
 pub enum ReplaceError {
     /// The video's structure cannot be read.
     #[error(transparent)]

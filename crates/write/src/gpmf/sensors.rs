@@ -28,9 +28,9 @@ pub struct SensorLayout {
     pub preferred_scale: i32,
 }
 
+/// Integer type a sensor stream is stored as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-/// Integer type a sensor stream is stored as.
 pub enum Storage {
     /// `s`, as GoPro stores IMU data.
     I16,

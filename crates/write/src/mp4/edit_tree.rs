@@ -7,9 +7,9 @@ use telemux_read::FourCC;
 
 use super::emit::{box_header, header_len_for};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
 /// A box of a `moov` being edited: raw bytes, or a container whose children can change.
 /// Exhaustive on purpose: a box is either parsed into children or kept as bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditBox {
     /// A whole box, header included, as it will be written.
     Raw {
