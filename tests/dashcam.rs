@@ -151,7 +151,7 @@ fn extract_reads_indexed_scanned_and_ts_files() {
     let (rows, stderr) = extract_csv(&["--scan", "-v"], &[&files.indexed]);
     assert_fixes(&rows, &fixes());
     assert!(
-        stderr.contains("moov/gps index not used: ignored (--scan)"),
+        stderr.contains("moov/gps index not used: ignored, a scan of the media was asked for"),
         "{stderr}"
     );
     assert!(

@@ -296,6 +296,9 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
         // The lock error itself, not the job error around it: it names its file, and
         // `with_flag_advice` (cli/mod.rs) finds it in the chain to add the flag.
         JobError::Lock(error) => error.into(),
+        // The rewrite's own error, not the transparent job error around it (whose source
+        // skips it), so that `with_flag_advice` (cli/mod.rs) finds it to add the flag.
+        JobError::Rewrite(error) => anyhow::Error::new(error).context(video.to_owned()),
         // These name their file themselves, or are about the points.
         error @ (JobError::GpxOpen { .. }
         | JobError::Gpx { .. }

@@ -109,12 +109,49 @@ fn with_flag_advice(cause: &(dyn std::error::Error + 'static)) -> Option<String>
         }
         _ => {}
     }
+    if let Some(err) = cause.downcast_ref::<telemux_write::mp4::RewriteError>() {
+        return rewrite_advice(err);
+    }
     match cause.downcast_ref::<LockError>() {
         Some(LockError::BeingWritten { path }) => Some(format!(
             "{path}: another telemux is writing this file (--in-place); try again when it is done"
         )),
         _ => None,
     }
+}
+
+/// The flags that resolve a refused rewrite: `--replace`, or `-o` instead of `--in-place`.
+/// The library's in-place refusals all begin "writing in place", which the CLI names by its
+/// flag.
+fn rewrite_advice(err: &telemux_write::mp4::RewriteError) -> Option<String> {
+    use telemux_write::mp4::RewriteError as E;
+    const NEW_FILE: &str = "write a new file with -o instead";
+    Some(match err {
+        E::HasTelemetry { .. } => format!("{err}; use --replace to replace it"),
+        E::InPlaceAfterTrailingData { offset, len } => format!(
+            "--in-place: the file ends with {len} bytes at byte {offset} that are no box (a \
+             camera trailer such as Insta360's, or padding); readers would not see boxes \
+             appended after them; {NEW_FILE} (it keeps them at the end)"
+        ),
+        E::InPlaceAfterTornStaging {
+            offset,
+            len,
+            declared,
+        } => format!(
+            "--in-place: the file ends with a free box at byte {offset} declaring {declared} \
+             bytes but only {len} are there, left by an interrupted --in-place run; {NEW_FILE} \
+             (it leaves the torn box out)"
+        ),
+        E::InPlaceNeedsMoovAtEnd
+        | E::InPlaceWouldCover { .. }
+        | E::InPlaceNoRoomForLargeSize { .. }
+        | E::InPlaceSizeToEndTooLarge { .. } => format!(
+            "{}; {NEW_FILE}",
+            err.to_string()
+                .replacen("writing in place", "--in-place", 1)
+        ),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -133,6 +170,20 @@ mod tests {
         assert_eq!(one_line(&err), "writing: out.mp4: denied");
         let err = anyhow::Error::new(io()).context("b.gpx").context("extract");
         assert_eq!(one_line(&err), "extract: b.gpx: denied");
+    }
+
+    #[test]
+    fn a_refused_rewrite_is_worded_with_its_flags() {
+        use telemux_write::mp4::RewriteError;
+        let moov_first = anyhow::Error::new(RewriteError::InPlaceNeedsMoovAtEnd).context("a.mp4");
+        assert_eq!(
+            one_line(&moov_first),
+            "a.mp4: --in-place needs the moov box after the media (this file starts with it, \
+             for streaming); write a new file with -o instead"
+        );
+        let trailer = RewriteError::InPlaceAfterTrailingData { offset: 10, len: 4 };
+        assert!(one_line(&anyhow::Error::new(trailer))
+            .starts_with("--in-place: the file ends with 4 bytes at byte 10 that are no box"));
     }
 
     #[test]

@@ -85,7 +85,7 @@ pub fn read_mp4<R: Read + Seek>(
     let mut index_unusable = None;
     if let Some(node) = mp4.moov().root().child(b"gps ") {
         if options.force_scan {
-            index_unusable = Some("ignored (--scan)".to_string());
+            index_unusable = Some("ignored, a scan of the media was asked for".to_string());
         } else {
             match parse_gps_index(mp4.moov().body(node), node.header.body_offset()) {
                 Ok(index) if index.entries.is_empty() => {

@@ -135,7 +135,8 @@ fn from_novatek(file: NovatekFile, mut warnings: Vec<String>) -> FileTelemetry {
     }
     if options.rexing_deobfuscate {
         warnings.push(
-            "Rexing V1-4K coordinate transform applied (frea/ver 3.01.054 or --rexing)".to_string(),
+            "Rexing V1-4K coordinate transform applied (firmware frea/ver 3.01.054, or asked for)"
+                .to_string(),
         );
     }
     if let Some(ts) = ts {

@@ -75,7 +75,7 @@ impl Default for RewriteOptions {
 #[non_exhaustive]
 pub enum RewriteError {
     /// The file has a track of the format already, and replacing it was not asked for.
-    #[error("already has {format} telemetry (moov/trak[{index}], track id {track_id}); use --replace to replace it")]
+    #[error("already has {format} telemetry (moov/trak[{index}], track id {track_id})")]
     HasTelemetry {
         /// The format's name (`GPMF`).
         format: &'static str,
@@ -86,15 +86,14 @@ pub enum RewriteError {
     },
     /// An in-place write needs the moov after the media, and this file has it first.
     #[error(
-        "--in-place needs the moov box after the media (this file starts with it, for \
-         streaming); write a new file with -o instead"
+        "writing in place needs the moov box after the media (this file starts with it, for \
+         streaming)"
     )]
     InPlaceNeedsMoovAtEnd,
     /// An in-place write would have to swallow a box after the media that means something.
     #[error(
-        "--in-place would have to cover the {kind} box at byte {offset}, after the media, \
-         to keep one mdat before the moov (which GoPro's parser needs); write a new file with \
-         -o instead"
+        "writing in place would have to cover the {kind} box at byte {offset}, after the \
+         media, to keep one mdat before the moov (which GoPro's parser needs)"
     )]
     InPlaceWouldCover {
         /// The box's type.
@@ -104,9 +103,8 @@ pub enum RewriteError {
     },
     /// The grown mdat needs a 64-bit size and no 8-byte padding box before it gives room.
     #[error(
-        "--in-place would grow the mdat at byte {mdat_offset} to {size} bytes, which needs a \
-         64-bit size, and there is no 8-byte wide/free box before it to make room; write a new \
-         file with -o instead"
+        "writing in place would grow the mdat at byte {mdat_offset} to {size} bytes, which \
+         needs a 64-bit size, and there is no 8-byte wide/free box before it to make room"
     )]
     InPlaceNoRoomForLargeSize {
         /// Absolute offset of the mdat.
@@ -116,9 +114,8 @@ pub enum RewriteError {
     },
     /// The last box runs to the end of the file and is too large for a 32-bit size.
     #[error(
-        "--in-place: the last box ({kind} at byte {offset}) runs to the end of the file and \
-         is larger than 4 GiB, so its size cannot be stated in place; write a new file with -o \
-         instead"
+        "writing in place: the last box ({kind} at byte {offset}) runs to the end of the file \
+         and is larger than 4 GiB, so its size cannot be stated in place"
     )]
     InPlaceSizeToEndTooLarge {
         /// The box's type.
@@ -143,9 +140,9 @@ pub enum RewriteError {
     },
     /// An in-place write after trailing bytes that are no box: readers would not reach it.
     #[error(
-        "--in-place: the file ends with {len} bytes at byte {offset} that are no box (a camera \
-         trailer such as Insta360's, or padding); readers would not see boxes appended after \
-         them; write a new file with -o instead (it keeps them at the end)"
+        "writing in place: the file ends with {len} bytes at byte {offset} that are no box (a \
+         camera trailer such as Insta360's, or padding); readers would not see boxes appended \
+         after them (a new file keeps them at the end)"
     )]
     InPlaceAfterTrailingData {
         /// Absolute offset of the trailing bytes.
@@ -155,9 +152,9 @@ pub enum RewriteError {
     },
     /// An in-place write after a staging box an interrupted run left cut short.
     #[error(
-        "--in-place: the file ends with a free box at byte {offset} declaring {declared} bytes \
-         but only {len} are there, left by an interrupted --in-place run; write a new file \
-         with -o instead (it leaves the torn box out)"
+        "writing in place: the file ends with a free box at byte {offset} declaring {declared} \
+         bytes but only {len} are there, left by an interrupted in-place write (a new file \
+         leaves the torn box out)"
     )]
     InPlaceAfterTornStaging {
         /// Absolute offset of the torn box.
@@ -335,7 +332,9 @@ impl Prepared {
                 out,
                 progress,
             ),
-            Layout::InPlace(_) => Err(io::Error::other("prepared for --in-place, not -o")),
+            Layout::InPlace(_) => Err(io::Error::other(
+                "prepared for writing in place, not for a copy",
+            )),
         }
     }
 
@@ -345,7 +344,9 @@ impl Prepared {
         check_file_size_limit(self.output_size())?;
         match &self.layout {
             Layout::InPlace(at) => write_in_place(file, at, &self.moov, &self.telemetry),
-            Layout::Copy { .. } => Err(io::Error::other("prepared for -o, not --in-place")),
+            Layout::Copy { .. } => Err(io::Error::other(
+                "prepared for a copy, not for writing in place",
+            )),
         }
     }
 }
