@@ -261,6 +261,7 @@ fuzz_target!(|input: Input| {
             .collect(),
         handler_name: None,
         existing_tracks: Vec::new(),
+        time_shift: 0,
     };
     let mp4 = Mp4::open(&mut file).expect("the synthetic input opens");
     let inputs: Vec<&TrackInput> = input.tracks.iter().take(MAX_TRACKS).collect();
