@@ -80,8 +80,6 @@ pub enum Sync {
     FirstPoint,
     /// The video's creation time (mvhd), as UTC or at --video-tz
     CreationTime,
-    /// The first GPS fix at its own place in the video (its media time)
-    CameraGps,
 }
 
 pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
@@ -160,7 +158,6 @@ fn convert_one(
     let anchor = match args.sync {
         Sync::Auto => Anchor::Dashcam,
         Sync::FirstPoint => Anchor::FirstPoint,
-        Sync::CameraGps => Anchor::CameraGps,
         Sync::CreationTime => Anchor::CreationTime {
             video_tz: args.video_tz,
         },

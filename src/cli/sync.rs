@@ -31,13 +31,14 @@ pub fn how(alignment: &Alignment) -> String {
             rfc3339(creation)
         ),
         StartedFrom::CameraGps { fix, creation } => {
+            let media_time = fix.media_time.unwrap_or_default();
             let mut how = format!(
-                "the video's own GPS (--sync camera-gps): its fix at {} is {:.3} s into the video",
+                "the video's own GPS (--sync camera-gps): its fix at {} is {media_time:.3} s into \
+                 the video",
                 rfc3339(fix.time),
-                fix.media_time
             );
             if let Some(creation) = creation {
-                let start = fix.time - time::Duration::seconds_f64(fix.media_time);
+                let start = fix.time - time::Duration::seconds_f64(media_time);
                 let off = (creation - start).whole_seconds();
                 how.push_str(&format!(
                     "; the creation time (mvhd, read as UTC) is {off:+} s from that start"

@@ -28,32 +28,45 @@ pub enum Anchor {
     /// from the video ([`camera_fix`]) and lines up with [`Anchor::CameraFix`]; [`align`]
     /// itself refuses it ([`AlignError::NoCameraFix`]).
     CameraGps,
-    /// A fix of the video's own GPS, already read: t = 0 is `time − media_time`.
+    /// A fix of the video's own GPS, already read: t = 0 is `time − media_time`, or, for a
+    /// fix without a media time (a dashcam's), what [`Anchor::Dashcam`] decides from it.
     CameraFix(CameraFix),
 }
 
-/// A fix of the GPS a video carries, on both clocks: the satellites' and the video's.
+/// A fix of the GPS a video carries, on the satellites' clock and, when the format places it,
+/// on the video's.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[non_exhaustive]
 pub struct CameraFix {
     /// The fix's UTC time.
     pub time: OffsetDateTime,
-    /// Where the fix falls on the video's timeline, seconds.
-    pub media_time: f64,
+    /// Where the fix falls on the video's timeline, seconds; `None` for dashcam blocks, which
+    /// carry no media time: the dashcam rule ([`Anchor::Dashcam`]) lines those up.
+    pub media_time: Option<f64>,
 }
 
-/// The first fix of a video's own GPS points that has both a UTC and a media time. Points
-/// that say they have no fix are passed over: a GoPro's GPSU before lock is the camera's
-/// own clock, not the satellites'.
+/// The first fix of a video's own GPS points that has a UTC time, and a media time when the
+/// video's points have them. Points that say they have no fix are passed over: a GoPro's
+/// GPSU before lock is the camera's own clock, not the satellites'.
 pub fn camera_fix(gps: &[GpsPoint]) -> Option<CameraFix> {
-    gps.iter()
-        .filter(|p| p.fix != Some(Fix::None))
-        .find_map(|p| match (p.time, p.media_time) {
-            (Some(time), Some(media_time)) if media_time.is_finite() => {
-                Some(CameraFix { time, media_time })
-            }
-            _ => None,
+    let fixed = || {
+        gps.iter()
+            .filter(|p| p.fix != Some(Fix::None) && p.time.is_some())
+    };
+    let placed = fixed().find_map(|p| match (p.time, p.media_time) {
+        (Some(time), Some(media_time)) if media_time.is_finite() => Some(CameraFix {
+            time,
+            media_time: Some(media_time),
+        }),
+        _ => None,
+    });
+    placed.or_else(|| {
+        let first = fixed().filter_map(|p| p.time).min()?;
+        Some(CameraFix {
+            time: first,
+            media_time: None,
         })
+    })
 }
 
 impl Default for Anchor {
@@ -93,7 +106,7 @@ pub enum StartedFrom {
         /// Seconds from the first fix to the creation time.
         difference: i64,
     },
-    /// The video's own GPS ([`Anchor::CameraFix`]).
+    /// The video's own GPS ([`Anchor::CameraFix`] with a media time).
     CameraGps {
         /// The fix the start was taken from.
         fix: CameraFix,
@@ -199,13 +212,16 @@ pub fn align(
             None => return Err(AlignError::NoDashcamFix),
         },
         Anchor::CameraGps => return Err(AlignError::NoCameraFix),
-        Anchor::CameraFix(fix) => (
-            later(fix.time, -fix.media_time, Shift::MediaTime)?,
-            StartedFrom::CameraGps {
-                fix,
-                creation: Some(creation).filter(|&c| c != 0).and_then(mac_time_to_utc),
-            },
-        ),
+        Anchor::CameraFix(fix) => match fix.media_time {
+            Some(media_time) => (
+                later(fix.time, -media_time, Shift::MediaTime)?,
+                StartedFrom::CameraGps {
+                    fix,
+                    creation: Some(creation).filter(|&c| c != 0).and_then(mac_time_to_utc),
+                },
+            ),
+            None => dashcam_start(creation, fix.time)?,
+        },
         Anchor::CreationTime { video_tz } => {
             // 0 is what muxers write when they know no time.
             if creation == 0 {
@@ -421,6 +437,7 @@ mod tests {
         ];
         let fix = camera_fix(&gps).unwrap();
         assert_eq!(fix.time, datetime!(2024-05-01 08:00:03 UTC));
+        assert_eq!(fix.media_time, Some(2.5));
         let created = mac(datetime!(2024-05-01 10:00:00 UTC));
         let a = align(Anchor::CameraFix(fix), created, None, 0.0, 12.0).unwrap();
         assert_eq!(a.video_start, datetime!(2024-05-01 08:00:00.5 UTC));
@@ -432,6 +449,20 @@ mod tests {
             }
         );
         assert_eq!(camera_fix(&gps[..1]), None);
+        // Dashcam blocks have no media time: the first fix, lined up by the dashcam rule.
+        let mut block = at(0, 0.0, None);
+        block.media_time = None;
+        let fix = camera_fix(&[block]).unwrap();
+        assert_eq!(fix.media_time, None);
+        let d = align(Anchor::CameraFix(fix), created, None, 0.0, 12.0).unwrap();
+        assert_eq!(d.video_start, datetime!(2024-05-01 08:00:00 UTC));
+        assert!(matches!(
+            d.from,
+            StartedFrom::DashcamZone {
+                first_fix_at: 0,
+                ..
+            }
+        ));
         assert_eq!(
             align(Anchor::CameraGps, created, None, 0.0, 12.0),
             Err(AlignError::NoCameraFix)
