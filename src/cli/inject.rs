@@ -18,9 +18,9 @@ use super::sync::{parse_time, parse_utc_offset};
 The track is lined up by time: by default the video starts at its own creation time (mvhd),
 read as UTC. Cameras that write local time need --video-tz; --offset shifts by seconds;
 --start gives the start directly; --sync first-point starts the video at the first GPS point;
---sync camera-gps takes the start from the GPS the video already carries (a GoPro's GPSU, a
-dashcam's block times: its first fix's UTC time minus that fix's place in the video), for
-re-injecting into a clip whose clock is off. With --street-view the video's creation times
+--sync camera-gps takes the start from the GPS the video already carries (a GoPro's: its first
+fix's UTC time minus that fix's place in the video; a dashcam's blocks as convert lines them
+up), for re-injecting into a clip whose clock is off. With --street-view the video's creation times
 (mvhd, tkhd, mdhd) are rewritten to the start in UTC, which Street View compares with the GPS.
 telemux prints the alignment and how much of the video the GPX covers, and refuses when they do
 not overlap. The points are resampled to --rate Hz; gaps longer than --max-gap are not bridged.
