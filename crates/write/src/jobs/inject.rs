@@ -142,7 +142,9 @@ pub(super) fn finish(result: Result<(), JobError>, mut report: Report) -> Result
     match result {
         Ok(()) => Ok(report),
         Err(error) => {
+            // Nothing was written: neither the track nor the new creation times.
             report.written = None;
+            report.retimed = None;
             Err(Failure {
                 error,
                 report: Box::new(report),
