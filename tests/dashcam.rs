@@ -465,3 +465,65 @@ fn a_gpmd_named_track_that_is_not_gpmf_is_left_alone() {
     assert_eq!(kinds, ["gpmd", "gpmd"]);
     assert_same_positions(&gpmf_points(&out), &expected_converted(&input));
 }
+
+#[test]
+fn convert_for_street_view_writes_the_utc_creation_time_the_gps_reveals() {
+    let files = files();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.mp4");
+    telemux()
+        .arg("convert")
+        .arg(&files.indexed)
+        .args(["--street-view", "--make", "Viofo", "--model", "A119", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "creation time rewritten to UTC: 2024-05-01T08:00:00Z (was 2024-05-01T10:00:00, \
+             local time at UTC+02:00); mvhd, tkhd and mdhd times moved by -7200 s",
+        ));
+    let verify = telemux()
+        .args(["verify", "--street-view"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&verify.stdout);
+    assert!(
+        text.contains("PASS  sv_time_overlap")
+            && text.contains("after the mvhd creation time 2024-05-01 08:00:00"),
+        "{text}"
+    );
+    // inject --sync camera-gps on the clip lines up by its own blocks, which have no
+    // media time: the dashcam rule, from the clip's first fix, not the GPX's first point.
+    let gpx = dir.path().join("drive.gpx");
+    let gps = telemux_read::source::read(
+        &mut fs::File::open(&files.indexed).unwrap(),
+        telemux_read::source::Options::default(),
+    )
+    .unwrap()
+    .telemetry
+    .gps;
+    let mut text = String::from("<gpx version=\"1.1\"><trk><trkseg>");
+    for p in gps.iter().skip(3) {
+        text.push_str(&format!(
+            "<trkpt lat=\"{}\" lon=\"{}\"><time>{}</time></trkpt>",
+            p.latitude,
+            p.longitude,
+            rfc3339(p.time.unwrap())
+        ));
+    }
+    fs::write(&gpx, text + "</trkseg></trk></gpx>").unwrap();
+    telemux()
+        .arg("inject")
+        .arg(&files.indexed)
+        .arg("--gpx")
+        .arg(&gpx)
+        .args(["--sync", "camera-gps", "-o"])
+        .arg(dir.path().join("injected.mp4"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "video: 2024-05-01T08:00:00Z to 2024-05-01T08:00:12Z (12.0 s), start from the \
+             video's creation time (mvhd), camera clock at UTC+02:00:00 judging by the GPS",
+        ));
+}

@@ -29,7 +29,9 @@ video by time: --sync auto (the default) uses the video's creation time (mvhd) w
 the first GPS fix up to a whole time zone (Novatek cameras write local time there, the GPS is
 UTC; the zone found is printed), else the first GPS fix is the video's start. The points are
 resampled to --rate Hz and written as a GPMF track; every other byte and track is kept.
-MPEG-TS recordings cannot carry the track: use telemux extract for them.
+MPEG-TS recordings cannot carry the track: use telemux extract for them. With --street-view
+(and --make/--model) the creation times are rewritten to the video's start in UTC, the
+camera's zone removed, so Street View's time check passes.
 
 Examples:
   telemux convert 2024_0501_100000_001.MP4 -o clip-gps.mp4

@@ -72,7 +72,8 @@ pub struct WriteArgs {
     pub firmware: Option<String>,
 
     /// Also write udta manu/modl, as Street View's published video spec asks (needs --make
-    /// and --model)
+    /// and --model), and rewrite the creation times (mvhd, tkhd, mdhd) to the video's start
+    /// in UTC when the camera's clock is local (--video-tz, a zone convert finds) or off
     #[arg(long, requires_all = ["make", "model"])]
     pub street_view: bool,
 
@@ -345,6 +346,9 @@ fn show_found(report: &Report, video: &str) {
     }
     if report.removed_tracks > 0 {
         eprintln!("replacing {} existing GPMF track(s)", report.removed_tracks);
+    }
+    if let Some(retimed) = &report.retimed {
+        eprintln!("{}", sync::retimed(retimed, report.aligned.as_ref()));
     }
 }
 

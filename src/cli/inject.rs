@@ -17,7 +17,11 @@ use super::sync::{parse_time, parse_utc_offset};
 #[command(after_help = "\
 The track is lined up by time: by default the video starts at its own creation time (mvhd),
 read as UTC. Cameras that write local time need --video-tz; --offset shifts by seconds;
---start gives the start directly; --sync first-point starts the video at the first GPS point.
+--start gives the start directly; --sync first-point starts the video at the first GPS point;
+--sync camera-gps takes the start from the GPS the video already carries (a GoPro's: its first
+fix's UTC time minus that fix's place in the video; a dashcam's blocks as convert lines them
+up), for re-injecting into a clip whose clock is off. With --street-view the video's creation times
+(mvhd, tkhd, mdhd) are rewritten to the start in UTC, which Street View compares with the GPS.
 telemux prints the alignment and how much of the video the GPX covers, and refuses when they do
 not overlap. The points are resampled to --rate Hz; gaps longer than --max-gap are not bridged.
 Points without <hdop>/<pdop> get DOP --dop (4.0 by default, which Mapillary accepts), points
@@ -30,6 +34,9 @@ Examples:
   telemux inject ride.mp4 --gpx ride.gpx --in-place
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
       --model 'HERO7 Black' -o GX010042-gps.MP4
+  telemux inject GX010042.MP4 --gpx better.gpx --replace --sync camera-gps -o fixed.MP4
+  telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 --street-view --make GoPro \
+      --model 'HERO7 Black' -o ride-sv.mp4   (creation time written as UTC)
   telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4")]
 pub struct InjectArgs {
     /// The video (MP4/MOV)
@@ -74,6 +81,8 @@ pub enum Sync {
     CreationTime,
     /// The first GPS point
     FirstPoint,
+    /// The GPS the video already carries (GoPro GPSU, dashcam block times)
+    CameraGps,
 }
 
 pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
@@ -89,6 +98,7 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     let anchor = match (args.start, args.sync) {
         (Some(start), _) => Anchor::Start(start),
         (None, Sync::FirstPoint) => Anchor::FirstPoint,
+        (None, Sync::CameraGps) => Anchor::CameraGps,
         (None, Sync::CreationTime) => Anchor::CreationTime {
             video_tz: args.video_tz,
         },

@@ -2,7 +2,7 @@
 //! `--video-tz`, `--offset`): the CLI's side of `telemux_write::jobs::align`, and the parsers
 //! of those flags' values.
 
-use telemux_write::jobs::{AlignError, Alignment, Shift, StartedFrom};
+use telemux_write::jobs::{AlignError, Aligned, Alignment, Retimed, Shift, StartedFrom};
 use time::{OffsetDateTime, UtcOffset};
 
 /// The sentence after "start from" in the report.
@@ -30,6 +30,22 @@ pub fn how(alignment: &Alignment) -> String {
              --video-tz to trust it)",
             rfc3339(creation)
         ),
+        StartedFrom::CameraGps { fix, creation } => {
+            let media_time = fix.media_time.unwrap_or_default();
+            let mut how = format!(
+                "the video's own GPS (--sync camera-gps): its fix at {} is {media_time:.3} s into \
+                 the video",
+                rfc3339(fix.time),
+            );
+            if let Some(creation) = creation {
+                let start = fix.time - time::Duration::seconds_f64(media_time);
+                let off = (creation - start).whole_seconds();
+                how.push_str(&format!(
+                    "; the creation time (mvhd, read as UTC) is {off:+} s from that start"
+                ));
+            }
+            how
+        }
         _ => "an anchor this version of telemux cannot name".to_string(),
     };
     if alignment.offset != 0.0 {
@@ -46,6 +62,10 @@ pub fn explain(error: &AlignError) -> String {
                                        start with --start 2024-05-01T10:00:00Z, or use --sync \
                                        first-point"
             .into(),
+        AlignError::NoCameraFix => "--sync camera-gps: the video carries no timed GPS fix of its \
+                                    own (no GoPro GPSU or dashcam GPS with a fix); use --sync \
+                                    creation-time with --video-tz, --start, or --sync first-point"
+            .into(),
         AlignError::OffsetNotFinite { .. } => "--offset must be a number of seconds".into(),
         AlignError::PastDates {
             time,
@@ -57,6 +77,7 @@ pub fn explain(error: &AlignError) -> String {
                 Shift::Offset => "--offset",
                 Shift::Duration => "the video's duration (mvhd)",
                 Shift::CameraZone => "the camera's time zone",
+                Shift::MediaTime => "the media time of the video's own GPS fix",
                 _ => "a shift",
             };
             format!(
@@ -68,6 +89,36 @@ pub fn explain(error: &AlignError) -> String {
         // The others name no flag.
         other => other.to_string(),
     }
+}
+
+/// The line saying the creation times were rewritten (`--street-view`), with the camera's
+/// zone when the alignment knows it.
+pub fn retimed(retimed: &Retimed, aligned: Option<&Aligned>) -> String {
+    let was = retimed
+        .was
+        .format(&time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]"
+        ))
+        .unwrap_or_else(|_| retimed.was.to_string());
+    let why = match aligned.map(|a| a.alignment.from) {
+        Some(StartedFrom::CreationTimeLocal(zone) | StartedFrom::DashcamZone { zone, .. }) => {
+            format!("local time at UTC{}", zone_text(zone))
+        }
+        _ => "as stored, the camera's clock".to_string(),
+    };
+    format!(
+        "creation time rewritten to UTC: {} (was {was}, {why}); mvhd, tkhd and mdhd times \
+         moved by {:+} s",
+        rfc3339(retimed.now),
+        retimed.shift
+    )
+}
+
+/// `+02:00`, `-05:30`.
+fn zone_text(zone: UtcOffset) -> String {
+    let (h, m, _) = zone.as_hms();
+    let sign = if zone.is_negative() { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", h.abs(), m.abs())
 }
 
 pub fn rfc3339(t: OffsetDateTime) -> String {

@@ -3,7 +3,8 @@
 //! caller words it.
 
 use telemux_read::gpx::Window;
-use telemux_read::mp4::mac_time_to_utc;
+use telemux_read::model::{Fix, GpsPoint};
+use telemux_read::mp4::{mac_time_to_utc, utc_to_mac_time};
 use time::{Duration, OffsetDateTime, UtcOffset};
 
 /// What the video's start is lined up with.
@@ -22,6 +23,50 @@ pub enum Anchor {
     /// A dashcam clip: mvhd creation time when it matches the GPS up to a time zone, else the
     /// first GPS fix (see [`StartedFrom::DashcamZone`]).
     Dashcam,
+    /// The GPS the video already carries (a GoPro's GPSU, a dashcam's block times): t = 0 is
+    /// its first fix's UTC time minus that fix's media time. The inject job reads the fix
+    /// from the video ([`camera_fix`]) and lines up with [`Anchor::CameraFix`]; [`align`]
+    /// itself refuses it ([`AlignError::NoCameraFix`]).
+    CameraGps,
+    /// A fix of the video's own GPS, already read: t = 0 is `time − media_time`, or, for a
+    /// fix without a media time (a dashcam's), what [`Anchor::Dashcam`] decides from it.
+    CameraFix(CameraFix),
+}
+
+/// A fix of the GPS a video carries, on the satellites' clock and, when the format places it,
+/// on the video's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct CameraFix {
+    /// The fix's UTC time.
+    pub time: OffsetDateTime,
+    /// Where the fix falls on the video's timeline, seconds; `None` for dashcam blocks, which
+    /// carry no media time: the dashcam rule ([`Anchor::Dashcam`]) lines those up.
+    pub media_time: Option<f64>,
+}
+
+/// The first fix of a video's own GPS points that has a UTC time, and a media time when the
+/// video's points have them. Points that say they have no fix are passed over: a GoPro's
+/// GPSU before lock is the camera's own clock, not the satellites'.
+pub fn camera_fix(gps: &[GpsPoint]) -> Option<CameraFix> {
+    let fixed = || {
+        gps.iter()
+            .filter(|p| p.fix != Some(Fix::None) && p.time.is_some())
+    };
+    let placed = fixed().find_map(|p| match (p.time, p.media_time) {
+        (Some(time), Some(media_time)) if media_time.is_finite() => Some(CameraFix {
+            time,
+            media_time: Some(media_time),
+        }),
+        _ => None,
+    });
+    placed.or_else(|| {
+        let first = fixed().filter_map(|p| p.time).min()?;
+        Some(CameraFix {
+            time: first,
+            media_time: None,
+        })
+    })
 }
 
 impl Default for Anchor {
@@ -61,6 +106,14 @@ pub enum StartedFrom {
         /// Seconds from the first fix to the creation time.
         difference: i64,
     },
+    /// The video's own GPS ([`Anchor::CameraFix`] with a media time).
+    CameraGps {
+        /// The fix the start was taken from.
+        fix: CameraFix,
+        /// The video's creation time (mvhd) read as UTC, when it has one: how far the
+        /// camera's clock is off.
+        creation: Option<OffsetDateTime>,
+    },
 }
 
 /// The video's start and end in UTC and how the start was decided.
@@ -89,6 +142,8 @@ pub enum Shift {
     Duration,
     /// The time zone a dashcam's clock was found at, removed.
     CameraZone,
+    /// The media time of the video's own GPS fix, subtracted.
+    MediaTime,
 }
 
 /// Why no start could be decided. The facts only: the caller says which option changes it.
@@ -101,6 +156,10 @@ pub enum AlignError {
     /// [`Anchor::Dashcam`] with a clip without a timed GPS fix.
     #[error("the dashcam clip has no timed GPS fix to line the video up with")]
     NoDashcamFix,
+    /// [`Anchor::CameraGps`] for a video without a GPS fix of its own (with both a UTC and a
+    /// media time), or not read yet.
+    #[error("the video carries no timed GPS fix of its own to line it up with")]
+    NoCameraFix,
     /// [`Anchor::CreationTime`] on a video whose mvhd creation time is 0 (unknown).
     #[error("the video has no creation time (mvhd is 0)")]
     NoCreationTime,
@@ -152,6 +211,17 @@ pub fn align(
             Some(first) => dashcam_start(creation, first)?,
             None => return Err(AlignError::NoDashcamFix),
         },
+        Anchor::CameraGps => return Err(AlignError::NoCameraFix),
+        Anchor::CameraFix(fix) => match fix.media_time {
+            Some(media_time) => (
+                later(fix.time, -media_time, Shift::MediaTime)?,
+                StartedFrom::CameraGps {
+                    fix,
+                    creation: Some(creation).filter(|&c| c != 0).and_then(mac_time_to_utc),
+                },
+            ),
+            None => dashcam_start(creation, fix.time)?,
+        },
         Anchor::CreationTime { video_tz } => {
             // 0 is what muxers write when they know no time.
             if creation == 0 {
@@ -192,11 +262,27 @@ pub fn window(
     match anchor {
         Anchor::FirstPoint => Ok(Window::FromFirst { offset, duration }),
         Anchor::Dashcam => Err(AlignError::DashcamWindow),
-        Anchor::CreationTime { .. } | Anchor::Start(_) => {
+        Anchor::CameraGps => Err(AlignError::NoCameraFix),
+        Anchor::CreationTime { .. } | Anchor::Start(_) | Anchor::CameraFix(_) => {
             let alignment = align(anchor, creation, None, offset, duration)?;
             Ok(Window::Between(alignment.video_start, alignment.video_end))
         }
     }
+}
+
+/// The creation time (mvhd, seconds since 1904) that states `start` in UTC to the second,
+/// and the shift from `creation` to it; `None` when there is nothing to change: the video
+/// has no creation time (0, unknown: no clock to correct), `start` is before 1904, or the
+/// stored time already says `start`.
+pub fn utc_creation(creation: u64, start: OffsetDateTime) -> Option<(u64, i64)> {
+    if creation == 0 {
+        return None;
+    }
+    // To the nearest second: the field holds whole seconds.
+    let rounded = later(start, 0.5, Shift::Offset).ok()?;
+    let utc = utc_to_mac_time(rounded)?;
+    let shift = i64::try_from(utc).ok()? - i64::try_from(creation).ok()?;
+    (shift != 0).then_some((utc, shift))
 }
 
 /// `time` plus `seconds`, or an error saying `what` added them when the result is no date.
@@ -259,7 +345,6 @@ fn dashcam_start(
 
 #[cfg(test)]
 mod tests {
-    use telemux_read::mp4::utc_to_mac_time;
     use time::macros::{datetime, offset};
 
     use super::*;
@@ -334,6 +419,65 @@ mod tests {
             align(Anchor::Dashcam, created, None, 0.0, 12.0),
             Err(AlignError::NoDashcamFix)
         );
+    }
+
+    #[test]
+    fn camera_gps_starts_at_the_first_fix_minus_its_media_time() {
+        let at = |s: i64, media: f64, fix: Option<Fix>| {
+            let mut p = GpsPoint::new(45.0, 7.0);
+            p.time = Some(datetime!(2024-05-01 08:00:00 UTC) + Duration::seconds(s));
+            p.media_time = Some(media);
+            p.fix = fix;
+            p
+        };
+        // Before lock a GoPro's GPSU is its own clock: the unfixed point is passed over.
+        let gps = [
+            at(-600, 0.0, Some(Fix::None)),
+            at(3, 2.5, Some(Fix::ThreeD)),
+        ];
+        let fix = camera_fix(&gps).unwrap();
+        assert_eq!(fix.time, datetime!(2024-05-01 08:00:03 UTC));
+        assert_eq!(fix.media_time, Some(2.5));
+        let created = mac(datetime!(2024-05-01 10:00:00 UTC));
+        let a = align(Anchor::CameraFix(fix), created, None, 0.0, 12.0).unwrap();
+        assert_eq!(a.video_start, datetime!(2024-05-01 08:00:00.5 UTC));
+        assert_eq!(
+            a.from,
+            StartedFrom::CameraGps {
+                fix,
+                creation: Some(datetime!(2024-05-01 10:00:00 UTC))
+            }
+        );
+        assert_eq!(camera_fix(&gps[..1]), None);
+        // Dashcam blocks have no media time: the first fix, lined up by the dashcam rule.
+        let mut block = at(0, 0.0, None);
+        block.media_time = None;
+        let fix = camera_fix(&[block]).unwrap();
+        assert_eq!(fix.media_time, None);
+        let d = align(Anchor::CameraFix(fix), created, None, 0.0, 12.0).unwrap();
+        assert_eq!(d.video_start, datetime!(2024-05-01 08:00:00 UTC));
+        assert!(matches!(
+            d.from,
+            StartedFrom::DashcamZone {
+                first_fix_at: 0,
+                ..
+            }
+        ));
+        assert_eq!(
+            align(Anchor::CameraGps, created, None, 0.0, 12.0),
+            Err(AlignError::NoCameraFix)
+        );
+        // Street View's creation time: the start to the second, as a shift of the stored one.
+        assert_eq!(
+            utc_creation(created, a.video_start),
+            Some((created - 7199, -7199))
+        );
+        assert_eq!(
+            utc_creation(created, datetime!(2024-05-01 10:00:00.4 UTC)),
+            None
+        );
+        assert_eq!(utc_creation(0, a.video_start), None);
+        assert_eq!(utc_creation(created, datetime!(1900-01-01 0:00 UTC)), None);
     }
 
     #[test]

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use telemux_read::gpx::Totals;
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
-use telemux_read::mp4::Mp4;
-use telemux_read::source::open_mp4;
+use telemux_read::mp4::{mac_time_to_utc, Mp4};
+use telemux_read::source::{self, open_mp4, SourceError};
 use telemux_read::track::{resample_lazily, ResampleOptions};
 
 use crate::file_lock::{lock, LockMode};
@@ -19,11 +19,13 @@ use crate::mp4::{prepare, Prepared, RewriteOptions, Target};
 use crate::telemetry_track::{self, TrackOptions};
 use crate::track_format::TrackFormat;
 
-use super::align::{align, window};
+use super::align::{align, camera_fix, utc_creation, window, AlignError, Anchor};
 use super::error::{Failure, JobError};
 use super::gpx_input::{read_gpx, GpxInput};
 use super::options::InjectOptions;
-use super::report::{Aligned, DefaultDop, PointsFrom, Replaced, Report, SensorsWritten, Written};
+use super::report::{
+    Aligned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten, Written,
+};
 
 /// The GPS points of a job.
 #[non_exhaustive]
@@ -140,7 +142,9 @@ pub(super) fn finish(result: Result<(), JobError>, mut report: Report) -> Result
     match result {
         Ok(()) => Ok(report),
         Err(error) => {
+            // Nothing was written: neither the track nor the new creation times.
             report.written = None;
+            report.retimed = None;
             Err(Failure {
                 error,
                 report: Box::new(report),
@@ -167,6 +171,7 @@ fn prepared<R: Read + Seek>(
     }
     check_claimed_duration(&mp4, duration)?;
     let creation = mvhd.times.creation;
+    let anchor = resolve_anchor(options.anchor, input, &points)?;
     let (gps, totals, sensors, points_from) = match points {
         Points::Loaded { gps, sensors } => (
             Cow::Borrowed(gps),
@@ -175,7 +180,7 @@ fn prepared<R: Read + Seek>(
             PointsFrom::Gps,
         ),
         Points::Gpx(files) => {
-            let window = window(options.anchor, creation, options.offset, duration)?;
+            let window = window(anchor, creation, options.offset, duration)?;
             let read = read_gpx(files, window)?;
             report.untimed_ignored = read.untimed;
             if read.totals.count == 0 {
@@ -189,14 +194,11 @@ fn prepared<R: Read + Seek>(
             )
         }
     };
-    let alignment = align(
-        options.anchor,
-        creation,
-        totals.first,
-        options.offset,
-        duration,
-    )?;
+    let alignment = align(anchor, creation, totals.first, options.offset, duration)?;
     let video_start = alignment.video_start;
+    // Street View compares the creation time with the GPS: make it the start in UTC. Without
+    // it the headers keep the camera's clock, which players and photo libraries show.
+    let retime = utc_creation(creation, video_start).filter(|_| options.street_view);
     report.aligned = Some(Aligned {
         alignment,
         duration,
@@ -268,8 +270,16 @@ fn prepared<R: Read + Seek>(
         user_data: options.user_data(),
         handler_name,
         existing_tracks: gpmf_tracks,
+        time_shift: retime.map_or(0, |(_, shift)| shift),
     };
     let prepared = prepare(&mp4, &track, &rewrite)?;
+    report.retimed = retime.and_then(|(now, shift)| {
+        Some(Retimed {
+            was: mac_time_to_utc(creation)?,
+            now: mac_time_to_utc(now)?,
+            shift,
+        })
+    });
     // Only the first GPMF track has its GPS replaced; any other is removed, as before.
     report.removed_tracks = prepared.replaced - usize::from(existing.is_some());
     report.written = Some(Written {
@@ -281,6 +291,28 @@ fn prepared<R: Read + Seek>(
         size: prepared.output_size(),
     });
     Ok(prepared)
+}
+
+/// `anchor`, with [`Anchor::CameraGps`] turned into the video's own first fix: from the
+/// points given when they are the video's own (a dashcam's), else read from the video.
+fn resolve_anchor<R: Read + Seek>(
+    anchor: Anchor,
+    input: &mut R,
+    points: &Points<'_>,
+) -> Result<Anchor, JobError> {
+    if anchor != Anchor::CameraGps {
+        return Ok(anchor);
+    }
+    let fix = match points {
+        Points::Loaded { gps, .. } => camera_fix(gps),
+        Points::Gpx(_) => match source::read(input, source::Options::default()) {
+            Ok(read) => camera_fix(&read.telemetry.gps),
+            Err(SourceError::NoTelemetry) => None,
+            Err(error) => return Err(error.into()),
+        },
+    };
+    fix.map(Anchor::CameraFix)
+        .ok_or(JobError::Align(AlignError::NoCameraFix))
 }
 
 /// How much longer than its longest track's media a movie may say it is. Players present a

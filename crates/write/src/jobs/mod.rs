@@ -26,7 +26,10 @@ mod inject;
 mod options;
 mod report;
 
-pub use align::{align, window, AlignError, Alignment, Anchor, Shift, StartedFrom};
+pub use align::{
+    align, camera_fix, utc_creation, window, AlignError, Alignment, Anchor, CameraFix, Shift,
+    StartedFrom,
+};
 pub use convert::{convert, convert_in_place, Converted};
 pub use error::{Failure, JobError};
 pub use extract::{extract, filter_file, Export, ExtractError, FileReport, Format};
@@ -34,5 +37,5 @@ pub use gpx_input::GpxInput;
 pub use inject::{inject, inject_in_place, Points, Progress};
 pub use options::{InjectOptions, NameField, OptionError, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE};
 pub use report::{
-    Aligned, DefaultDop, PointsFrom, Replaced, Report, SensorsWritten, SourceRead, Written,
+    Aligned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten, SourceRead, Written,
 };

@@ -3,6 +3,7 @@
 use telemux_read::gpx::Totals;
 use telemux_read::track::Coverage;
 use telemux_read::FourCC;
+use time::OffsetDateTime;
 
 use crate::mp4::in_place::Unfinished;
 use crate::mp4::Placed;
@@ -52,8 +53,23 @@ pub struct Report {
     pub sensors: Option<SensorsWritten>,
     /// Existing GPMF tracks removed (beyond the one whose GPS was replaced).
     pub removed_tracks: usize,
+    /// With `street_view`: the creation times rewritten to the video's start in UTC.
+    pub retimed: Option<Retimed>,
     /// The track written and where it went; `None` until the output is complete.
     pub written: Option<Written>,
+}
+
+/// The creation and modification times of mvhd, tkhd and mdhd moved so that mvhd's creation
+/// time is the video's start in UTC (Street View compares it with the GPS).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Retimed {
+    /// mvhd's creation time as stored, read as UTC (the camera's clock, often local time).
+    pub was: OffsetDateTime,
+    /// The creation time written: the video's start in UTC, to the second.
+    pub now: OffsetDateTime,
+    /// Seconds added to every non-zero creation and modification time.
+    pub shift: i64,
 }
 
 /// What `convert` read of a clip's own telemetry.

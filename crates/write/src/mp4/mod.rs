@@ -7,6 +7,7 @@ pub(crate) mod emit;
 pub mod in_place;
 pub mod layout;
 pub mod meta_trak;
+pub mod retime;
 pub mod rewrite;
 
 pub use box_writer::BoxWriter;

@@ -17,6 +17,7 @@ use super::emit::{check_file_size_limit, write_planned};
 use super::in_place::write_in_place;
 use super::layout::{plan_in_place, Exposure, InPlaceRefusal, MoovPlacement, Plan, TelemetryHome};
 use super::meta_trak::{chunk_offsets, MetaTrack};
+use super::retime::{shift_times, RetimeError};
 use crate::gpmf::Gpmf;
 use crate::track_format::TrackFormat;
 
@@ -56,6 +57,9 @@ pub struct RewriteOptions {
     /// [`TrackFormat::existing_tracks`] finds them (it reads their first sample, which
     /// `prepare` cannot): replaced with `replace`, else refused.
     pub existing_tracks: Vec<usize>,
+    /// Seconds added to every non-zero creation and modification time of mvhd and of each
+    /// track's tkhd and mdhd (a camera clock corrected to UTC); 0 keeps them.
+    pub time_shift: i64,
 }
 
 impl Default for RewriteOptions {
@@ -66,6 +70,7 @@ impl Default for RewriteOptions {
             user_data: Vec::new(),
             handler_name: None,
             existing_tracks: Vec::new(),
+            time_shift: 0,
         }
     }
 }
@@ -214,6 +219,8 @@ pub enum RewriteError {
         durations: usize,
     },
     /// The file's structure cannot be read.
+    #[error(transparent)]
+    Retime(#[from] RetimeError),
     #[error(transparent)]
     Mp4(#[from] Mp4Error),
 }
@@ -424,6 +431,12 @@ pub fn prepare_format(
     remove_traks(&mut base, telemetry_tracks);
     set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
     set_user_data(&mut base, &options.user_data);
+    shift_times(&mut base, options.time_shift)?;
+    // The new track was created with the movie, on the same (corrected) clock.
+    let creation_time = match mvhd.times.creation {
+        0 => 0,
+        stored => stored.saturating_add_signed(options.time_shift),
+    };
 
     let mut boxes: Vec<BoxHeader> = mp4.top_level().to_vec();
     // A trailer is kept, byte for byte and last; a torn staging box is garbage of an
@@ -459,7 +472,7 @@ pub fn prepare_format(
     let meta = |offsets: &[u64]| -> Vec<u8> {
         MetaTrack {
             track_id,
-            creation_time: mvhd.times.creation,
+            creation_time,
             movie_timescale: mvhd.timescale,
             timescale: 1000,
             handler_name: options
