@@ -218,9 +218,10 @@ pub enum RewriteError {
         /// Durations given.
         durations: usize,
     },
-    /// The file's structure cannot be read.
+    /// A creation time cannot be moved to UTC (`--street-view` with a local camera clock).
     #[error(transparent)]
     Retime(#[from] RetimeError),
+    /// The file's structure cannot be read.
     #[error(transparent)]
     Mp4(#[from] Mp4Error),
 }
