@@ -19,7 +19,10 @@ The track is lined up by time: by default the video starts at its own creation t
 read as UTC. Cameras that write local time need --video-tz; --offset shifts by seconds;
 --start gives the start directly; --sync first-point starts the video at the first GPS point.
 telemux prints the alignment and how much of the video the GPX covers, and refuses when they do
-not overlap. The points are resampled to --rate Hz; gaps longer than --max-gap are not bridged.
+not overlap or the track covers none of the video (naming the fix). The points are resampled
+to --rate Hz; gaps up to --max-gap (30 s) are interpolated, longer ones are not bridged.
+First (0,0) points and spikes faster than --max-speed (150 m/s) are dropped and counted
+(--keep-outliers keeps them); of points at the same time the first is kept.
 Points without <hdop>/<pdop> get DOP --dop (4.0 by default, which Mapillary accepts), points
 without <fix> a 3D fix (2D without <ele>). Every other byte and track of the video is kept.
 
@@ -30,7 +33,8 @@ Examples:
   telemux inject ride.mp4 --gpx ride.gpx --in-place
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
       --model 'HERO7 Black' -o GX010042-gps.MP4
-  telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4")]
+  telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4
+  telemux inject ride.mp4 --gpx watch.gpx --max-gap 60 -o ride-gps.mp4")]
 pub struct InjectArgs {
     /// The video (MP4/MOV)
     pub video: PathBuf,

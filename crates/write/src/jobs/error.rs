@@ -81,8 +81,8 @@ pub enum JobError {
         /// What the points are.
         points_from: PointsFrom,
     },
-    /// The track meets the video but covers none of it: one point, or fixes further apart
-    /// than `max_gap` around it.
+    /// The track meets the video but gives fewer than two samples in it: one point, or fixes
+    /// further apart than `max_gap` around it.
     #[error(
         "the {} covers none of the video: {}",
         .points_from.label(),

@@ -206,7 +206,10 @@ fn prepared<R: Read + Seek>(
         max_gap: options.max_gap,
     };
     let (coverage, samples) = resample_lazily(&gps, video_start, duration, &resampling);
-    if coverage.covered <= 0.0 {
+    // Fewer than two samples is no track. Two or more with nothing covered are samples at the
+    // fixes themselves, asked for with a `max_gap` under the track's interval: the report
+    // lists the gaps left.
+    if samples.clone().take(2).count() < 2 {
         let inside = gps
             .iter()
             .filter(|p| p.time.is_some_and(|t| t >= video_start && t <= video_end))
