@@ -9,6 +9,9 @@ use anyhow::{anyhow, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use telemux_read::model::GpsPoint;
 use telemux_read::source;
+use telemux_read::track::jumps::DEFAULT_MAX_SPEED;
+use telemux_read::track::resample::DEFAULT_MAX_GAP;
+use telemux_read::track::{Sampling, Spread};
 use telemux_read::FourCC;
 use telemux_write::file_lock::{lock, LockMode};
 use telemux_write::jobs::{
@@ -46,9 +49,19 @@ pub struct WriteArgs {
     #[arg(long, default_value_t = 10.0)]
     pub rate: f64,
 
-    /// Longest gap between GPS points that is interpolated, seconds
-    #[arg(long, default_value_t = 5.0)]
+    /// Longest gap between GPS points that is interpolated, seconds (30 bridges the 1–10 s a
+    /// "smart recording" watch leaves; a stop or tunnel stays uncovered)
+    #[arg(long, default_value_t = DEFAULT_MAX_GAP)]
     pub max_gap: f64,
+
+    /// A GPX point reached faster than this from the last good point is a spike and is
+    /// dropped before resampling, m/s
+    #[arg(long, value_name = "M/S", default_value_t = DEFAULT_MAX_SPEED)]
+    pub max_speed: f64,
+
+    /// Keep every GPX point: drop no (0,0) points and no spikes
+    #[arg(long)]
+    pub keep_outliers: bool,
 
     /// Also write GPS9 (per-sample time, as HERO11 and later cameras do)
     #[arg(long)]
@@ -96,6 +109,8 @@ impl WriteArgs {
         let mut options = InjectOptions::default();
         options.rate = self.rate;
         options.max_gap = self.max_gap;
+        options.max_speed = self.max_speed;
+        options.keep_outliers = self.keep_outliers;
         options.dop = self.dop;
         options.gps9 = self.gps9;
         options.device_name.clone_from(&self.device_name);
@@ -120,6 +135,7 @@ fn explain_option(error: &OptionError) -> String {
     match error {
         OptionError::Rate(_) => "--rate must be between 0.1 and 1000 Hz".into(),
         OptionError::MaxGap(_) => "--max-gap must be a positive number of seconds".into(),
+        OptionError::MaxSpeed(_) => "--max-speed must be a positive number of m/s".into(),
         OptionError::Dop(_) => format!(
             "--dop must be between {} and {} (GPMF stores DOP × 100 in 16 bits; 99.99 means \
              unknown)",
@@ -281,6 +297,28 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
              record local time), --offset or --start, or use --sync first-point",
             label(points_from)
         ),
+        JobError::NotCovered {
+            points_from,
+            longest_gap: Some(gap),
+            max_gap,
+            ..
+        } => anyhow!(
+            "the {} covers none of the video: its points around the video are up to {gap:.1} s \
+             apart, more than --max-gap {max_gap}; bridge them with --max-gap {}, or check the \
+             alignment (--sync, --offset, --video-tz)",
+            label(points_from),
+            gap.ceil()
+        ),
+        JobError::NotCovered {
+            points_from,
+            points,
+            ..
+        } => anyhow!(
+            "the {} covers none of the video: it has {points} point(s) in the video's time and \
+             a track needs two around each moment; check the alignment (--sync first-point, \
+             --offset, --video-tz) or use a denser track",
+            label(points_from)
+        ),
         JobError::ReplaceWithSensors { points_from } => anyhow!(
             "{video}: --replace keeps the sensor streams of the existing GPMF track, so the \
              {}'s own sensor streams cannot be written too",
@@ -334,6 +372,9 @@ fn show_found(report: &Report, video: &str) {
             report.untimed_ignored
         );
     }
+    if let Some(cleaned) = &report.cleaned {
+        show_cleaned(cleaned);
+    }
     show_alignment(report);
     if let (Some(dop), Some(aligned)) = (&report.default_dop, &report.aligned) {
         show_default_dop(dop, aligned.points_from);
@@ -380,12 +421,84 @@ fn show_alignment(report: &Report) {
         coverage.covered,
         100.0 * coverage.covered / duration
     );
+    show_sampling(&coverage.sampling, aligned.points_from);
     for gap in &coverage.gaps {
         eprintln!(
             "gap: no GPS from {:.1} s to {:.1} s of the video (longer than --max-gap, not bridged)",
             gap.start, gap.end
         );
     }
+}
+
+/// What the cleaning before resampling dropped and reordered, one line when anything.
+fn show_cleaned(cleaned: &jobs::Cleaned) {
+    let mut done = Vec::new();
+    if cleaned.duplicates > 0 {
+        done.push(format!(
+            "dropped {} point(s) repeating an earlier time",
+            cleaned.duplicates
+        ));
+    }
+    if cleaned.out_of_order > 0 {
+        done.push(format!(
+            "put {} point(s) dated before the point before them in time order",
+            cleaned.out_of_order
+        ));
+    }
+    if let Some(filters) = &cleaned.filters {
+        if filters.null_island > 0 {
+            done.push(format!("dropped {} point(s) at (0,0)", filters.null_island));
+        }
+        if filters.outliers > 0 {
+            done.push(format!(
+                "dropped {} spike(s) faster than {} m/s (farthest {:.1} km)",
+                filters.outliers,
+                cleaned.max_speed,
+                filters.farthest_outlier_m as f64 / 1000.0
+            ));
+        }
+    }
+    if !done.is_empty() {
+        let keep = if cleaned.filters.is_some() {
+            " (--keep-outliers to keep them)"
+        } else {
+            ""
+        };
+        eprintln!("cleaning: {}{keep}", done.join("; "));
+    }
+}
+
+/// How the track is sampled where it meets the video, and what interpolation bridged.
+fn show_sampling(sampling: &Sampling, points_from: PointsFrom) {
+    let Some(median) = sampling.median else {
+        return;
+    };
+    let spread = |s: &Spread| {
+        if (s.longest - s.shortest).abs() < 0.05 {
+            format!("{:.1} s", s.longest)
+        } else {
+            format!("{:.1}–{:.1} s", s.shortest, s.longest)
+        }
+    };
+    let mut line = format!(
+        "{}: 1 point every {median:.1} s (median)",
+        points_from.label()
+    );
+    if sampling.bridged.count > 0 {
+        line += &format!(
+            "; bridged {} gap(s) of {} by interpolation",
+            sampling.bridged.count,
+            spread(&sampling.bridged)
+        );
+    }
+    if sampling.unbridged.count > 0 {
+        line += &format!(
+            "; left {} gap(s) of {} uncovered (over --max-gap)",
+            sampling.unbridged.count,
+            spread(&sampling.unbridged)
+        );
+    }
+    eprintln!("{line}");
 }
 
 /// Says when points are written with `--dop` because the track has no DOP for them.

@@ -23,7 +23,10 @@ fix's UTC time minus that fix's place in the video; a dashcam's blocks as conver
 up), for re-injecting into a clip whose clock is off. With --street-view the video's creation times
 (mvhd, tkhd, mdhd) are rewritten to the start in UTC, which Street View compares with the GPS.
 telemux prints the alignment and how much of the video the GPX covers, and refuses when they do
-not overlap. The points are resampled to --rate Hz; gaps longer than --max-gap are not bridged.
+not overlap or the track covers none of the video (naming the fix). The points are resampled
+to --rate Hz; gaps up to --max-gap (30 s) are interpolated, longer ones are not bridged.
+First (0,0) points and spikes faster than --max-speed (150 m/s) are dropped and counted
+(--keep-outliers keeps them); of points at the same time the first is kept.
 Points without <hdop>/<pdop> get DOP --dop (4.0 by default, which Mapillary accepts), points
 without <fix> a 3D fix (2D without <ele>). Every other byte and track of the video is kept.
 
@@ -37,7 +40,8 @@ Examples:
   telemux inject GX010042.MP4 --gpx better.gpx --replace --sync camera-gps -o fixed.MP4
   telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 --street-view --make GoPro \
       --model 'HERO7 Black' -o ride-sv.mp4   (creation time written as UTC)
-  telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4")]
+  telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4
+  telemux inject ride.mp4 --gpx watch.gpx --max-gap 60 -o ride-gps.mp4")]
 pub struct InjectArgs {
     /// The video (MP4/MOV)
     pub video: PathBuf,

@@ -44,7 +44,8 @@ impl Default for Grid {
     fn default() -> Grid {
         Grid {
             rate_hz: 10.0,
-            max_gap: 5.0,
+            // `inject`'s default (`DEFAULT_MAX_GAP`).
+            max_gap: 30.0,
             default_dop: 4.0,
         }
     }

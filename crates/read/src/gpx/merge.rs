@@ -9,6 +9,10 @@ pub struct MergeReport {
     pub untimed: usize,
     /// Points dropped because an earlier point (in input order) has the same timestamp.
     pub duplicates: usize,
+    /// Points dated before the point before them in their file: put in time order (a file
+    /// whose segments were pasted out of order is still one track; a point whose time is
+    /// wrong then shows as a jump, which the cleaning drops).
+    pub out_of_order: usize,
 }
 
 /// A merged track and what was dropped to make it.
@@ -32,6 +36,7 @@ where
     for segment in segments {
         let total = segment.len();
         let before = points.len();
+        report.out_of_order += out_of_order(segment.iter().filter_map(|p| p.time));
         points.extend(segment.into_iter().filter(|p| p.time.is_some()));
         report.untimed += total - (points.len() - before);
     }
@@ -41,6 +46,14 @@ where
     points.dedup_by(|later, kept| later.time == kept.time);
     report.duplicates = timed - points.len();
     Merged { points, report }
+}
+
+/// How many of `times` come before the time before them.
+fn out_of_order<T: PartialOrd + Copy>(times: impl Iterator<Item = T>) -> usize {
+    let mut previous = None;
+    times
+        .filter(|&t| previous.replace(t).is_some_and(|p| t < p))
+        .count()
 }
 
 #[cfg(test)]
@@ -73,7 +86,8 @@ mod tests {
             merged.report,
             MergeReport {
                 untimed: 2,
-                duplicates: 1
+                duplicates: 1,
+                out_of_order: 0,
             }
         );
         assert_eq!(merged.points[2].time, t(20));

@@ -109,6 +109,7 @@ pub fn merge_windows(files: Vec<Windowed>) -> WindowedTrack {
         totals.join(&file.totals);
         report.untimed += file.report.untimed;
         report.duplicates += file.report.duplicates;
+        report.out_of_order += file.report.out_of_order;
     }
     let kept_without_dop = |points: &[GpsPoint]| points.iter().filter(|p| p.dop.is_none()).count();
     let before: usize = files.iter().map(|f| kept_without_dop(&f.points)).sum();
@@ -175,9 +176,13 @@ impl Keep {
             self.report.untimed += 1;
             return;
         };
-        if self.previous.replace(time) == Some(time) {
-            self.report.duplicates += 1;
-            return;
+        match self.previous.replace(time) {
+            Some(previous) if previous == time => {
+                self.report.duplicates += 1;
+                return;
+            }
+            Some(previous) if time < previous => self.report.out_of_order += 1,
+            _ => {}
         }
         let old_end = self.bounds(self.totals.first).1;
         let first = self.totals.first.map_or(time, |f| f.min(time));
@@ -455,7 +460,9 @@ mod tests {
             read.report,
             MergeReport {
                 untimed: 1,
-                duplicates: 1
+                duplicates: 1,
+                // 107 s then 0 s.
+                out_of_order: 1,
             }
         );
     }

@@ -38,6 +38,9 @@ pub struct FilterReport {
     pub high_dop: usize,
     /// Dropped as jumps at `max_speed` (`track::jumps`).
     pub outliers: usize,
+    /// The longest step to a point dropped as a jump, whole metres (0 without one): how far
+    /// the worst spike went, for the report.
+    pub farthest_outlier_m: u64,
 }
 
 impl FilterReport {
@@ -48,6 +51,16 @@ impl FilterReport {
 }
 
 impl Filters {
+    /// The cleaning every track gets before it is resampled into a video (`inject`,
+    /// `convert`): (0, 0) points and the jumps at `max_speed` m/s dropped, nothing else (a
+    /// point's fix or DOP is written with it, for readers to judge).
+    pub fn before_resampling(max_speed: f64) -> Filters {
+        Filters {
+            max_speed: Some(max_speed),
+            ..Filters::default()
+        }
+    }
+
     /// Applies the filters to a time-ordered track.
     pub fn apply(&self, points: Vec<GpsPoint>) -> (Vec<GpsPoint>, FilterReport) {
         let mut report = FilterReport::default();
@@ -73,27 +86,31 @@ impl Filters {
         }
         if let Some(max_speed) = self.max_speed {
             let before = kept.len();
-            kept = drop_outliers(kept, max_speed);
+            let farthest;
+            (kept, farthest) = drop_outliers(kept, max_speed);
             report.outliers = before - kept.len();
+            report.farthest_outlier_m = farthest.round() as u64;
         }
         report.kept = kept.len();
         (kept, report)
     }
 }
 
-/// Drops the jumps of `points` at `max_speed` (`track::jumps`); a track without one time
-/// axis is kept whole, as nothing can be judged.
-fn drop_outliers(points: Vec<GpsPoint>, max_speed: f64) -> Vec<GpsPoint> {
+/// Drops the jumps of `points` at `max_speed` (`track::jumps`), with the longest of their
+/// steps in metres; a track without one time axis is kept whole, as nothing can be judged.
+fn drop_outliers(points: Vec<GpsPoint>, max_speed: f64) -> (Vec<GpsPoint>, f64) {
     let Some(found) = find_jumps(&points, max_speed) else {
-        return points;
+        return (points, 0.0);
     };
+    let farthest = found.jumps.iter().map(|j| j.metres).fold(0.0, f64::max);
     let mut bad = found.jumps.iter().map(|j| j.point).peekable();
-    points
+    let kept = points
         .into_iter()
         .enumerate()
         .filter(|(i, _)| bad.next_if_eq(i).is_none())
         .map(|(_, p)| p)
-        .collect()
+        .collect();
+    (kept, farthest)
 }
 
 #[cfg(test)]
@@ -175,6 +192,8 @@ mod tests {
         };
         let (kept, report) = filters.apply(points);
         assert_eq!(report.outliers, 1);
+        // From 45.0001° to 46°: 0.9999° of latitude at 111,195 m per degree (R = 6371 km).
+        assert_eq!(report.farthest_outlier_m, 111_184);
         let lats: Vec<f64> = kept.iter().map(|p| p.latitude).collect();
         assert_eq!(lats, vec![45.0, 45.0001, 45.0003]);
     }

@@ -13,6 +13,11 @@ use super::geo::distance_m;
 use super::timeline::Axis;
 use crate::model::GpsPoint;
 
+/// The speed above which a step is a jump unless told otherwise, m/s: Street View's
+/// JUMPY_GPS threshold as telemux estimates it, 150 m/s ≈ 540 km/h, faster than any road
+/// vehicle, slower than a GPS outlier (a 1,100 km spike in 1 s is 1.1 million m/s).
+pub const DEFAULT_MAX_SPEED: f64 = 150.0;
+
 /// Two fixes at the same instant (or out of time order) closer than this are one fix written
 /// twice, not a jump.
 pub const SAME_PLACE_METRES: f64 = 1.0;

@@ -10,4 +10,6 @@ pub(crate) mod timeline;
 
 pub use filter::{FilterReport, Filters};
 pub use jumps::{find_jumps, Jump, Jumps};
-pub use resample::{resample, resample_lazily, Coverage, Gap, ResampleOptions, Resampled, Samples};
+pub use resample::{
+    resample, resample_lazily, Coverage, Gap, ResampleOptions, Resampled, Samples, Sampling, Spread,
+};

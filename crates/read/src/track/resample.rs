@@ -1,6 +1,7 @@
 //! Resampling a timed track onto a video's timeline at a fixed rate, the way `inject` needs
-//! it: samples only where the track covers the video, linear interpolation between fixes, and
-//! no bridging of gaps (a straight line across a tunnel is invented data).
+//! it: samples only where the track covers the video, linear interpolation between fixes up to
+//! `max_gap` apart (the 1–10 s a "smart recording" watch leaves, docs/formats.md), and no
+//! bridging of longer gaps (a straight line across a tunnel or a stop is invented data).
 
 use time::{Duration, OffsetDateTime};
 
@@ -17,11 +18,16 @@ pub struct ResampleOptions {
     pub max_gap: f64,
 }
 
+/// The default `max_gap`: real loggers leave gaps of 1–10 s ("smart recording" watches and
+/// bike computers, measured on the corpus FIT files), which must be bridged; a pause or a
+/// tunnel is longer, and is left uncovered (docs/formats.md, *Sparse tracks*).
+pub const DEFAULT_MAX_GAP: f64 = 30.0;
+
 impl Default for ResampleOptions {
     fn default() -> ResampleOptions {
         ResampleOptions {
             rate_hz: 10.0,
-            max_gap: 5.0,
+            max_gap: DEFAULT_MAX_GAP,
         }
     }
 }
@@ -72,6 +78,77 @@ pub struct Coverage {
     pub gaps: Vec<Gap>,
     /// Seconds of the video that have samples: the overlap of track and video minus gaps.
     pub covered: f64,
+    /// How the track is sampled where it meets the video.
+    pub sampling: Sampling,
+}
+
+/// Intervals between fixes longer than this are called gaps in the report: loggers write
+/// 1 Hz with jitter, so 1.5 s is one missed fix or more.
+pub const GAP_NOTED: f64 = 1.5;
+
+/// The intervals between consecutive fixes that meet the video (each a pair of fixes with
+/// at least one end inside it or the two around it), as the report words them.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sampling {
+    /// Intervals counted.
+    pub intervals: usize,
+    /// Their median length, seconds; `None` without any.
+    pub median: Option<f64>,
+    /// Intervals longer than [`GAP_NOTED`] and at most `max_gap`: bridged by interpolation.
+    pub bridged: Spread,
+    /// Intervals longer than `max_gap`: not bridged (the `gaps`, unclipped).
+    pub unbridged: Spread,
+}
+
+/// How many intervals, and the shortest and longest of them, seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Spread {
+    /// Intervals counted.
+    pub count: usize,
+    /// The shortest, seconds (0 without any).
+    pub shortest: f64,
+    /// The longest, seconds (0 without any).
+    pub longest: f64,
+}
+
+impl Spread {
+    fn add(&mut self, seconds: f64) {
+        if self.count == 0 {
+            (self.shortest, self.longest) = (seconds, seconds);
+        }
+        self.count += 1;
+        self.shortest = self.shortest.min(seconds);
+        self.longest = self.longest.max(seconds);
+    }
+}
+
+/// The [`Sampling`] of `timed` (strictly increasing seconds from the video's start) over
+/// `[0, duration]`.
+fn sampling(timed: &[(f64, &GpsPoint)], duration: f64, max_gap: f64) -> Sampling {
+    let mut intervals: Vec<f64> = timed
+        .windows(2)
+        .filter(|w| w[1].0 >= 0.0 && w[0].0 <= duration)
+        .map(|w| w[1].0 - w[0].0)
+        .collect();
+    let mut sampling = Sampling {
+        intervals: intervals.len(),
+        ..Sampling::default()
+    };
+    for &interval in &intervals {
+        if interval > max_gap {
+            sampling.unbridged.add(interval);
+        } else if interval > GAP_NOTED {
+            sampling.bridged.add(interval);
+        }
+    }
+    intervals.sort_by(f64::total_cmp);
+    let n = intervals.len();
+    sampling.median = match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(intervals[n / 2]),
+        _ => Some((intervals[n / 2 - 1] + intervals[n / 2]) / 2.0),
+    };
+    sampling
 }
 
 /// [`resample`] with the samples made one at a time, in media-time order: a writer that
@@ -94,6 +171,7 @@ pub fn resample_lazily<'a>(
     let mut coverage = Coverage {
         gaps: gaps_inside(&timed, duration, options.max_gap),
         covered: 0.0,
+        sampling: sampling(&timed, duration, options.max_gap),
     };
     let rate = options.rate_hz;
     let mut samples = Samples {
@@ -339,6 +417,60 @@ mod tests {
             }]
         );
         assert_eq!(out.covered, 2.0);
+    }
+
+    #[test]
+    fn a_six_second_track_is_bridged_by_default_and_its_sampling_reported() {
+        // A "smart recording" watch: a fix every 6 s, from 3 s before the video to 3 s after.
+        let track = [
+            fix(-3.0, 45.0, 7.0, 0.0),
+            fix(3.0, 45.0006, 7.0, 0.0),
+            fix(9.0, 45.0012, 7.0, 0.0),
+            fix(15.0, 45.0018, 7.0, 0.0),
+            // A stop: 40 s without a fix, over the default 30 s.
+            fix(55.0, 45.0018, 7.0, 0.0),
+        ];
+        let options = ResampleOptions {
+            rate_hz: 1.0,
+            ..ResampleOptions::default()
+        };
+        let out = resample(&track, START, 12.0, &options);
+        assert_eq!(out.points.len(), 12);
+        assert_eq!(out.covered, 12.0);
+        // At 5 s: a third of the way from the fix at 3 s to the one at 9 s.
+        let p = &out.points[5];
+        assert_eq!(p.media_time, Some(5.0));
+        assert!((p.latitude - 45.0008).abs() < 1e-12, "{}", p.latitude);
+        let (coverage, _) = resample_lazily(&track, START, 12.0, &options);
+        let sampling = coverage.sampling;
+        assert_eq!((sampling.intervals, sampling.median), (3, Some(6.0)));
+        assert_eq!(
+            sampling.bridged,
+            Spread {
+                count: 3,
+                shortest: 6.0,
+                longest: 6.0
+            }
+        );
+        assert_eq!(sampling.unbridged.count, 0);
+        // Over a 60 s video the stop meets it: left uncovered, and the median is still 6 s.
+        let (coverage, _) = resample_lazily(&track, START, 60.0, &options);
+        assert_eq!(
+            coverage.sampling.unbridged,
+            Spread {
+                count: 1,
+                shortest: 40.0,
+                longest: 40.0
+            }
+        );
+        assert_eq!(coverage.sampling.median, Some(6.0));
+        assert_eq!(
+            coverage.gaps,
+            [Gap {
+                start: 15.0,
+                end: 55.0
+            }]
+        );
     }
 
     #[test]

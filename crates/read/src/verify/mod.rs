@@ -51,9 +51,8 @@ pub use layout::{Damage, Layout};
 pub use report::{Check, Report, Section, Status, Tally, TrackSummary, Value};
 pub use sources::{Source, Suspect};
 
-/// Street View's JUMPY_GPS threshold as telemux estimates it: 150 m/s ≈ 540 km/h, faster than
-/// any road vehicle, slower than a GPS outlier.
-pub const DEFAULT_MAX_SPEED: f64 = 150.0;
+/// Street View's JUMPY_GPS threshold as telemux estimates it, the one jump definition's.
+pub use crate::track::jumps::DEFAULT_MAX_SPEED;
 
 /// What to check.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -81,6 +81,29 @@ pub enum JobError {
         /// What the points are.
         points_from: PointsFrom,
     },
+    /// The track meets the video but gives fewer than two samples in it: one point, or fixes
+    /// further apart than `max_gap` around it.
+    #[error(
+        "the {} covers none of the video: {}",
+        .points_from.label(),
+        match .longest_gap {
+            Some(gap) => format!("its points around the video are {gap:.1} s apart, more than \
+                                  the longest gap bridged ({:.1} s)", .max_gap),
+            None => format!("it has {} point(s) there, and a track needs two around a moment",
+                            .points),
+        }
+    )]
+    NotCovered {
+        /// What the points are.
+        points_from: PointsFrom,
+        /// Points of the track from the video's start to its end and the one on each side.
+        points: usize,
+        /// The longest interval between fixes that meets the video, seconds, when longer
+        /// than `max_gap`.
+        longest_gap: Option<f64>,
+        /// The longest gap bridged, seconds.
+        max_gap: f64,
+    },
     /// Replacing keeps the existing track's sensor streams, so the ones given cannot be
     /// written too.
     #[error(

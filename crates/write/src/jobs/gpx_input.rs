@@ -5,7 +5,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 
-use telemux_read::gpx::{self, Totals, Window};
+use telemux_read::gpx::{self, MergeReport, Totals, Window};
 use telemux_read::model::GpsPoint;
 
 use super::error::JobError;
@@ -39,8 +39,8 @@ pub(super) struct GpxPoints {
     pub points: Vec<GpsPoint>,
     /// Counts over every timed point of the documents.
     pub totals: Totals,
-    /// Points without a time, ignored.
-    pub untimed: usize,
+    /// Points without a time, with a repeated time, or out of time order.
+    pub merge: MergeReport,
 }
 
 /// Reads a file in pieces this large.
@@ -70,6 +70,6 @@ pub(super) fn read_gpx(inputs: Vec<GpxInput<'_>>, window: Window) -> Result<GpxP
     Ok(GpxPoints {
         points: merged.points,
         totals: merged.totals,
-        untimed: merged.report.untimed,
+        merge: merged.report,
     })
 }

@@ -6,11 +6,11 @@ use std::fs::File;
 use std::io::{Read, Seek, Write};
 use std::path::Path;
 
-use telemux_read::gpx::Totals;
+use telemux_read::gpx::{MergeReport, Totals};
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::{mac_time_to_utc, Mp4};
 use telemux_read::source::{self, open_mp4, SourceError};
-use telemux_read::track::{resample_lazily, ResampleOptions};
+use telemux_read::track::{resample_lazily, Filters, ResampleOptions};
 
 use crate::file_lock::{lock, LockMode};
 use crate::gpmf::{replace_gps, Gpmf};
@@ -24,7 +24,7 @@ use super::error::{Failure, JobError};
 use super::gpx_input::{read_gpx, GpxInput};
 use super::options::InjectOptions;
 use super::report::{
-    Aligned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten, Written,
+    Aligned, Cleaned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten, Written,
 };
 
 /// The GPS points of a job.
@@ -182,20 +182,16 @@ fn prepared<R: Read + Seek>(
         Points::Gpx(files) => {
             let window = window(anchor, creation, options.offset, duration)?;
             let read = read_gpx(files, window)?;
-            report.untimed_ignored = read.untimed;
+            report.untimed_ignored = read.merge.untimed;
             if read.totals.count == 0 {
                 return Err(JobError::NoTimedPoints);
             }
-            (
-                Cow::Owned(read.points),
-                read.totals,
-                &[][..],
-                PointsFrom::Gpx,
-            )
+            let points = clean(read.points, &read.merge, options, report);
+            (Cow::Owned(points), read.totals, &[][..], PointsFrom::Gpx)
         }
     };
     let alignment = align(anchor, creation, totals.first, options.offset, duration)?;
-    let video_start = alignment.video_start;
+    let (video_start, video_end) = (alignment.video_start, alignment.video_end);
     // Street View compares the creation time with the GPS: make it the start in UTC. Without
     // it the headers keep the camera's clock, which players and photo libraries show.
     let retime = utc_creation(creation, video_start).filter(|_| options.street_view);
@@ -209,9 +205,27 @@ fn prepared<R: Read + Seek>(
     resampling.rate_hz = options.rate;
     resampling.max_gap = options.max_gap;
     let (coverage, samples) = resample_lazily(&gps, video_start, duration, &resampling);
-    let mut samples = samples.peekable();
-    if samples.peek().is_none() {
-        return Err(JobError::NoOverlap { points_from });
+    // Fewer than two samples is no track. Two or more with nothing covered are samples at the
+    // fixes themselves, asked for with a `max_gap` under the track's interval: the report
+    // lists the gaps left.
+    if samples.clone().take(2).count() < 2 {
+        let inside = gps
+            .iter()
+            .filter(|p| p.time.is_some_and(|t| t >= video_start && t <= video_end))
+            .count();
+        let before = gps.iter().any(|p| p.time.is_some_and(|t| t < video_start));
+        let after = gps.iter().any(|p| p.time.is_some_and(|t| t > video_end));
+        let bracketed = before && after;
+        if inside == 0 && !bracketed {
+            return Err(JobError::NoOverlap { points_from });
+        }
+        let unbridged = coverage.sampling.unbridged;
+        return Err(JobError::NotCovered {
+            points_from,
+            points: inside,
+            longest_gap: (unbridged.count > 0).then_some(unbridged.longest),
+            max_gap: options.max_gap,
+        });
     }
     report.coverage = Some(coverage);
     if totals.without_dop > 0 {
@@ -313,6 +327,29 @@ fn resolve_anchor<R: Read + Seek>(
     };
     fix.map(Anchor::CameraFix)
         .ok_or(JobError::Align(AlignError::NoCameraFix))
+}
+
+/// The GPX points cleaned before resampling (`Filters::before_resampling`) unless
+/// `keep_outliers`, with what the merge by time dropped and reordered, into `report.cleaned`.
+fn clean(
+    points: Vec<GpsPoint>,
+    merge: &MergeReport,
+    options: &InjectOptions,
+    report: &mut Report,
+) -> Vec<GpsPoint> {
+    let (points, filters) = if options.keep_outliers {
+        (points, None)
+    } else {
+        let (kept, filters) = Filters::before_resampling(options.max_speed).apply(points);
+        (kept, Some(filters))
+    };
+    report.cleaned = Some(Cleaned {
+        duplicates: merge.duplicates,
+        out_of_order: merge.out_of_order,
+        filters,
+        max_speed: options.max_speed,
+    });
+    points
 }
 
 /// How much longer than its longest track's media a movie may say it is. Players present a

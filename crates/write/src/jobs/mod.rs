@@ -37,5 +37,6 @@ pub use gpx_input::GpxInput;
 pub use inject::{inject, inject_in_place, Points, Progress};
 pub use options::{InjectOptions, NameField, OptionError, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE};
 pub use report::{
-    Aligned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten, SourceRead, Written,
+    Aligned, Cleaned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten,
+    SourceRead, Written,
 };

@@ -3,6 +3,9 @@
 
 use std::ops::RangeInclusive;
 
+use telemux_read::track::jumps::DEFAULT_MAX_SPEED;
+use telemux_read::track::resample::DEFAULT_MAX_GAP;
+
 use crate::mp4::MoovPlacement;
 use crate::telemetry_track::DEFAULT_DOP;
 
@@ -16,8 +19,14 @@ use super::align::Anchor;
 pub struct InjectOptions {
     /// GPS samples per second written (0.1 to 1000). Default 10.
     pub rate: f64,
-    /// Longest gap between GPS points that is interpolated, seconds. Default 5.
+    /// Longest gap between GPS points that is interpolated, seconds. Default
+    /// [`DEFAULT_MAX_GAP`] (30).
     pub max_gap: f64,
+    /// A GPX point reached faster than this from the last good point is a spike, dropped
+    /// before resampling (`track::jumps`), m/s. Default [`DEFAULT_MAX_SPEED`] (150).
+    pub max_speed: f64,
+    /// Keep every GPX point: no (0, 0) points or spikes dropped.
+    pub keep_outliers: bool,
     /// DOP written for points whose track gives none (0.01 to 99.98); a track's own DOP is
     /// always kept. Default [`DEFAULT_DOP`].
     pub dop: f64,
@@ -48,7 +57,9 @@ impl Default for InjectOptions {
     fn default() -> InjectOptions {
         InjectOptions {
             rate: 10.0,
-            max_gap: 5.0,
+            max_gap: DEFAULT_MAX_GAP,
+            max_speed: DEFAULT_MAX_SPEED,
+            keep_outliers: false,
             dop: DEFAULT_DOP,
             gps9: false,
             device_name: None,
@@ -95,6 +106,9 @@ pub enum OptionError {
     /// `max_gap` negative or no number.
     #[error("a longest gap of {0} s: it must be a positive number of seconds")]
     MaxGap(f64),
+    /// `max_speed` not a positive number.
+    #[error("a speed limit of {0} m/s: it must be a positive number")]
+    MaxSpeed(f64),
     /// `dop` outside [`DOP_RANGE`].
     #[error(
         "a DOP of {0}: it must be between 0.01 and 99.98 (GPMF stores DOP × 100 in 16 bits; \
@@ -124,6 +138,9 @@ impl InjectOptions {
         }
         if self.max_gap.is_nan() || self.max_gap < 0.0 {
             return Err(OptionError::MaxGap(self.max_gap));
+        }
+        if !(self.max_speed > 0.0 && self.max_speed.is_finite()) {
+            return Err(OptionError::MaxSpeed(self.max_speed));
         }
         if !DOP_RANGE.contains(&self.dop) {
             return Err(OptionError::Dop(self.dop));

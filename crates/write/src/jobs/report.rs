@@ -1,7 +1,7 @@
 //! What a job did, as data: the caller words it (the CLI prints it line by line).
 
 use telemux_read::gpx::Totals;
-use telemux_read::track::Coverage;
+use telemux_read::track::{Coverage, FilterReport};
 use telemux_read::FourCC;
 use time::OffsetDateTime;
 
@@ -41,6 +41,8 @@ pub struct Report {
     pub removed_unfinished: Option<Unfinished>,
     /// GPX points without a time, ignored.
     pub untimed_ignored: usize,
+    /// GPX: what the cleaning before resampling did (`None` for points given as values).
+    pub cleaned: Option<Cleaned>,
     /// How the track was lined up with the video.
     pub aligned: Option<Aligned>,
     /// How much of the video the track covers, and the gaps not bridged.
@@ -82,6 +84,21 @@ pub struct SourceRead {
     pub warnings: Vec<String>,
     /// A line per dashcam block, when asked for.
     pub details: Vec<String>,
+}
+
+/// What the cleaning before resampling dropped or reordered (docs/formats.md, *Cleaning*).
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Cleaned {
+    /// Points at the same time as an earlier one (in the same or an earlier file), dropped.
+    pub duplicates: usize,
+    /// Points dated before the point before them in their file, put in time order.
+    pub out_of_order: usize,
+    /// The (0, 0) points and spikes dropped, and the points kept; `None` with
+    /// `keep_outliers`.
+    pub filters: Option<FilterReport>,
+    /// The speed above which a point is a spike, m/s.
+    pub max_speed: f64,
 }
 
 /// How the track was lined up with the video.
