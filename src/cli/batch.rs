@@ -109,9 +109,11 @@ pub fn each_clip<T>(
     let mut results = Vec::new();
     let mut not_covered = Vec::new();
     let mut failed = 0;
-    for clip in clips {
+    for (i, clip) in clips.iter().enumerate() {
         let name = clip.display().to_string();
         bar.set_message(name.clone());
+        // Heads the clip's lines, some of which (the alignment) do not name it.
+        bar.suspend(|| eprintln!("clip {} of {}: {name}", i + 1, clips.len()));
         // The clip's own lines go above the bar, not through it.
         match bar.suspend(|| one(clip)) {
             Ok(result) => results.push(result),
