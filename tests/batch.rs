@@ -23,17 +23,21 @@ fn ride_shifted(to: &Path, shift: u32) {
     fs::write(to, bytes).unwrap();
 }
 
-/// `telemux inject VIDEO --gpx ride.gpx -o OUT` alone, which must succeed; OUT's bytes.
-fn single_run(video: &Path, out: &Path) -> Vec<u8> {
-    telemux()
-        .arg("inject")
-        .arg(video)
+/// `telemux inject VIDEOS… --gpx fixtures/ride.gpx FLAG PATH` (FLAG: -o, --out-dir).
+fn inject_ride(videos: &[&Path], flag: &str, path: &Path) -> assert_cmd::Command {
+    let mut cmd = telemux();
+    cmd.arg("inject")
+        .args(videos)
         .arg("--gpx")
         .arg(fixture("ride.gpx"))
-        .arg("-o")
-        .arg(out)
-        .assert()
-        .success();
+        .arg(flag)
+        .arg(path);
+    cmd
+}
+
+/// `telemux inject VIDEO --gpx ride.gpx -o OUT` alone, which must succeed; OUT's bytes.
+fn single_run(video: &Path, out: &Path) -> Vec<u8> {
+    inject_ride(&[video], "-o", out).assert().success();
     fs::read(out).unwrap()
 }
 
@@ -60,14 +64,7 @@ fn one_track_into_every_clip_of_a_card() {
     sd_card(&card);
     let out_dir = dir.path().join("new/gps");
     let named_again = card.join("DCIM/100GOPRO/GX010001.MP4");
-    let run = telemux()
-        .arg("inject")
-        .arg(&card)
-        .arg(&named_again)
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("--out-dir")
-        .arg(&out_dir)
+    let run = inject_ride(&[&card, &named_again], "--out-dir", &out_dir)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
@@ -152,13 +149,7 @@ fn no_clip_covered_exits_2_and_writes_nothing() {
     ride_shifted(&a, 3600);
     ride_shifted(&b, 7200);
     let out_dir = dir.path().join("out");
-    telemux()
-        .arg("inject")
-        .args([&a, &b])
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("--out-dir")
-        .arg(&out_dir)
+    inject_ride(&[&a, &b], "--out-dir", &out_dir)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("0 of 2 clips written"))
@@ -178,13 +169,7 @@ fn a_failing_clip_exits_2_after_the_others_are_written() {
     let broken = dir.path().join("broken.mp4");
     fs::write(&broken, b"not a video at all").unwrap();
     let out_dir = dir.path().join("out");
-    telemux()
-        .arg("inject")
-        .args([&broken, &good])
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("--out-dir")
-        .arg(&out_dir)
+    inject_ride(&[&broken, &good], "--out-dir", &out_dir)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("1 of 2 clips written"))
@@ -218,13 +203,7 @@ fn refusals_before_any_clip_is_written() {
     ride_shifted(&a, 0);
     ride_shifted(&b, 3);
     let out = dir.path().join("out.mp4");
-    telemux()
-        .arg("inject")
-        .args([&a, &b])
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("-o")
-        .arg(&out)
+    inject_ride(&[&a, &b], "-o", &out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
@@ -237,13 +216,7 @@ fn refusals_before_any_clip_is_written() {
     fs::create_dir(&other).unwrap();
     ride_shifted(&other.join("a.mp4"), 3);
     let out_dir = dir.path().join("out");
-    telemux()
-        .arg("inject")
-        .args([&a, &other.join("a.mp4")])
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("--out-dir")
-        .arg(&out_dir)
+    inject_ride(&[&a, &other.join("a.mp4")], "--out-dir", &out_dir)
         .assert()
         .code(2)
         .stderr(predicate::str::contains(format!(
