@@ -227,3 +227,35 @@ fn refusals_before_any_clip_is_written() {
         )));
     assert!(!out_dir.exists());
 }
+
+#[test]
+fn extract_reads_a_card_once_per_recording() {
+    let dir = tempfile::tempdir().unwrap();
+    let injected = dir.path().join("injected.mp4");
+    single_run(&fixture("ride.mp4"), &injected);
+    let card = dir.path().join("card");
+    let gopro = card.join("DCIM/100GOPRO");
+    fs::create_dir_all(&gopro).unwrap();
+    // The proxy carries the same telemetry as its video: read both, every point would double.
+    fs::copy(&injected, gopro.join("GX010001.MP4")).unwrap();
+    fs::copy(&injected, gopro.join("GL010001.LRV")).unwrap();
+    let run = telemux()
+        .arg("extract")
+        .arg(&card)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    assert_eq!(
+        String::from_utf8(run.stdout).unwrap().lines().count(),
+        1 + 120
+    );
+    assert!(String::from_utf8_lossy(&run.stderr)
+        .contains("skipped 1 .LRV proxy (their videos are read)"));
+
+    // A GoPro MAX's .360 recording is a video like any other.
+    let max = dir.path().join("max");
+    fs::create_dir(&max).unwrap();
+    fs::copy(&injected, max.join("GS010002.360")).unwrap();
+    assert_eq!(extract_points(&max), 120);
+}
