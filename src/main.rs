@@ -1,5 +1,9 @@
 //! The `telemux` command line: parses arguments and calls the read and write crates.
 
+// The doc comments of the clap arguments are the `--help` text, printed as written: `<hdop>`
+// there is text for the terminal, not an HTML tag.
+#![allow(rustdoc::invalid_html_tags)]
+
 use clap::Parser;
 
 mod cli;

@@ -12,7 +12,7 @@ use common::bandit::{self, SECONDS};
 use common::extract_json;
 use telemux_read::mp4::Mp4;
 use telemux_read::source::{self, Options};
-use telemux_read::testkit::exiftool_gps;
+use telemux_testkit::exiftool_gps;
 use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target};
 use telemux_write::telemetry_track::{build_with_sensors, TrackOptions, DEFAULT_DOP};
 
@@ -35,13 +35,12 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
     .telemetry;
 
     // One fix per second of the Bandit: the 1 Hz grid.
-    let options = TrackOptions {
-        rate_hz: 1.0,
-        device_name: "TomTom Bandit".into(),
-        gps9: false,
-        altitude_ref: bandit.altitude_ref,
-        default_dop: DEFAULT_DOP,
-    };
+    let mut options = TrackOptions::default();
+    options.rate_hz = 1.0;
+    options.device_name = "TomTom Bandit".into();
+    options.gps9 = false;
+    options.altitude_ref = bandit.altitude_ref;
+    options.default_dop = DEFAULT_DOP;
     let built = build_with_sensors(&bandit.gps, &bandit.sensors, 12.0, &options).unwrap();
     let written: Vec<(&str, u64, i32)> = built
         .written
@@ -63,10 +62,8 @@ fn bandit_telemetry_as_gpmf_reads_back_everywhere() {
 
     let mut input = File::open(&input_path).unwrap();
     let mp4 = Mp4::open(&mut input).unwrap();
-    let rewrite = RewriteOptions {
-        target: Target::Copy(MoovPlacement::Keep),
-        ..RewriteOptions::default()
-    };
+    let mut rewrite = RewriteOptions::default();
+    rewrite.target = Target::Copy(MoovPlacement::Keep);
     let prepared = prepare(&mp4, &built.track, &rewrite).unwrap();
     let output = dir.path().join("out.mp4");
     let mut out = File::create(&output).unwrap();

@@ -177,7 +177,7 @@ fn exiftool_reads_the_same_points() {
         assert_eq!(theirs.len(), 13, "{}", path.display());
         assert_same_positions(&ours, &theirs);
     }
-    let Some(theirs) = telemux_read::testkit::exiftool_gps_deep(&files.ts) else {
+    let Some(theirs) = telemux_testkit::exiftool_gps_deep(&files.ts) else {
         return;
     };
     let (rows, _) = extract_csv(&[], &[&files.ts]);

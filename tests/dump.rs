@@ -2,8 +2,8 @@
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-use telemux_read::testkit::corpus_or_skip;
 use telemux_read::{AltitudeRef, Fix, GpsPoint};
+use telemux_testkit::corpus_or_skip;
 use telemux_write::gpmf::{DeviceWriter, GpsPayloads};
 use time::macros::datetime;
 

@@ -9,7 +9,7 @@ use std::path::Path;
 
 use common::{fixture, telemux};
 use predicates::prelude::*;
-use telemux_read::testkit::{corpus_or_skip, external_tool};
+use telemux_testkit::{corpus_or_skip, external_tool};
 
 fn extract(args: &[&str], inputs: &[&Path]) -> String {
     let out = telemux()

@@ -10,8 +10,8 @@ use common::bandit::{self, payload::Payload, RECORDS_START, SECONDS};
 use common::telemux;
 use predicates::prelude::*;
 use serde_json::Value;
-use telemux_read::testkit::exiftool_gps;
 use telemux_read::ttad::ByteOrder;
+use telemux_testkit::exiftool_gps;
 
 fn write_video(dir: &Path, name: &str, bytes: &[u8]) -> std::path::PathBuf {
     let path = dir.join(name);

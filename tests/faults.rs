@@ -14,7 +14,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{fixture, inject_ride_gpx};
-use telemux_read::testkit::{external_tool, file_names as entries};
+use telemux_testkit::{external_tool, file_names as entries};
 
 fn telemux_bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("telemux")

@@ -13,7 +13,7 @@ use std::path::Path;
 use common::synthetic::{SynthTrack, SynthVideo};
 use common::{corpus_or_skip, extract_json, fixture, run, telemux, tool};
 use telemux_read::gopro::RawPayloads;
-use telemux_read::testkit::mp4_box;
+use telemux_testkit::mp4_box;
 
 /// The MP4 described above, written into `dir`.
 fn tagged_video(corpus: &Path, dir: &Path) -> std::path::PathBuf {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{extract_points, fixture};
-use telemux_read::testkit::external_tool;
+use telemux_testkit::external_tool;
 use telemux_write::mp4::layout::STAGING_MARK;
 
 fn telemux_bin() -> PathBuf {

@@ -140,19 +140,16 @@ proptest! {
         let mvhd = mp4.mvhd().unwrap();
         let duration = mvhd.duration as f64 / f64::from(mvhd.timescale);
 
-        let options = TrackOptions {
-            rate_hz: RATE,
-            device_name: "prop".into(),
-            gps9: false,
-            altitude_ref: AltitudeRef::MeanSeaLevel,
-            default_dop: DEFAULT_DOP,
-        };
+        let mut options = TrackOptions::default();
+        options.rate_hz = RATE;
+        options.device_name = "prop".into();
+        options.gps9 = false;
+        options.altitude_ref = AltitudeRef::MeanSeaLevel;
+        options.default_dop = DEFAULT_DOP;
         let track = telemetry_track::build(&points, duration, &options).unwrap();
         let placement = if faststart { MoovPlacement::Front } else { MoovPlacement::Keep };
-        let rewrite = RewriteOptions {
-            target: Target::Copy(placement),
-            ..RewriteOptions::default()
-        };
+        let mut rewrite = RewriteOptions::default();
+        rewrite.target = Target::Copy(placement);
         let prepared = prepare(&mp4, &track, &rewrite).unwrap();
         let output_path = dir.path().join("out.mp4");
         let mut output = File::create(&output_path).unwrap();

@@ -310,10 +310,8 @@ fn extract_in_memory_writes_the_cli_text() {
     }
     // Nothing left after the filters is refused, and nothing is written.
     let mut out = Vec::new();
-    let strict = Filters {
-        max_dop: Some(1.0),
-        ..Filters::default()
-    };
+    let mut strict = Filters::default();
+    strict.max_dop = Some(1.0);
     let error = jobs::extract(
         &mut Cursor::new(&bytes),
         source::Options::default(),

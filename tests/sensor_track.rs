@@ -76,10 +76,8 @@ fn write_and_read(built: &SensorTrack) -> telemux_read::Telemetry {
     let dir = tempfile::tempdir().unwrap();
     let mut input = File::open(fixture("ride.mp4")).unwrap();
     let mp4 = Mp4::open(&mut input).unwrap();
-    let rewrite = RewriteOptions {
-        target: Target::Copy(MoovPlacement::Keep),
-        ..RewriteOptions::default()
-    };
+    let mut rewrite = RewriteOptions::default();
+    rewrite.target = Target::Copy(MoovPlacement::Keep);
     let prepared = prepare(&mp4, &built.track, &rewrite).unwrap();
     let path = dir.path().join("out.mp4");
     let mut out = File::create(&path).unwrap();
@@ -89,19 +87,19 @@ fn write_and_read(built: &SensorTrack) -> telemux_read::Telemetry {
     drop(out);
     let mut out = File::open(&path).unwrap();
     let mp4 = Mp4::open(&mut out).unwrap();
-    gopro::read(&mp4, &mut out, ReadOptions { sensors: true })
+    gopro::read(&mp4, &mut out, ReadOptions::with_sensors(true))
         .unwrap()
         .telemetry
 }
 
 fn options() -> TrackOptions {
-    TrackOptions {
-        rate_hz: GPS_HZ,
-        device_name: "telemux".into(),
-        gps9: false,
-        altitude_ref: AltitudeRef::MeanSeaLevel,
-        default_dop: DEFAULT_DOP,
-    }
+    let mut options = TrackOptions::default();
+    options.rate_hz = GPS_HZ;
+    options.device_name = "telemux".into();
+    options.gps9 = false;
+    options.altitude_ref = AltitudeRef::MeanSeaLevel;
+    options.default_dop = DEFAULT_DOP;
+    options
 }
 
 proptest! {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
-use telemux_read::testkit::corpus_or_skip;
+use telemux_testkit::corpus_or_skip;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -44,9 +44,7 @@ fuzz_target!(|data: &[u8]| {
     // Every sample of small inputs; large ones list the first few of each KLV (the same
     // formatting code) so the target stays fast.
     let mut listing = String::new();
-    let options = PrintOptions {
-        all: data.len() <= 4096,
-    };
+    let options = PrintOptions::with_all(data.len() <= 4096);
     let printed = gpmf::print(data, options, &mut listing);
     assert!(!valid || printed.is_ok(), "print refused a valid payload");
 });

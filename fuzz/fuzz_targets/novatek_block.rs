@@ -14,10 +14,9 @@ use time::UtcOffset;
 
 fuzz_target!(|input: (u8, &[u8])| {
     let (step, data) = input;
-    let local = DecodeOptions {
-        gps_tz: UtcOffset::from_hms(9, 0, 0).expect("valid offset"),
-        rexing_deobfuscate: true,
-    };
+    let mut local = DecodeOptions::default();
+    local.gps_tz = UtcOffset::from_hms(9, 0, 0).expect("valid offset");
+    local.rexing_deobfuscate = true;
     for options in [DecodeOptions::default(), local] {
         if let BlockOutcome::Points(variant, points) = decode_block(data, &options) {
             assert!(!points.is_empty(), "{variant:?} yielded no points");

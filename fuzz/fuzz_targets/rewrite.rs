@@ -247,32 +247,26 @@ fuzz_target!(|input: Input| {
             .map(|&(_, d)| u32::from(d))
             .collect(),
     };
-    let options = RewriteOptions {
-        target: match input.mode {
-            Mode::Keep => Target::Copy(MoovPlacement::Keep),
-            Mode::Front => Target::Copy(MoovPlacement::Front),
-            Mode::InPlace => Target::InPlace,
-        },
-        replace: input.replace,
-        user_data: input
-            .make
-            .iter()
-            .map(|m| (*b"\xa9mak", m.clone()))
-            .collect(),
-        handler_name: None,
-        existing_tracks: Vec::new(),
+    let mut options = RewriteOptions::default();
+    options.target = match input.mode {
+        Mode::Keep => Target::Copy(MoovPlacement::Keep),
+        Mode::Front => Target::Copy(MoovPlacement::Front),
+        Mode::InPlace => Target::InPlace,
     };
+    options.replace = input.replace;
+    options.user_data = input
+        .make
+        .iter()
+        .map(|m| (*b"\xa9mak", m.clone()))
+        .collect();
     let mp4 = Mp4::open(&mut file).expect("the synthetic input opens");
     let inputs: Vec<&TrackInput> = input.tracks.iter().take(MAX_TRACKS).collect();
     let gpmf: Vec<usize> = (0..inputs.len())
         .filter(|&i| holds_gpmf(inputs[i]))
         .collect();
-    let options = RewriteOptions {
-        existing_tracks: Gpmf
-            .existing_tracks(&mp4, &mut file)
-            .expect("the synthetic tracks read"),
-        ..options
-    };
+    options.existing_tracks = Gpmf
+        .existing_tracks(&mp4, &mut file)
+        .expect("the synthetic tracks read");
     assert_eq!(options.existing_tracks, gpmf, "GPMF tracks misjudged");
     let gpmf_tracks = gpmf.len();
     let has_gpmf = gpmf_tracks > 0;

@@ -36,13 +36,9 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(handed_out, offsets.len() as u64);
 
     for include_unfixed_gps in [false, true] {
-        let decoded = decode(
-            data,
-            &DecodeOptions {
-                include_unfixed_gps,
-            },
-        )
-        .expect("decode accepts what Records accepts");
+        let mut options = DecodeOptions::default();
+        options.include_unfixed_gps = include_unfixed_gps;
+        let decoded = decode(data, &options).expect("decode accepts what Records accepts");
         assert_eq!(decoded.summary, summary);
         assert_plausible(&decoded.telemetry.gps, "TTAD");
         // A table may list GPS shorter than its layout: such records are stepped over.

@@ -29,13 +29,13 @@ pub struct DashcamArgs {
 impl DashcamArgs {
     /// Source options for these flags; `sensors` and `unfixed_gps` are the command's choice.
     pub fn options(&self, sensors: bool, unfixed_gps: bool) -> Options {
+        let mut novatek = DecodeOptions::default();
+        novatek.gps_tz = self.gps_tz.unwrap_or(UtcOffset::UTC);
+        novatek.rexing_deobfuscate = self.rexing;
         let mut options = Options::default();
         options.sensors = sensors;
         options.unfixed_gps = unfixed_gps;
-        options.novatek = DecodeOptions {
-            gps_tz: self.gps_tz.unwrap_or(UtcOffset::UTC),
-            rexing_deobfuscate: self.rexing,
-        };
+        options.novatek = novatek;
         options.force_scan = self.scan;
         options.details = self.verbose;
         options

@@ -96,7 +96,7 @@ fn dump_file(path: &Path, args: &DumpArgs) -> anyhow::Result<()> {
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).with_context(|| name.clone())?;
         // Print what decoded even when a later KLV is bad: the good part helps find the damage.
-        let printed = gpmf::print(&bytes, PrintOptions { all: args.all }, &mut out);
+        let printed = gpmf::print(&bytes, PrintOptions::with_all(args.all), &mut out);
         let tags = gopro::RawPayloads::new(bytes.as_slice())
             .map_while(Result::ok)
             .flat_map(|p| gopro::gpmf_highlights(&p.bytes))
@@ -131,6 +131,7 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             TrailingKind::TornStaging { declared } => {
                 format!("free box declaring {declared} bytes, cut short (interrupted --in-place)")
             }
+            other => format!("{other:?}"),
         };
         let _ = writeln!(
             out,
@@ -169,7 +170,7 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
     if let Some(global) = mp4.user_data().and_then(|u| u.get(b"GPMF")) {
         let _ = writeln!(out, "udta GPMF global settings: {} bytes", global.len());
         if args.global {
-            gpmf::print(global, PrintOptions { all: args.all }, out).context("udta GPMF")?;
+            gpmf::print(global, PrintOptions::with_all(args.all), out).context("udta GPMF")?;
         }
     }
     highlight_lines(&gopro::udta_highlights(&mp4), out);
@@ -192,7 +193,7 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             "GPMF payload {} (track [{}], at byte {}, {} bytes, {:.3} s):",
             sample.index, track.index, sample.offset, sample.size, sample.decode_seconds
         );
-        gpmf::print(&buf, PrintOptions { all: args.all }, out)
+        gpmf::print(&buf, PrintOptions::with_all(args.all), out)
             .with_context(|| format!("GPMF payload {} at byte {}", sample.index, sample.offset))?;
     }
     Ok(())

@@ -305,9 +305,11 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
             "{video}: a raw GPMF track, not a video; inject its GPS into the video it came from \
              with telemux extract -o track.gpx, then telemux inject"
         ),
+        // The lock error itself, not the job error around it: it names its file, and
+        // `with_flag_advice` (cli/mod.rs) finds it in the chain to add the flag.
+        JobError::Lock(error) => error.into(),
         // These name their file themselves, or are about the points.
-        error @ (JobError::Lock(_)
-        | JobError::GpxOpen { .. }
+        error @ (JobError::GpxOpen { .. }
         | JobError::Gpx { .. }
         | JobError::Track(_)
         | JobError::Write(_)) => error.into(),
@@ -466,6 +468,8 @@ fn describe(placed: Placed) -> String {
                 MdatHeader::Grown => "; its header became 64-bit, moving the media by 8 bytes \
                                       (chunk offsets relocated)"
                     .into(),
+                // The report only words the placement; the rewrite checked it.
+                other => format!("; its header: {other:?}"),
             };
             format!("telemetry appended to the media data (mdat at byte {mdat_offset}){how}")
         }
@@ -483,6 +487,7 @@ fn describe(placed: Placed) -> String {
                 ""
             }
         ),
+        other => format!("telemetry placed: {other:?}"),
     }
 }
 

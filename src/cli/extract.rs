@@ -131,13 +131,12 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
         .job_format(args.gpx10);
     // JSON is the export of everything: points without a fix stay, with their fix field.
     let everything = format.everything();
-    let filters = Filters {
-        min_fix: args.min_fix.map(|f| Fix::from_code(f.into())),
-        max_dop: args.max_dop,
-        max_speed: args.drop_outliers.then_some(args.max_speed),
-        keep_null_island: false,
-        drop_unfixed: !(args.all_fixes || everything),
-    };
+    let mut filters = Filters::default();
+    filters.min_fix = args.min_fix.map(|f| Fix::from_code(f.into()));
+    filters.max_dop = args.max_dop;
+    filters.max_speed = args.drop_outliers.then_some(args.max_speed);
+    filters.keep_null_island = false;
+    filters.drop_unfixed = !(args.all_fixes || everything);
     let options = args
         .dashcam
         .options(everything, args.all_fixes || everything);

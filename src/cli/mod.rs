@@ -85,7 +85,7 @@ pub fn remove_unfinished_outputs_on_interrupt() {
 fn one_line(err: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in err.chain() {
-        let text = cause.to_string();
+        let text = with_flag_advice(cause).unwrap_or_else(|| cause.to_string());
         if line.contains(&text) {
             continue;
         }
@@ -95,6 +95,28 @@ fn one_line(err: &anyhow::Error) -> String {
         line.push_str(&text);
     }
     line
+}
+
+/// The command line's words for a library error that a flag resolves. The libraries say what
+/// happened and carry the data (they know no flags); naming the flag is the CLI's part.
+fn with_flag_advice(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    use telemux_write::file_lock::LockError;
+    use telemux_write::output::OutputError;
+    match cause.downcast_ref::<OutputError>() {
+        Some(err @ OutputError::Exists(_)) => {
+            return Some(format!("{err} (use --force to overwrite)"))
+        }
+        Some(err @ OutputError::NotRegular(_)) => {
+            return Some(format!("{err}; --force replaces only regular files"))
+        }
+        _ => {}
+    }
+    match cause.downcast_ref::<LockError>() {
+        Some(LockError::BeingWritten { path }) => Some(format!(
+            "{path}: another telemux is writing this file (--in-place); try again when it is done"
+        )),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -113,5 +135,37 @@ mod tests {
         assert_eq!(one_line(&err), "writing: out.mp4: denied");
         let err = anyhow::Error::new(io()).context("b.gpx").context("extract");
         assert_eq!(one_line(&err), "extract: b.gpx: denied");
+    }
+
+    #[test]
+    fn flag_advice_is_added_to_the_library_error() {
+        use telemux_write::file_lock::LockError;
+        use telemux_write::output::OutputError;
+        let exists = anyhow::Error::new(OutputError::Exists("out.mp4".into())).context("inject");
+        assert_eq!(
+            one_line(&exists),
+            "inject: out.mp4: already exists (use --force to overwrite)"
+        );
+        let device = anyhow::Error::new(OutputError::NotRegular("/dev/null".into()));
+        assert_eq!(
+            one_line(&device),
+            "/dev/null: not a regular file (a device, FIFO, socket or folder); --force replaces \
+             only regular files"
+        );
+        let locked = anyhow::Error::new(LockError::BeingWritten {
+            path: "a.mp4".into(),
+        });
+        assert_eq!(
+            one_line(&locked),
+            "a.mp4: another telemux is writing this file (--in-place); try again when it is done"
+        );
+        // Errors no flag resolves keep the library's words.
+        let in_use = anyhow::Error::new(LockError::InUse {
+            path: "a.mp4".into(),
+        });
+        assert_eq!(
+            one_line(&in_use),
+            "a.mp4: another telemux is reading or writing this file; try again when it is done"
+        );
     }
 }

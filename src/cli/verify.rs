@@ -76,11 +76,9 @@ struct Unreadable {
 }
 
 pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
-    let options = Options {
-        street_view: args.street_view,
-        max_speed: args.max_speed,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.street_view = args.street_view;
+    options.max_speed = args.max_speed;
     let paths = inputs::expand(&args.files)?;
     let outcomes: Vec<Outcome> = paths
         .iter()

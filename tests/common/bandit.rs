@@ -7,8 +7,8 @@
 pub mod payload;
 
 use payload::{Payload, FULL_TABLE};
-use telemux_read::testkit::mp4_box;
 use telemux_read::ttad::{ByteOrder, GpsRecord};
+use telemux_testkit::mp4_box;
 
 /// UTC of the first fix: 2024-05-01 10:00:00.999 (the video's creation time is 10:00:00).
 pub const FIRST_FIX_UNIX: f64 = 1_714_557_600.999;

@@ -20,7 +20,7 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 #[allow(unused_imports)] // each test file uses its own part of this module
-pub use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
+pub use telemux_testkit::{corpus_or_skip, exiftool_gps, external_tool as tool};
 
 /// `telemux inject INPUT --gpx fixtures/ride.gpx [-o OUTPUT] EXTRA…`, which must succeed.
 pub fn inject_ride_gpx(input: &Path, output: Option<&Path>, extra: &[&str]) {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use telemux_read::gpx;
-use telemux_read::testkit::reader_missing;
+use telemux_testkit::reader_missing;
 use time::macros::datetime;
 use time::OffsetDateTime;
 

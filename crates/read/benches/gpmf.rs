@@ -4,8 +4,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use telemux_read::gpmf::{self, Entries, Entry, Stream};
-use telemux_read::testkit::{corpus_or_skip, GOPRO_RAW_FILES};
 use telemux_read::FourCC;
+use telemux_testkit::{corpus_or_skip, GOPRO_RAW_FILES};
 
 /// Every KLV header at every level, the way a reader looking for one key would go.
 fn count_klvs(entries: Entries<'_>) -> usize {

@@ -14,7 +14,7 @@ use std::io::{Seek, SeekFrom, Write};
 use novatek_support::containers::gps_index;
 use novatek_support::encode::novatek_at16;
 use novatek_support::Fix;
-use telemux_read::testkit::{mp4_box, mp4_container, mp4_full_box};
+use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 use time::macros::datetime;
 
 fn main() -> std::io::Result<()> {

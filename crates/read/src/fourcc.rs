@@ -8,14 +8,17 @@ use std::fmt;
 pub struct FourCC(pub [u8; 4]);
 
 impl FourCC {
+    /// The code of four bytes.
     pub const fn new(bytes: &[u8; 4]) -> FourCC {
         FourCC(*bytes)
     }
 
+    /// The four bytes.
     pub const fn as_bytes(&self) -> &[u8; 4] {
         &self.0
     }
 
+    /// The four bytes as a big-endian number, as MP4 and GPMF store them.
     pub const fn to_u32(self) -> u32 {
         u32::from_be_bytes(self.0)
     }

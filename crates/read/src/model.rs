@@ -2,14 +2,23 @@
 //! GPX input) and every sink (GPMF writer, GPX/KML/GeoJSON/CSV/JSON exports).
 //!
 //! Units are SI and angles are degrees so that sinks never need to know where data came from.
+//!
+//! Unlike the options, errors and outcome enums of this crate, the model is not
+//! `#[non_exhaustive]`: it is plain data that tests, sources and sinks build with literal
+//! syntax, and a new field or variant must reach every sink (a GPX writer that silently ignored
+//! a new fix kind would lose data), so changing it is a deliberate breaking change.
 
 use time::OffsetDateTime;
 
-/// Quality of a GPS fix, as GoPro's GPSF reports it (0, 2 or 3).
+/// Quality of a GPS fix, as GoPro's GPSF reports it (0, 2 or 3). Exhaustive, as the whole
+/// model is (see the module documentation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fix {
+    /// No fix (GPSF 0, or a code telemux does not know): the position may be stale.
     None,
+    /// 2D fix (GPSF 2): no usable altitude.
     TwoD,
+    /// 3D fix (GPSF 3).
     ThreeD,
 }
 
@@ -23,6 +32,7 @@ impl Fix {
         }
     }
 
+    /// The GPSF code of this fix: 0, 2 or 3.
     pub fn code(self) -> u32 {
         match self {
             Fix::None => 0,
@@ -61,9 +71,11 @@ pub struct GpsPoint {
     pub speed_3d: Option<f64>,
     /// Course over ground, degrees clockwise from true north.
     pub course: Option<f64>,
+    /// GPS fix quality, when the source states it.
     pub fix: Option<Fix>,
     /// Dilution of precision (GoPro GPSP / 100, GPX `hdop`).
     pub dop: Option<f64>,
+    /// Satellites in view, when the source states it.
     pub satellites: Option<u32>,
 }
 
@@ -95,6 +107,7 @@ pub struct SensorStream {
     pub name: Option<String>,
     /// One unit per element of a sample (GPMF SIUN/UNIT), possibly empty.
     pub units: Vec<String>,
+    /// The samples, in time order.
     pub samples: Vec<SensorSample>,
 }
 
@@ -103,7 +116,9 @@ pub struct SensorStream {
 pub struct SensorSample {
     /// Seconds since the start of the video's timeline.
     pub media_time: Option<f64>,
+    /// UTC time of the sample, when the source gives one.
     pub time: Option<OffsetDateTime>,
+    /// One value per element (e.g. x, y, z), in `units`.
     pub values: Vec<f64>,
 }
 
@@ -114,9 +129,11 @@ pub struct Telemetry {
     pub source: String,
     /// Device name (GPMF DVNM, dashcam model, GPX creator), if known.
     pub device: Option<String>,
+    /// What `GpsPoint::altitude` is measured from.
     pub altitude_ref: AltitudeRef,
     /// GPS points in time order.
     pub gps: Vec<GpsPoint>,
+    /// Non-GPS sensor streams (empty unless asked for).
     pub sensors: Vec<SensorStream>,
     /// Moments the user marked while filming (GoPro HiLight tags), in media-time order.
     pub highlights: Vec<Highlight>,

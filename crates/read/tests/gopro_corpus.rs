@@ -6,13 +6,13 @@ use std::path::Path;
 
 use telemux_read::gopro::{self, GpsSource, ReadOptions};
 use telemux_read::mp4::Mp4;
-use telemux_read::testkit::{corpus_or_skip, exiftool_gps, external_tool};
 use telemux_read::{AltitudeRef, Fix};
+use telemux_testkit::{corpus_or_skip, exiftool_gps, external_tool};
 
 fn read(path: &Path, sensors: bool) -> gopro::GoproTelemetry {
     let mut file = File::open(path).unwrap();
     let mp4 = Mp4::open(&mut file).unwrap();
-    gopro::read(&mp4, &mut file, ReadOptions { sensors }).unwrap()
+    gopro::read(&mp4, &mut file, ReadOptions::with_sensors(sensors)).unwrap()
 }
 
 fn assert_close_to_exiftool(path: &Path, points: &[(f64, f64)], tolerance: f64) {

@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use telemux_read::gpmf::{self, DeviceId, Stream};
-use telemux_read::testkit::corpus_or_skip;
 use telemux_read::FourCC;
+use telemux_testkit::corpus_or_skip;
 use time::macros::datetime;
 
 /// Every raw payload of the corpus with its GPS5, GPS9 and GPRI sample counts from MANIFEST.md.

@@ -1,7 +1,7 @@
 //! Every kind of broken payload gets its own error, naming the KLV path and byte offset.
 
 use telemux_read::gpmf::{self, Entry, ErrorKind, TypeStringError, MAX_DEPTH};
-use telemux_read::testkit::{gpmf_klv as klv, gpmf_nest as nest};
+use telemux_testkit::{gpmf_klv as klv, gpmf_nest as nest};
 
 /// A small well-formed device: DVID, DVNM and one GPS5 stream with one sample.
 fn device() -> Vec<u8> {

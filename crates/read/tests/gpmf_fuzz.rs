@@ -9,8 +9,8 @@ use std::cell::Cell;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use telemux_read::gpmf::{self, DeviceId, Entries, Entry, ErrorKind, Node, PrintOptions};
-use telemux_read::testkit::corpus_or_skip;
 use telemux_read::FourCC;
+use telemux_testkit::corpus_or_skip;
 
 /// Walks every entry at every level; returns the KLV count or the first error.
 fn walk_all(entries: Entries<'_>) -> Result<usize, gpmf::Error> {
@@ -45,7 +45,7 @@ fn decode_everything(bytes: &[u8]) -> Result<bool, TestCaseError> {
     let valid = gpmf::validate(bytes);
     let view = gpmf::payload(bytes);
     let mut listing = String::new();
-    let printed = gpmf::print(bytes, PrintOptions { all: true }, &mut listing);
+    let printed = gpmf::print(bytes, PrintOptions::with_all(true), &mut listing);
     prop_assert_eq!(walked.is_ok(), tree.is_ok(), "walk and tree disagree");
     if let Err(err) = &walked {
         prop_assert!(err.offset <= bytes.len());

@@ -2,7 +2,7 @@
 //! filler, and abbreviations unless everything is asked for.
 
 use telemux_read::gpmf::{print, PrintOptions};
-use telemux_read::testkit::{gpmf_klv as klv, gpmf_nest as nest};
+use telemux_testkit::{gpmf_klv as klv, gpmf_nest as nest};
 
 fn payload() -> Vec<u8> {
     let scen = [
@@ -78,7 +78,7 @@ DEVC nest 224 bytes
 #[test]
 fn all_prints_every_sample_and_byte() {
     let mut out = String::new();
-    print(&payload(), PrintOptions { all: true }, &mut out).unwrap();
+    print(&payload(), PrintOptions::with_all(true), &mut out).unwrap();
     assert!(out.contains("      1.435, -0.014, 1.000\n"), "{out}");
     assert!(
         out.contains(&format!("(no TYPE) {}\n", "ab".repeat(40))),

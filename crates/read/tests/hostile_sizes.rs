@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use telemux_read::gpmf;
 use telemux_read::gpx::{self, GpxError};
 use telemux_read::novatek::{BlockScanner, TsGpsReader};
-use telemux_read::testkit::gpmf_klv as klv;
+use telemux_testkit::gpmf_klv as klv;
 
 /// Generous: each case takes well under a second on a loaded 2-core machine; a quadratic
 /// walk would take minutes.
@@ -60,7 +60,7 @@ fn gpmf_klvs_of_65535_samples_decode_exactly() {
     let stream = &view.devices[0].streams[0];
     let scaled = stream.scaled().unwrap();
     let mut listing = String::new();
-    gpmf::print(&payload, gpmf::PrintOptions { all: true }, &mut listing).unwrap();
+    gpmf::print(&payload, gpmf::PrintOptions::with_all(true), &mut listing).unwrap();
     assert!(start.elapsed() < BUDGET, "took {:?}", start.elapsed());
 
     assert_eq!(encoded, payload);

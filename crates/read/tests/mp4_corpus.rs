@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::Path;
 
 use telemux_read::mp4::{BoxHeader, Mp4, NameStyle, Sample, Track};
-use telemux_read::testkit::corpus_or_skip;
+use telemux_testkit::corpus_or_skip;
 use time::macros::datetime;
 
 fn open(path: &Path) -> (File, Mp4) {

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::Value;
 use telemux_read::mp4::{Mp4, Track};
-use telemux_read::testkit::{corpus_or_skip, external_tool};
+use telemux_testkit::{corpus_or_skip, external_tool};
 
 /// (pos, size, dts) of one packet.
 type Packet = (u64, u64, i64);

@@ -18,7 +18,7 @@ use novatek_support::{samples, vancouver, Fix};
 use serde_json::Value;
 use telemux_read::model::GpsPoint;
 use telemux_read::novatek::{decode_block, decode_ts_payload, BlockOutcome, DecodeOptions};
-use telemux_read::testkit::external_tool;
+use telemux_testkit::external_tool;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 /// One file and the points ExifTool should report for it.

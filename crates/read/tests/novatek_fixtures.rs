@@ -104,10 +104,8 @@ fn rexing_mp4_needs_the_option() {
     let file = mp4(&blocks, true);
     let (payload_at, payload) = file.index_payload.clone().unwrap();
     let index = parse_gps_index(&payload, payload_at).unwrap();
-    let options = DecodeOptions {
-        rexing_deobfuscate: true,
-        ..DecodeOptions::default()
-    };
+    let mut options = DecodeOptions::default();
+    options.rexing_deobfuscate = true;
     let mut track = TrackBuilder::new();
     read_indexed_blocks(&mut Cursor::new(&file.bytes), &index, &options, &mut track).unwrap();
     let track = track.finish();

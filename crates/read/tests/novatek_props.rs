@@ -48,7 +48,8 @@ proptest! {
             bytes[4..12].copy_from_slice(b"freeGPS ");
         }
         check_sane(&decode_block(&bytes, &DecodeOptions::default()));
-        let rexing = DecodeOptions { rexing_deobfuscate: true, ..DecodeOptions::default() };
+        let mut rexing = DecodeOptions::default();
+        rexing.rexing_deobfuscate = true;
         check_sane(&decode_block(&bytes, &rexing));
     }
 

@@ -129,10 +129,8 @@ fn t3_kenwood_local_clock() {
     assert_listed("knots", knots(&point), "27.09");
     assert_listed("course", point.course.unwrap(), "308.26");
     // The camera clock is local: with its offset given, the time becomes UTC.
-    let options = DecodeOptions {
-        gps_tz: offset!(+1),
-        ..DecodeOptions::default()
-    };
+    let mut options = DecodeOptions::default();
+    options.gps_tz = offset!(+1);
     let point = one_with(&block, Variant::Kenwood, &options);
     assert_eq!(point.time, Some(datetime!(2026-02-28 11:16:22 UTC)));
 }
@@ -145,10 +143,8 @@ fn t17b_rexing_only_with_the_option() {
         "E9 7E 90 43 48 76 17 45 0C 02 48 42 14 6E 85 43",
     );
     let block = Block::new(0x8000, 0x4C).put(0x30, &record).0;
-    let options = DecodeOptions {
-        rexing_deobfuscate: true,
-        ..DecodeOptions::default()
-    };
+    let mut options = DecodeOptions::default();
+    options.rexing_deobfuscate = true;
     let point = one_with(&block, Variant::Rexing, &options);
     assert_eq!(point.time, Some(datetime!(2020-02-22 14:34:40 UTC)));
     assert_fix(&point, "33.669774", "-112.096920");

@@ -9,6 +9,8 @@ use std::path::Path;
 
 use rustix::fs::{flock, FlockOperation};
 
+/// Which advisory lock to take: shared among readers, exclusive for the writer. Exhaustive:
+/// flock has these two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LockMode {
     /// Reading the file (`-o` input).
@@ -17,14 +19,22 @@ pub enum LockMode {
     Exclusive,
 }
 
+/// The lock is taken by another process.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LockError {
-    #[error(
-        "{path}: another telemux is writing this file (--in-place); try again when it is done"
-    )]
-    BeingWritten { path: String },
+    /// Another run holds the exclusive lock: it is writing the file in place.
+    #[error("{path}: another telemux is writing this file in place; try again when it is done")]
+    BeingWritten {
+        /// The locked file.
+        path: String,
+    },
+    /// Another run holds a lock, shared or exclusive, and this one needs the exclusive lock.
     #[error("{path}: another telemux is reading or writing this file; try again when it is done")]
-    InUse { path: String },
+    InUse {
+        /// The locked file.
+        path: String,
+    },
 }
 
 /// Takes the lock without waiting. A file system without flock support (some network file

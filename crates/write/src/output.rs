@@ -10,18 +10,34 @@ use std::sync::{Mutex, PoisonError};
 
 use tempfile::NamedTempFile;
 
+/// Why an output file cannot be created or put in place.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum OutputError {
-    #[error("{0}: already exists (use --force to overwrite)")]
+    /// The target exists, and overwriting was not asked for.
+    #[error("{0}: already exists")]
     Exists(PathBuf),
+    /// The target is one of the command's inputs (also through a link).
     #[error(
         "{output}: this is the input {input} (the same file); telemux never writes over its inputs"
     )]
-    IsInput { output: PathBuf, input: PathBuf },
-    #[error("{0}: not a regular file (a device, FIFO, socket or folder); --force replaces only regular files")]
+    IsInput {
+        /// The target asked for.
+        output: PathBuf,
+        /// The input it is.
+        input: PathBuf,
+    },
+    /// The target exists and is no regular file (a device, FIFO, socket or folder).
+    #[error("{0}: not a regular file (a device, FIFO, socket or folder)")]
     NotRegular(PathBuf),
+    /// A file-system call failed.
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
+    Io {
+        /// The file it was about.
+        path: PathBuf,
+        /// The call's error.
+        source: io::Error,
+    },
 }
 
 impl OutputError {
@@ -122,10 +138,12 @@ impl AtomicOutput {
         })
     }
 
+    /// The temporary file, to write the output into.
     pub fn file(&mut self) -> &mut File {
         self.temp.as_file_mut()
     }
 
+    /// The final path the output gets on `commit`.
     pub fn path(&self) -> &Path {
         &self.target
     }
@@ -214,7 +232,7 @@ fn cannot_create_in(dir: &Path, err: io::Error) -> io::Error {
 }
 
 /// Makes the rename itself durable.
-pub fn sync_parent(path: &Path) -> io::Result<()> {
+pub(crate) fn sync_parent(path: &Path) -> io::Result<()> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => File::open(dir)?.sync_all(),
         _ => File::open(".")?.sync_all(),
@@ -225,7 +243,7 @@ pub fn sync_parent(path: &Path) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::os::unix::fs::FileTypeExt;
-    use telemux_read::testkit::file_names as entries;
+    use telemux_testkit::file_names as entries;
 
     #[test]
     fn appears_only_on_commit() {
@@ -256,8 +274,12 @@ mod tests {
         std::fs::write(&target, b"precious").unwrap();
         let err = AtomicOutput::create(&target, false, &[]).unwrap_err();
         assert!(
-            err.to_string().contains("already exists (use --force"),
+            matches!(&err, OutputError::Exists(path) if *path == target),
             "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("{}: already exists", target.display())
         );
 
         // Created while we were writing: still not clobbered.
@@ -338,11 +360,14 @@ mod tests {
         mkfifo(&fifo);
         for target in [fifo.as_path(), Path::new("/dev/null"), dir.path()] {
             let err = AtomicOutput::create(target, true, &[]).unwrap_err();
+            assert!(
+                matches!(&err, OutputError::NotRegular(path) if path == target),
+                "{err}"
+            );
             assert_eq!(
                 err.to_string(),
                 format!(
-                    "{}: not a regular file (a device, FIFO, socket or folder); --force \
-                     replaces only regular files",
+                    "{}: not a regular file (a device, FIFO, socket or folder)",
                     target.display()
                 )
             );

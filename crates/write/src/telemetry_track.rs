@@ -13,6 +13,7 @@ use crate::track_format::TrackFormat;
 /// How points become a track's samples, for every format (a format ignores what it cannot
 /// write, such as GPS9 outside GPMF).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct TrackOptions {
     /// Samples per second of the points (they sit at media times k / rate).
     pub rate_hz: f64,
@@ -20,9 +21,24 @@ pub struct TrackOptions {
     pub device_name: String,
     /// Add a GPS9 stream (per-sample time) as HERO11+ cameras do.
     pub gps9: bool,
+    /// What the points' altitudes are measured from (written as GPSA).
     pub altitude_ref: AltitudeRef,
     /// DOP written for points that have none (GPSP and GPS9), usually [`DEFAULT_DOP`].
     pub default_dop: f64,
+}
+
+impl Default for TrackOptions {
+    /// What `telemux inject` writes without flags: 10 Hz, DVNM "telemux", GPS5 only, altitudes
+    /// above mean sea level (what GPX `<ele>` means), [`DEFAULT_DOP`].
+    fn default() -> TrackOptions {
+        TrackOptions {
+            rate_hz: 10.0,
+            device_name: "telemux".to_owned(),
+            gps9: false,
+            altitude_ref: AltitudeRef::MeanSeaLevel,
+            default_dop: DEFAULT_DOP,
+        }
+    }
 }
 
 /// DOP written when the track gives none. GoPro's "unknown" (99.99) makes Mapillary drop every
@@ -34,10 +50,19 @@ pub const DEFAULT_DOP: f64 = 4.0;
 /// More slots than this is not a video anyone films (over a day at 1 kHz).
 const MAX_SLOTS: u64 = 100_000_000;
 
+/// Why a track cannot be built.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum TrackError {
+    /// A rate or duration that gives no track telemux can write.
     #[error("{rate} Hz over {duration} s is not a track telemux can write (rate must be 0.1 to 1000 Hz)")]
-    BadTiming { rate: f64, duration: f64 },
+    BadTiming {
+        /// Samples per second asked for.
+        rate: f64,
+        /// The video's length, seconds.
+        duration: f64,
+    },
+    /// A sample cannot be built.
     #[error(transparent)]
     Build(#[from] BuildError),
 }
@@ -45,6 +70,7 @@ pub enum TrackError {
 /// A track with sensor streams, and what became of them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SensorTrack {
+    /// The new track's samples and durations.
     pub track: TelemetryTrack,
     /// GPS points written.
     pub gps_points: u64,

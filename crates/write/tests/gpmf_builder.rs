@@ -2,8 +2,8 @@
 //! every payload, and lay out their streams the way a HERO11 does.
 
 use telemux_read::gpmf::{self, DeviceId, Stream, Values};
-use telemux_read::testkit::corpus_or_skip;
 use telemux_read::{AltitudeRef, Fix, FourCC, GpsPoint};
+use telemux_testkit::corpus_or_skip;
 use telemux_write::gpmf::{gps9_samples, gpsu_text, BuildError, DeviceWriter, GpsPayloads};
 use time::macros::datetime;
 

@@ -7,8 +7,8 @@ use proptest::prelude::*;
 use telemux_read::gpmf::{
     read_tree, Body, Data, Klv, Node, ShapeError, ValueType, Values, ALL_VALUE_TYPES,
 };
-use telemux_read::testkit::{corpus_or_skip, GOPRO_RAW_FILES};
 use telemux_read::FourCC;
+use telemux_testkit::{corpus_or_skip, GOPRO_RAW_FILES};
 use telemux_write::gpmf::{encode, EncodeError};
 
 fn key() -> impl Strategy<Value = FourCC> {

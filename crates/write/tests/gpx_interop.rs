@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use proptest::prelude::*;
-use telemux_read::testkit::external_tool;
 use telemux_read::{Fix, GpsPoint};
+use telemux_testkit::external_tool;
 use telemux_write::export::gpx::{write_gpx, GpxVersion};
 use time::macros::datetime;
 use time::OffsetDateTime;

@@ -1,7 +1,7 @@
 //! Our telemetry `trak` against the one a GoPro HERO5 wrote into corpus `karma.mp4`.
 
 use telemux_read::mp4::NameStyle;
-use telemux_read::testkit::corpus_or_skip;
+use telemux_testkit::corpus_or_skip;
 use telemux_write::mp4::MetaTrack;
 
 /// karma.mp4's gpmd trak (track 4): offset and size from a box walk of the corpus file,

@@ -106,10 +106,8 @@ fn faststart_keeps_moov_first_and_shifts_the_media() {
 fn front_placement_moves_moov_before_the_media() {
     for name in ["clip-moov-end.mp4", "clip.mov"] {
         let input = fixture(name);
-        let options = RewriteOptions {
-            target: Target::Copy(MoovPlacement::Front),
-            ..RewriteOptions::default()
-        };
+        let mut options = RewriteOptions::default();
+        options.target = Target::Copy(MoovPlacement::Front);
         let out = rewrite(&input, &options);
         assert_added(&input, out.path());
         let order = top_level(out.path());
@@ -131,10 +129,8 @@ fn in_place_grows_the_mdat_over_the_old_moov() {
         .open(copy.path())
         .unwrap();
     let mp4 = Mp4::open(&mut file).unwrap();
-    let options = RewriteOptions {
-        target: Target::InPlace,
-        ..RewriteOptions::default()
-    };
+    let mut options = RewriteOptions::default();
+    options.target = Target::InPlace;
     let prepared = prepare(&mp4, &telemetry(), &options).unwrap();
     prepared.write_in_place(&mut file).unwrap();
     drop(file);
@@ -156,10 +152,8 @@ fn in_place_grows_the_mdat_over_the_old_moov() {
 fn in_place_refuses_a_moov_first_file() {
     let mut file = File::open(fixture("clip-faststart.mp4")).unwrap();
     let mp4 = Mp4::open(&mut file).unwrap();
-    let options = RewriteOptions {
-        target: Target::InPlace,
-        ..RewriteOptions::default()
-    };
+    let mut options = RewriteOptions::default();
+    options.target = Target::InPlace;
     let err = prepare(&mp4, &telemetry(), &options).unwrap_err();
     assert!(matches!(err, RewriteError::InPlaceNeedsMoovAtEnd));
     assert!(err.to_string().contains("-o"), "{err}");
@@ -167,8 +161,7 @@ fn in_place_refuses_a_moov_first_file() {
 
 #[test]
 fn existing_telemetry_is_refused_unless_replaced() {
-    let Some(corpus) = telemux_read::testkit::corpus_or_skip("existing_telemetry_is_refused")
-    else {
+    let Some(corpus) = telemux_testkit::corpus_or_skip("existing_telemetry_is_refused") else {
         return;
     };
     let input = corpus.join("gopro/karma.mp4");
@@ -177,19 +170,15 @@ fn existing_telemetry_is_refused_unless_replaced() {
     // The camera's gpmd track (its first sample starts with DEVC) and nothing else.
     let existing = Gpmf.existing_tracks(&mp4, &mut file).unwrap();
     assert_eq!(existing, [3]);
-    let found = RewriteOptions {
-        existing_tracks: existing,
-        ..RewriteOptions::default()
-    };
+    let mut found = RewriteOptions::default();
+    found.existing_tracks = existing;
     let err = prepare(&mp4, &telemetry(), &found).unwrap_err();
     assert_eq!(
         err.to_string(),
         "already has GPMF telemetry (moov/trak[3], track id 4); use --replace to replace it"
     );
-    let options = RewriteOptions {
-        replace: true,
-        ..found
-    };
+    let mut options = found;
+    options.replace = true;
     let out = rewrite(&input, &options);
     let old = tracks(&input);
     let new = tracks(out.path());
@@ -210,10 +199,8 @@ fn existing_telemetry_is_refused_unless_replaced() {
 #[test]
 fn user_data_items_are_set() {
     let input = fixture("clip-moov-end.mp4");
-    let options = RewriteOptions {
-        user_data: vec![(*b"\xa9mak", "Acme".into()), (*b"\xa9mod", "Cam 1".into())],
-        ..RewriteOptions::default()
-    };
+    let mut options = RewriteOptions::default();
+    options.user_data = vec![(*b"\xa9mak", "Acme".into()), (*b"\xa9mod", "Cam 1".into())];
     let out = rewrite(&input, &options);
     let mp4 = Mp4::open(&mut File::open(out.path()).unwrap()).unwrap();
     let udta = mp4.user_data().unwrap();

@@ -37,10 +37,9 @@ fn video(samples: Vec<Vec<u8>>, moov_first: bool) -> Vec<u8> {
 }
 
 fn options(target: Target) -> RewriteOptions {
-    RewriteOptions {
-        target,
-        ..RewriteOptions::default()
-    }
+    let mut options = RewriteOptions::default();
+    options.target = target;
+    options
 }
 
 /// (offset, size, bytes) of every sample of every track.
@@ -79,6 +78,7 @@ fn rewrite(input: &[u8], target: Target) -> Result<Vec<u8>, String> {
                 .unwrap();
             out
         }
+        other => panic!("no rewrite for {other:?}"),
     };
     let mut bytes = Vec::new();
     out.seek(SeekFrom::Start(0)).unwrap();

@@ -18,6 +18,7 @@ fn gpx_round_trip(segments: &[Vec<GpsPoint>], version: GpxVersion) -> Vec<Vec<Gp
     let expected_version = match version {
         GpxVersion::V1_1 => "1.1",
         GpxVersion::V1_0 => "1.0",
+        other => panic!("no expected version for {other:?}"),
     };
     assert_eq!(data.version.as_deref(), Some(expected_version));
     assert_eq!(data.creator.as_deref(), Some("telemux"));

@@ -103,13 +103,12 @@ fn dummy_track(path: &Path) -> TelemetryTrack {
         media_time: Some(k as f64 / 2.0),
         ..GpsPoint::new(45.0 + k as f64 / 1000.0, 7.0)
     });
-    let options = TrackOptions {
-        rate_hz: 2.0,
-        device_name: "dummy".into(),
-        gps9: false,
-        altitude_ref: AltitudeRef::MeanSeaLevel,
-        default_dop: DEFAULT_DOP,
-    };
+    let mut options = TrackOptions::default();
+    options.rate_hz = 2.0;
+    options.device_name = "dummy".into();
+    options.gps9 = false;
+    options.altitude_ref = AltitudeRef::MeanSeaLevel;
+    options.default_dop = DEFAULT_DOP;
     build_format(&Dummy, points, &[], duration, &options)
         .unwrap()
         .track
@@ -159,10 +158,8 @@ fn a_second_format_gets_its_own_track_and_every_original_sample_is_kept() {
         let track = dummy_track(&input);
         let slots = track.samples.len();
         assert_eq!(slots, if name == "ride.mp4" { 24 } else { 4 }, "{name}");
-        let options = RewriteOptions {
-            target,
-            ..RewriteOptions::default()
-        };
+        let mut options = RewriteOptions::default();
+        options.target = target;
         let out = write(&input, &track, &options);
 
         let after = track_contents(&out);
@@ -205,25 +202,18 @@ fn a_second_format_gets_its_own_track_and_every_original_sample_is_kept() {
         assert_eq!(existing(&out, &Gpmf), Vec::<usize>::new(), "{name}");
         let mut file = File::open(&out).unwrap();
         let mp4 = Mp4::open(&mut file).unwrap();
-        let again = RewriteOptions {
-            target: Target::Copy(MoovPlacement::Keep),
-            existing_tracks: vec![index],
-            ..RewriteOptions::default()
-        };
+        let mut again = RewriteOptions::default();
+        again.target = Target::Copy(MoovPlacement::Keep);
+        again.existing_tracks = vec![index];
         let err = prepare_format(&mp4, &Dummy, &track, &again).unwrap_err();
         assert!(matches!(err, RewriteError::HasTelemetry { index: i, .. } if i == index));
         assert!(
             err.to_string().starts_with("already has dummy telemetry"),
             "{err}"
         );
-        let replaced = write(
-            &out,
-            &track,
-            &RewriteOptions {
-                replace: true,
-                ..again
-            },
-        );
+        let mut replace = again.clone();
+        replace.replace = true;
+        let replaced = write(&out, &track, &replace);
         assert_eq!(
             track_contents(&replaced),
             after,

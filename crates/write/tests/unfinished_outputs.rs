@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use telemux_read::testkit::file_names as entries;
+use telemux_testkit::file_names as entries;
 use telemux_write::output::{remove_unfinished, AtomicOutput, TEMP_PREFIX};
 
 #[test]

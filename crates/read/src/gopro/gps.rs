@@ -9,13 +9,18 @@ use crate::model::{Fix, GpsPoint};
 
 /// The stream GPS points were taken from, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum GpsSource {
+    /// `GPS9` (HERO11+): a time, DOP and fix per sample.
     Gps9,
+    /// `GPS5`: one time, DOP and fix per payload.
     Gps5,
+    /// `GPRI` (Karma drone): raw GPS with its own times.
     Gpri,
 }
 
 impl GpsSource {
+    /// The stream's GPMF key.
     pub fn key(self) -> &'static str {
         match self {
             GpsSource::Gps9 => "GPS9",

@@ -22,36 +22,58 @@ use crate::mp4::{Mp4, Mp4Error, Sample, Track};
 pub use gps::GpsSource;
 pub use raw::{nest_len, starts_raw_gpmf, RawError, RawPayload, RawPayloads, RAW_PAYLOAD_SECONDS};
 
+/// Why GoPro telemetry could not be read.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum GoproError {
+    /// The MP4/MOV structure could not be read.
     #[error(transparent)]
     Mp4(#[from] Mp4Error),
+    /// No track holds GPMF.
     #[error("no GPMF telemetry track (no track with a `gpmd` sample entry holding DEVC payloads)")]
     NoTelemetry,
+    /// A raw GPMF file could not be framed.
     #[error(transparent)]
     Raw(#[from] RawError),
+    /// A payload of the GPMF track does not decode.
     #[error("{path}: sample {sample} at byte {offset}: {source}")]
     Payload {
+        /// The GPMF track's box path (`moov/trak[3]`).
         path: String,
+        /// The payload's sample index, from 0.
         sample: u32,
+        /// Absolute offset of the payload.
         offset: u64,
+        /// The decoding error, with the KLV path and offset inside the payload.
         source: gpmf::Error,
     },
 }
 
+/// What [`read`] collects.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadOptions {
     /// Also collect every non-GPS stream (ACCL, GYRO, …); costs time on long videos.
     pub sensors: bool,
 }
 
+impl ReadOptions {
+    /// Options collecting the non-GPS streams too when `sensors`.
+    pub fn with_sensors(sensors: bool) -> ReadOptions {
+        ReadOptions { sensors }
+    }
+}
+
 /// What was read, with the facts `verify` and the summaries need.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoproTelemetry {
+    /// The GPS points (and sensor streams, when asked for).
     pub telemetry: Telemetry,
     /// Index of the gpmd track among the file's tracks; `None` for raw GPMF.
     pub track_index: Option<usize>,
+    /// Payloads in the track.
     pub payloads: usize,
+    /// The stream the points came from; `None` when there are none.
     pub gps_source: Option<GpsSource>,
     /// Payloads that failed to decode and were skipped, with the reason.
     pub skipped: Vec<String>,
@@ -265,7 +287,9 @@ fn stmp_seconds(payload: &[u8]) -> Option<f64> {
 /// The MP4 time span of one payload, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Span {
+    /// Seconds from the media's start.
     pub start: f64,
+    /// Seconds.
     pub duration: f64,
 }
 

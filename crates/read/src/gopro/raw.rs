@@ -20,9 +20,17 @@ const HEADER_LEN: usize = 8;
 
 /// Why the KLVs of a raw track could not be framed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RawError {
+    /// The bytes at `offset` are no `DEVC` that validates.
     #[error("raw GPMF at byte {offset}: {reason}")]
-    Framing { offset: u64, reason: String },
+    Framing {
+        /// Absolute offset of the bad bytes.
+        offset: u64,
+        /// Why they are not a payload.
+        reason: String,
+    },
+    /// Reading the file failed.
     #[error("reading raw GPMF: {0}")]
     Io(#[from] io::Error),
 }
@@ -50,9 +58,11 @@ pub fn nest_len(head: &[u8]) -> Option<usize> {
 /// One payload read from a raw track.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawPayload {
+    /// Position in the file, from 0.
     pub index: u32,
     /// Byte offset of its first `DEVC` in the file.
     pub offset: u64,
+    /// The payload's bytes (one `DEVC`, padding included).
     pub bytes: Vec<u8>,
 }
 
@@ -68,6 +78,7 @@ pub struct RawPayloads<R> {
 }
 
 impl<R: Read> RawPayloads<R> {
+    /// Reads the payloads of `reader` from its start.
     pub fn new(reader: R) -> RawPayloads<R> {
         RawPayloads {
             reader,

@@ -14,15 +14,21 @@ pub struct ComplexType {
 
 /// Why a `TYPE` string cannot describe a structure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum TypeStringError {
+    /// The `TYPE` string has no characters.
     #[error("TYPE string is empty")]
     Empty,
+    /// A character that is no GPMF value type.
     #[error("TYPE string has {0:?}, which is not a value type")]
     UnknownChar(char),
+    /// A `[n]` count with no type before it to repeat.
     #[error("TYPE string has an array count without a type before it")]
     CountWithoutType,
+    /// A `[n]` count that is not a number from 1 to 255.
     #[error("TYPE string has a malformed array count (want `[n]` with 1 <= n <= 255)")]
     BadCount,
+    /// The structure would be larger than a struct size byte can state.
     #[error("TYPE string describes more than {MAX_STRUCT_SIZE} bytes")]
     TooLarge,
 }

@@ -11,36 +11,58 @@ use crate::FourCC;
 /// header in the payload.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path} at byte {offset}: {kind}")]
+#[non_exhaustive]
 pub struct Error {
+    /// Where the bad KLV is: `DEVC[0]/STRM[3]/GPS5`, or `payload` for the top level.
     pub path: String,
+    /// Byte offset of the bad KLV's header in the payload.
     pub offset: usize,
+    /// What is wrong with it.
     pub kind: ErrorKind,
 }
 
 /// What is wrong. Each structural failure has its own variant so callers (and tests) can tell a
 /// cut-off file from a lying size field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The input ends inside this KLV: a header or data runs past the end of the payload.
     #[error("truncated: the KLV needs {needed} bytes but the input has {available} left")]
-    Truncated { needed: usize, available: usize },
+    Truncated {
+        /// Bytes the KLV needs from its start: its header, or its header and data.
+        needed: usize,
+        /// Bytes the payload has left from the KLV's header.
+        available: usize,
+    },
     /// A nest (or a header) does not fit in the nest around it.
     #[error("size overflow: {needed} bytes declared but the enclosing nest has {room} left")]
-    SizeOverflow { needed: usize, room: usize },
+    SizeOverflow {
+        /// Bytes the KLV needs from its start: its header, or its header and data.
+        needed: usize,
+        /// Bytes left in the enclosing nest.
+        room: usize,
+    },
     /// Data whose struct size × repeat does not fit in the nest around it.
     #[error(
         "repeat overflow: struct size {struct_size} × repeat {repeat} (+ padding) needs {needed} \
          bytes but the enclosing nest has {room} left"
     )]
     RepeatOverflow {
+        /// Bytes per sample, from the header.
         struct_size: u8,
+        /// Samples, from the header.
         repeat: u16,
+        /// Bytes the data needs with its padding.
         needed: usize,
+        /// Bytes left in the enclosing nest.
         room: usize,
     },
     /// Nests deeper than [`super::MAX_DEPTH`].
     #[error("depth bomb: nesting deeper than {limit} levels")]
-    DepthBomb { limit: usize },
+    DepthBomb {
+        /// The deepest nesting accepted ([`super::MAX_DEPTH`]).
+        limit: usize,
+    },
     /// A type character that is neither 0 (nest) nor one of the spec's types.
     #[error("bad type: {} is not a GPMF type", TypeChar(*.0))]
     BadType(u8),
@@ -49,25 +71,48 @@ pub enum ErrorKind {
     BadKey(FourCC),
     /// Struct size zero, or not a multiple of the type's element size.
     #[error("bad struct size: {struct_size} for type {}", TypeChar(*.type_char))]
-    BadStructSize { type_char: u8, struct_size: u8 },
+    BadStructSize {
+        /// The KLV's type character.
+        type_char: u8,
+        /// The struct size from its header.
+        struct_size: u8,
+    },
     /// A nest whose size is not a multiple of 4, so its children cannot stay 32-bit aligned.
     #[error("misaligned nest: {size} bytes is not a multiple of 4")]
-    MisalignedNest { size: usize },
+    MisalignedNest {
+        /// The nest's declared data size in bytes.
+        size: usize,
+    },
     /// A `TYPE` string that does not describe a structure.
     #[error("bad TYPE: {0}")]
     BadTypeString(TypeStringError),
     /// A complex sample whose struct size differs from the size its `TYPE` describes.
     #[error("TYPE describes {type_size}-byte samples but the struct size is {struct_size}")]
-    TypeSizeMismatch { type_size: usize, struct_size: u8 },
+    TypeSizeMismatch {
+        /// Bytes per sample the `TYPE` describes.
+        type_size: usize,
+        /// The struct size from the KLV's header.
+        struct_size: u8,
+    },
     /// A `SCAL` with neither one value nor one per element of the data it scales.
     #[error("SCAL has {scales} values but the data has {elements} elements per sample")]
-    ScaleArity { scales: usize, elements: usize },
+    ScaleArity {
+        /// Values in the `SCAL`.
+        scales: usize,
+        /// Elements per sample of the scaled data.
+        elements: usize,
+    },
     /// A `SCAL` value of zero: every scaled value would be infinite.
     #[error("SCAL has a zero divisor")]
     ZeroScale,
     /// A known property (SCAL, TSMP, GPSF, …) stored with a type it cannot have.
     #[error("{key} cannot be stored as type {}", TypeChar(*.type_char))]
-    BadProperty { key: FourCC, type_char: u8 },
+    BadProperty {
+        /// The property's key.
+        key: FourCC,
+        /// The type character it was stored with.
+        type_char: u8,
+    },
     /// A `U` / GPSU text that is not a `yymmddhhmmss.sss` UTC time.
     #[error("bad UTC time {0:?} (want yymmddhhmmss.sss)")]
     BadTimestamp(String),
@@ -80,7 +125,12 @@ pub enum ErrorKind {
     /// A data KLV whose samples have another number of elements than the stream's first data
     /// KLV (repeated-key streams such as SCEN): its values would not line up with the others.
     #[error("{elements} elements per sample, but the stream's first data KLV has {first}")]
-    ElementsMismatch { elements: usize, first: usize },
+    ElementsMismatch {
+        /// Elements per sample of this KLV.
+        elements: usize,
+        /// Elements per sample of the stream's first data KLV.
+        first: usize,
+    },
     /// A payload whose first KLV is not a `DEVC` (GoPro's parser refuses these too).
     #[error("a payload must start with DEVC, not {0}")]
     NotDevice(FourCC),
@@ -175,7 +225,7 @@ fn index_among(seen: &mut Vec<(FourCC, usize)>, key: FourCC) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::{gpmf_klv as klv, gpmf_nest as nest};
+    use telemux_testkit::{gpmf_klv as klv, gpmf_nest as nest};
 
     #[test]
     fn paths_index_nests_by_key_and_end_with_the_leaf_key() {

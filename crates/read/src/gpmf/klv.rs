@@ -11,20 +11,25 @@ pub const MAX_DEPTH: usize = 16;
 
 const HEADER_LEN: usize = 8;
 
-/// What a KLV holds.
+/// What a KLV holds. Exhaustive, as GPMF defines it: a nest or typed data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// Type 0: the data is more KLVs.
     Nest,
+    /// A value type: the data is `repeat` samples of `struct_size` bytes.
     Data(ValueType),
 }
 
 /// One KLV, borrowed from the payload.
 #[derive(Debug, Clone, Copy)]
 pub struct KlvRef<'a> {
+    /// Four-character key (`DEVC`, `GPS5`, …).
     pub key: FourCC,
+    /// Nest or data, from the type character.
     pub kind: Kind,
+    /// Bytes per sample (for a nest, usually 1).
     pub struct_size: u8,
+    /// Samples (for a nest with struct size 1, its byte length).
     pub repeat: u16,
     /// Byte offset of the header in the payload.
     pub offset: usize,
@@ -47,6 +52,7 @@ impl<'a> KlvRef<'a> {
         self.padding
     }
 
+    /// The value type of a data KLV; `None` for a nest.
     pub fn value_type(&self) -> Option<ValueType> {
         match self.kind {
             Kind::Nest => None,
@@ -93,10 +99,18 @@ impl<'a> KlvRef<'a> {
 
 /// One step of a walk: a KLV, or a run of zero 32-bit words that GoPro's parser skips
 /// (GoPro's writer uses them to pad large nests; `udta/GPMF` payloads end with them).
+/// Exhaustive: a payload holds nothing else.
 #[derive(Debug, Clone, Copy)]
 pub enum Entry<'a> {
+    /// A KLV (nest or data).
     Klv(KlvRef<'a>),
-    Filler { offset: usize, words: usize },
+    /// Zero words between KLVs, skipped.
+    Filler {
+        /// Byte offset of the first zero word in the payload.
+        offset: usize,
+        /// How many 32-bit zero words follow.
+        words: usize,
+    },
 }
 
 /// The entries of one nest level. Yields an error once and then stops.
@@ -275,7 +289,7 @@ impl Header {
         usize::from(self.struct_size) * usize::from(self.repeat)
     }
 
-    pub fn padded_len(&self) -> usize {
+    pub(crate) fn padded_len(&self) -> usize {
         self.len().next_multiple_of(4)
     }
 }

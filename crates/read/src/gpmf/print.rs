@@ -18,10 +18,19 @@ const SHOWN_INLINE: usize = 16;
 /// Bytes of complex data without a TYPE shown as hex.
 const SHOWN_BYTES: usize = 32;
 
+/// How [`print()`] lists a payload.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct PrintOptions {
     /// Print every sample instead of the first few and a count.
     pub all: bool,
+}
+
+impl PrintOptions {
+    /// Options printing every sample when `all`, else the first few and a count.
+    pub fn with_all(all: bool) -> PrintOptions {
+        PrintOptions { all }
+    }
 }
 
 /// Appends the listing of `payload` to `out`. On an error, `out` keeps everything listed

@@ -33,6 +33,7 @@ pub const METADATA_KEYS: [FourCC; 22] = [
     FourCC::new(b"GPSA"),
 ];
 
+/// Whether `key` describes a stream (SCAL, TSMP, GPSF, …) rather than holding its samples.
 pub fn is_metadata_key(key: FourCC) -> bool {
     METADATA_KEYS.contains(&key)
 }
@@ -101,7 +102,7 @@ pub(crate) fn fourcc(klv: &KlvRef<'_>) -> Result<FourCC, Error> {
 
 /// Text up to the first NUL: UTF-8 when it is valid, else Latin-1 (GoPro writes `°`, `²`, `µ`
 /// as single bytes 0xB0, 0xB2, 0xB5).
-pub fn decode_text(bytes: &[u8]) -> String {
+pub(crate) fn decode_text(bytes: &[u8]) -> String {
     let text = bytes.split(|&b| b == 0).next().unwrap_or_default();
     match std::str::from_utf8(text) {
         Ok(s) => s.to_owned(),

@@ -5,6 +5,7 @@ use crate::FourCC;
 
 /// One element of a sample, decoded from big-endian storage.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Scalar {
     /// `b s l j`.
     Int(i64),
@@ -14,7 +15,9 @@ pub enum Scalar {
     Float(f64),
     /// One `c` character.
     Char(u8),
+    /// A `F` key.
     FourCC(FourCC),
+    /// A `G` 128-bit id.
     Guid([u8; 16]),
     /// The 16 characters of a `U` time, `yymmddhhmmss.sss`.
     Utc([u8; 16]),
@@ -104,12 +107,13 @@ impl Layout {
         self.size
     }
 
+    /// Each field's byte offset in the sample and its value type, in order.
     pub fn fields(&self) -> &[(usize, ValueType)] {
         &self.fields
     }
 
     /// The one type shared by every element, if there is one.
-    pub fn uniform_type(&self) -> Option<ValueType> {
+    pub(crate) fn uniform_type(&self) -> Option<ValueType> {
         let (_, first) = *self.fields.first()?;
         self.fields
             .iter()

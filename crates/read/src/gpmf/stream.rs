@@ -19,18 +19,22 @@ use crate::FourCC;
 /// A payload: its devices, and any top-level KLV that is not a `DEVC`.
 #[derive(Debug, Clone)]
 pub struct Payload<'a> {
+    /// Every `DEVC` of the payload, in order.
     pub devices: Vec<Device<'a>>,
+    /// Top-level KLVs that are no `DEVC` (GoPro's parser ignores them).
     pub other: Vec<KlvRef<'a>>,
 }
 
 /// One `DEVC`.
 #[derive(Debug, Clone)]
 pub struct Device<'a> {
+    /// The `DEVC` KLV itself.
     pub klv: KlvRef<'a>,
     /// DVID.
     pub id: Option<DeviceId>,
     /// DVNM.
     pub name: Option<String>,
+    /// Its `STRM` nests, in order.
     pub streams: Vec<Stream<'a>>,
     /// Every other KLV of the device (TICK, EMPT, …).
     pub other: Vec<KlvRef<'a>>,
@@ -38,14 +42,18 @@ pub struct Device<'a> {
 
 /// DVID is a number on cameras and a FourCC on some other sources (`HLMT`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DeviceId {
+    /// A numeric id (cameras: 1 for the camera itself).
     Number(u64),
+    /// A FourCC id (`HLMT` highlights, some other sources).
     FourCC(FourCC),
 }
 
 /// One `STRM`: metadata KLVs, then the data KLV(s) of one key.
 #[derive(Debug, Clone)]
 pub struct Stream<'a> {
+    /// The `STRM` KLV itself.
     pub klv: KlvRef<'a>,
     /// The key of the samples (GPS5, ACCL, …): the last key in the stream that is not metadata
     /// ([`super::METADATA_KEYS`]). `None` for a stream of metadata only.

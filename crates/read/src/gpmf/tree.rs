@@ -9,25 +9,32 @@ use crate::FourCC;
 /// Most samples one KLV can hold: the repeat field is 16 bits.
 pub const MAX_REPEAT: usize = u16::MAX as usize;
 
-/// One element of a payload or of a nest.
+/// One element of a payload or of a nest. Exhaustive: a payload holds nothing else, and the
+/// encoder must write every element back.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
+    /// A KLV.
     Klv(Klv),
     /// Zero 32-bit words between KLVs, which readers skip. Kept so that payloads padded this way
     /// (`udta/GPMF`, GoPro's large nests) re-encode byte for byte. Reading merges adjacent runs.
     Filler(NonZeroUsize),
 }
 
+/// One owned KLV: key and body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Klv {
+    /// Four-character key.
     pub key: FourCC,
+    /// Nested KLVs or typed data.
     pub body: Body,
 }
 
+/// What a KLV holds. Exhaustive, as GPMF defines it: a nest or typed data.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     /// Type 0: more KLVs. The encoder computes the size.
     Nest(Vec<Node>),
+    /// A value type: typed samples.
     Data(Data),
 }
 
@@ -44,15 +51,38 @@ pub struct Data {
 
 /// Why values and a struct size do not make a KLV.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum ShapeError {
+    /// A struct size that is zero or not a multiple of the type's size.
     #[error("struct size {struct_size} is zero or not a multiple of the {size}-byte type")]
-    StructSize { struct_size: u8, size: usize },
+    StructSize {
+        /// The struct size asked for.
+        struct_size: u8,
+        /// Bytes per element of the value type.
+        size: usize,
+    },
+    /// Values that end inside a sample.
     #[error("{bytes} bytes of values are not a whole number of {struct_size}-byte samples")]
-    PartialSample { bytes: usize, struct_size: u8 },
+    PartialSample {
+        /// Byte length of the values.
+        bytes: usize,
+        /// The struct size asked for.
+        struct_size: u8,
+    },
+    /// More samples than a 16-bit repeat can count.
     #[error("{samples} samples do not fit one KLV (at most {MAX_REPEAT}); split the payload")]
-    TooManySamples { samples: usize },
+    TooManySamples {
+        /// How many samples the values make.
+        samples: usize,
+    },
+    /// Padding of another length than the values need to reach 32-bit alignment.
     #[error("{given} padding bytes given, {needed} needed for alignment")]
-    Padding { given: usize, needed: usize },
+    Padding {
+        /// Padding bytes given.
+        given: usize,
+        /// Padding bytes the alignment needs (0-3).
+        needed: usize,
+    },
 }
 
 impl Data {
@@ -102,6 +132,7 @@ impl Data {
         }
     }
 
+    /// Bytes per sample, as written in the header.
     pub fn struct_size(&self) -> u8 {
         self.struct_size
     }
@@ -111,10 +142,12 @@ impl Data {
         u16::try_from(self.values.byte_len() / usize::from(self.struct_size)).unwrap_or(u16::MAX)
     }
 
+    /// The values, in storage order.
     pub fn values(&self) -> &Values {
         &self.values
     }
 
+    /// The values, giving the `Data` up.
     pub fn into_values(self) -> Values {
         self.values
     }
@@ -124,12 +157,14 @@ impl Data {
         self.padding.get(..self.padding_len()).unwrap_or_default()
     }
 
+    /// How many padding bytes follow the values: 0-3, up to the next 32-bit boundary.
     pub fn padding_len(&self) -> usize {
         (4 - self.values.byte_len() % 4) % 4
     }
 }
 
 impl Klv {
+    /// A nest holding `children`.
     pub fn nest(key: FourCC, children: Vec<Node>) -> Klv {
         Klv {
             key,
@@ -137,6 +172,7 @@ impl Klv {
         }
     }
 
+    /// A data KLV.
     pub fn data(key: FourCC, data: Data) -> Klv {
         Klv {
             key,

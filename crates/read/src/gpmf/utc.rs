@@ -5,7 +5,7 @@ use time::{Date, Duration, Month, OffsetDateTime, PrimitiveDateTime, Time};
 use super::ErrorKind;
 
 /// Parses a `U` value such as `191118234514.000` (years 2000–2099, as the spec says) to UTC.
-pub fn parse_utc(text: &[u8]) -> Result<OffsetDateTime, ErrorKind> {
+pub(crate) fn parse_utc(text: &[u8]) -> Result<OffsetDateTime, ErrorKind> {
     let bad = || ErrorKind::BadTimestamp(String::from_utf8_lossy(text).into_owned());
     let field = |at: usize, len: usize| -> Option<u16> {
         let digits = text.get(at..at + len)?;

@@ -1,7 +1,8 @@
 //! The GPMF type characters (the byte after the key) and what each one stores.
 
 /// The storage type of a data KLV, from its type character. Nests (type 0) are not a value
-/// type: see [`super::Kind`].
+/// type: see [`super::Kind`]. Exhaustive on purpose, as [`super::Values`] is: the GPMF writer
+/// must encode every type, so a new one is a breaking change rather than a wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValueType {
     /// `b`: int8.
@@ -86,6 +87,7 @@ impl ValueType {
         })
     }
 
+    /// The type character written in a KLV header (`l`, `f`, `?`, …).
     pub const fn to_char(self) -> u8 {
         match self {
             ValueType::I8 => b'b',

@@ -8,22 +8,35 @@ use crate::FourCC;
 /// The elements of one data KLV, in storage order (samples one after another).
 ///
 /// Equality compares floats by their bits, so two `Values` are equal exactly when they encode
-/// to the same bytes (NaN payloads included).
+/// to the same bytes (NaN payloads included). Exhaustive on purpose: telemux-write's encoder
+/// matches every type, and a type it cannot write must fail to compile, not be dropped.
 #[derive(Debug, Clone)]
 pub enum Values {
+    /// `b` signed bytes.
     I8(Vec<i8>),
+    /// `B` unsigned bytes.
     U8(Vec<u8>),
     /// `c` text as stored: Latin-1 or ASCII, possibly NUL-padded.
     Char(Vec<u8>),
+    /// `s` signed 16-bit integers.
     I16(Vec<i16>),
+    /// `S` unsigned 16-bit integers.
     U16(Vec<u16>),
+    /// `l` signed 32-bit integers.
     I32(Vec<i32>),
+    /// `L` unsigned 32-bit integers.
     U32(Vec<u32>),
+    /// `f` 32-bit floats.
     F32(Vec<f32>),
+    /// `d` 64-bit floats.
     F64(Vec<f64>),
+    /// `F` four-character codes.
     FourCC(Vec<FourCC>),
+    /// `G` 128-bit ids.
     Guid(Vec<[u8; 16]>),
+    /// `j` signed 64-bit integers.
     I64(Vec<i64>),
+    /// `J` unsigned 64-bit integers.
     U64(Vec<u64>),
     /// Raw Q15.16 words (value = word / 65536).
     Q15_16(Vec<i32>),
@@ -60,6 +73,7 @@ impl Values {
         }
     }
 
+    /// The type these values have (the KLV's type character).
     pub fn value_type(&self) -> ValueType {
         match self {
             Values::I8(_) => ValueType::I8,
@@ -100,6 +114,7 @@ impl Values {
         }
     }
 
+    /// Whether there are no values at all.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

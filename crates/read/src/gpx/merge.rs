@@ -16,6 +16,7 @@ pub struct MergeReport {
 pub struct Merged {
     /// Points in strictly increasing time order.
     pub points: Vec<GpsPoint>,
+    /// What was dropped to make `points`.
     pub report: MergeReport,
 }
 

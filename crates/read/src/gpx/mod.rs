@@ -24,6 +24,7 @@ use crate::model::{AltitudeRef, GpsPoint, Telemetry};
 
 /// Which GPX elements `GpxData::segments` were read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum PointSource {
     /// `trk/trkseg/trkpt`, one segment per `trkseg`: used whenever the file has track points.
     #[default]
@@ -58,6 +59,7 @@ pub struct GpxData {
     pub creator: Option<String>,
     /// `metadata/name` (GPX 1.1) or `name` (GPX 1.0), else the first track's name.
     pub name: Option<String>,
+    /// Which elements `segments` were read from.
     pub source: PointSource,
     /// Points in file order. Altitudes (`<ele>`) are above mean sea level.
     pub segments: Vec<Vec<GpsPoint>>,

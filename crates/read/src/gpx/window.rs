@@ -15,20 +15,29 @@ use super::{GpxError, PointSource};
 
 /// The time span whose points are kept.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub enum Window {
     /// From one moment to another (the video's start and end).
     Between(OffsetDateTime, OffsetDateTime),
     /// `duration` seconds starting `offset` seconds after the earliest point (`--sync
     /// first-point`). The earliest point is known only at the end, so everything from the
     /// earliest point so far to the window's end is kept.
-    FromFirst { offset: f64, duration: f64 },
+    FromFirst {
+        /// Seconds after the earliest point where the window starts.
+        offset: f64,
+        /// Length of the window, seconds.
+        duration: f64,
+    },
 }
 
 /// Counts over every timed point read, kept or not.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Totals {
+    /// Timed points read.
     pub count: usize,
+    /// The earliest time among them.
     pub first: Option<OffsetDateTime>,
+    /// The latest time among them.
     pub last: Option<OffsetDateTime>,
     /// Points without a DOP (`hdop`/`pdop`).
     pub without_dop: usize,
@@ -62,9 +71,11 @@ impl Totals {
 /// What one file gave for a window.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Windowed {
+    /// Which elements the points were read from.
     pub source: PointSource,
     /// The kept points, timed, in no particular order.
     pub points: Vec<GpsPoint>,
+    /// Counts over every timed point of the file, kept or not.
     pub totals: Totals,
     /// Untimed points, and points dropped for repeating the time of the point before them.
     pub report: MergeReport,
@@ -75,7 +86,9 @@ pub struct Windowed {
 pub struct WindowedTrack {
     /// Strictly increasing in time.
     pub points: Vec<GpsPoint>,
+    /// Counts over every timed point of every file, kept or not.
     pub totals: Totals,
+    /// Untimed points and repeated times dropped, over every file.
     pub report: MergeReport,
 }
 

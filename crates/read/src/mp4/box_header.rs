@@ -54,6 +54,7 @@ impl BoxHeader {
 /// A header that could not be parsed, with its type when at least that much was readable (so
 /// the caller can name the box in the error path).
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct HeaderError {
     /// The box type, when the first 8 bytes were there.
     pub kind: Option<FourCC>,

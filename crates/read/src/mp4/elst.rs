@@ -8,8 +8,11 @@ use super::tree::{BoxNode, Moov};
 /// (media timescale; -1 for an empty edit, i.e. a gap) at `media_rate`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Edit {
+    /// How long the edit plays, movie (`mvhd`) timescale units.
     pub segment_duration: u64,
+    /// Where in the media it starts, media timescale units; -1 for an empty edit (a gap).
     pub media_time: i64,
+    /// Playback speed (16.16 fixed point in the file): 1.0 normal, 0.0 a still frame.
     pub media_rate: f64,
 }
 

@@ -32,15 +32,19 @@ pub struct TrackRun {
     pub path: String,
     /// File offset of the `trun` box.
     pub offset: u64,
+    /// The `tfhd` track id the run belongs to.
     pub track_id: u32,
+    /// Samples in the run.
     pub samples: u32,
     /// Absolute file offset of the first data byte, as the offsets resolve (may lie outside
     /// the file when they are wrong; negative results are errors).
     pub data_start: u64,
+    /// Bytes of sample data in the run.
     pub data_len: u64,
 }
 
 impl TrackRun {
+    /// Absolute offset one past the run's data (saturating when the offsets are wrong).
     pub fn data_end(&self) -> u64 {
         self.data_start.saturating_add(self.data_len)
     }
@@ -219,7 +223,7 @@ mod tests {
 
     use super::*;
     use crate::mp4::synthetic::{ftyp, mvhd, open};
-    use crate::testkit::{mp4_box, mp4_container, mp4_full_box};
+    use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 
     fn be(values: &[u32]) -> Vec<u8> {
         values.iter().flat_map(|v| v.to_be_bytes()).collect()

@@ -15,10 +15,12 @@ pub struct Hdlr {
     pub subtype: FourCC,
     /// The name with its encoding removed (trailing spaces kept: GoPro writes `GoPro MET  `).
     pub name: String,
+    /// How the name was stored, so a rewrite can store it the same way.
     pub name_style: NameStyle,
 }
 
-/// How the handler name was stored.
+/// How the handler name was stored: QuickTime's or ISO's way, the only two (exhaustive, so the
+/// writer that stores a name each way handles both).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NameStyle {
     /// QuickTime: a length byte, then the text (e.g. `\x09GoPro MET`).
@@ -28,6 +30,7 @@ pub enum NameStyle {
 }
 
 impl Hdlr {
+    /// Parses the `hdlr` box `node`.
     pub fn parse(moov: &Moov, node: &BoxNode) -> Result<Hdlr, Mp4Error> {
         let mut f = Fields::of(moov, node);
         f.full_box(0)?;

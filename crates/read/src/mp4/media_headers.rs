@@ -32,6 +32,7 @@ pub fn utc_to_mac_time(time: OffsetDateTime) -> Option<u64> {
 pub struct BoxTimes {
     /// Seconds since 1904-01-01.
     pub creation: u64,
+    /// Seconds since 1904-01-01.
     pub modification: u64,
 }
 
@@ -43,10 +44,12 @@ impl BoxTimes {
         })
     }
 
+    /// `creation` as UTC, when it is a representable time.
     pub fn creation_utc(&self) -> Option<OffsetDateTime> {
         mac_time_to_utc(self.creation)
     }
 
+    /// `modification` as UTC, when it is a representable time.
     pub fn modification_utc(&self) -> Option<OffsetDateTime> {
         mac_time_to_utc(self.modification)
     }
@@ -55,15 +58,20 @@ impl BoxTimes {
 /// Movie header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mvhd {
+    /// 0 (32-bit times and duration) or 1 (64-bit).
     pub version: u8,
+    /// Creation and modification time.
     pub times: BoxTimes,
     /// Units per second of `duration` and of edit list segment durations.
     pub timescale: u32,
+    /// Length of the movie, `timescale` units.
     pub duration: u64,
+    /// The id the next new track should take.
     pub next_track_id: u32,
 }
 
 impl Mvhd {
+    /// Parses the `mvhd` box `node`.
     pub fn parse(moov: &Moov, node: &BoxNode) -> Result<Mvhd, Mp4Error> {
         let mut f = Fields::of(moov, node);
         let (version, _) = f.full_box(1)?;
@@ -86,19 +94,24 @@ impl Mvhd {
 /// Track header.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Tkhd {
+    /// 0 (32-bit times and duration) or 1 (64-bit).
     pub version: u8,
     /// Bit 0 enabled, bit 1 in movie, bit 2 in preview, bit 3 in poster (QuickTime).
     pub flags: u32,
+    /// Creation and modification time.
     pub times: BoxTimes,
+    /// The track's id, unique in the movie (edit lists and references use it).
     pub track_id: u32,
     /// In the movie (`mvhd`) timescale.
     pub duration: u64,
     /// Presentation size in pixels (16.16 fixed point in the file).
     pub width: f64,
+    /// Presentation height in pixels.
     pub height: f64,
 }
 
 impl Tkhd {
+    /// Parses the `tkhd` box `node`.
     pub fn parse(moov: &Moov, node: &BoxNode) -> Result<Tkhd, Mp4Error> {
         let mut f = Fields::of(moov, node);
         let (version, flags) = f.full_box(1)?;
@@ -129,15 +142,20 @@ fn fixed_16_16(value: u32) -> f64 {
 /// Media header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mdhd {
+    /// 0 (32-bit times and duration) or 1 (64-bit).
     pub version: u8,
+    /// Creation and modification time.
     pub times: BoxTimes,
     /// Units per second of the sample tables (`stts` deltas, `elst` media times).
     pub timescale: u32,
+    /// Length of the media, `timescale` units.
     pub duration: u64,
+    /// The track's language.
     pub language: Language,
 }
 
 impl Mdhd {
+    /// Parses the `mdhd` box `node`.
     pub fn parse(moov: &Moov, node: &BoxNode) -> Result<Mdhd, Mp4Error> {
         let mut f = Fields::of(moov, node);
         let (version, _) = f.full_box(1)?;
@@ -156,14 +174,18 @@ impl Mdhd {
 }
 
 /// The `mdhd` language field: three packed ISO 639-2 letters, or a QuickTime Macintosh language
-/// code (values below 0x400, and 0x7FFF for "unspecified").
+/// code (values below 0x400, and 0x7FFF for "unspecified"). Exhaustive: the field holds
+/// nothing else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Language {
+    /// Three ISO 639-2/T letters, e.g. `eng`.
     Iso639([u8; 3]),
+    /// A QuickTime Macintosh language code (0 English; 0x7FFF unspecified).
     Macintosh(u16),
 }
 
 impl Language {
+    /// Decodes the 16-bit `mdhd` field.
     pub fn from_code(code: u16) -> Language {
         if code < 0x400 || code == 0x7FFF {
             return Language::Macintosh(code);

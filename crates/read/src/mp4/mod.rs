@@ -105,6 +105,7 @@ impl Mp4 {
         })
     }
 
+    /// The file's length in bytes.
     pub fn file_len(&self) -> u64 {
         self.file_len
     }
@@ -131,6 +132,7 @@ impl Mp4 {
             .or_else(|| self.moov.root().child(b"mvex").map(|node| &node.header))
     }
 
+    /// The `moov` box tree, with its bytes.
     pub fn moov(&self) -> &Moov {
         &self.moov
     }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 
 use super::synthetic::{build, large_box, sample_bytes, TrackSpec};
 use super::*;
-use crate::testkit::mp4_box;
+use telemux_testkit::mp4_box;
 
 fn track_spec() -> impl Strategy<Value = TrackSpec> {
     let sample = (0u32..64, 0u32..3000);

@@ -17,6 +17,7 @@ pub struct Sample {
     pub index: u32,
     /// Absolute file offset of the first byte.
     pub offset: u64,
+    /// Bytes.
     pub size: u32,
     /// Position of the chunk holding it in `stco`/`co64`, from 0.
     pub chunk: u32,
@@ -31,9 +32,13 @@ pub struct Sample {
 /// The four tables that locate and time samples, checked for consistency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleTable<'a> {
+    /// `stts`: sample durations.
     pub time_to_sample: TimeToSample<'a>,
+    /// `stsz`/`stz2`: sample sizes.
     pub sizes: SampleSizes<'a>,
+    /// `stsc`: samples per chunk.
     pub sample_to_chunk: SampleToChunk<'a>,
+    /// `stco`/`co64`: chunk offsets.
     pub chunk_offsets: ChunkOffsets<'a>,
     timescale: u32,
     file_len: u64,
@@ -164,6 +169,7 @@ impl<'a> SampleTable<'a> {
         self.sizes.len()
     }
 
+    /// Whether the track has no samples.
     pub fn is_empty(&self) -> bool {
         self.sizes.is_empty()
     }

@@ -13,6 +13,7 @@ const MIN_ENTRY_LEN: usize = 16;
 /// One sample description, e.g. `avc1`, `mp4a`, `tmcd` or GoPro's `gpmd`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SampleEntry<'a> {
+    /// The entry's format (`avc1`, `gpmd`, …).
     pub kind: FourCC,
     /// Absolute file offset of the entry's header.
     pub offset: u64,
@@ -25,10 +26,12 @@ pub struct SampleEntry<'a> {
 /// Sample description box.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stsd<'a> {
+    /// The sample entries, in order (most tracks have one).
     pub entries: Vec<SampleEntry<'a>>,
 }
 
 impl<'a> Stsd<'a> {
+    /// Parses the `stsd` box `node`.
     pub fn parse(moov: &'a Moov, node: &'a BoxNode) -> Result<Stsd<'a>, Mp4Error> {
         let mut f = Fields::of(moov, node);
         f.full_box(0)?;

@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use crate::testkit::{mp4_box, mp4_container, mp4_full_box};
+use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 
 use super::{Mp4, Mp4Error, Sample};
 

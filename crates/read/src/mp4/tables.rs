@@ -16,6 +16,7 @@ fn entry_offset(first: u64, index: u32, size: u64) -> u64 {
 /// `stts`: runs of samples with the same decode duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeToSample<'a> {
+    /// The `stts` box.
     pub node: &'a BoxNode,
     entries: &'a [u8],
     first_entry: u64,
@@ -24,11 +25,14 @@ pub struct TimeToSample<'a> {
 /// `sample_count` consecutive samples each lasting `sample_delta` timescale units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeToSampleEntry {
+    /// Samples in the run.
     pub sample_count: u32,
+    /// Duration of each, media timescale units.
     pub sample_delta: u32,
 }
 
 impl<'a> TimeToSample<'a> {
+    /// Parses the `stts` box `node`, checking its table fits.
     pub fn parse(moov: &'a Moov, node: &'a BoxNode) -> Result<TimeToSample<'a>, Mp4Error> {
         let mut f = Fields::of(moov, node);
         f.full_box(0)?;
@@ -42,14 +46,17 @@ impl<'a> TimeToSample<'a> {
         })
     }
 
+    /// Number of entries (runs).
     pub fn len(&self) -> u32 {
         (self.entries.len() / 8) as u32
     }
 
+    /// Whether the table has no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
+    /// Entry `index` (from 0).
     pub fn get(&self, index: u32) -> Option<TimeToSampleEntry> {
         let [a, b, c, d, e, f, g, h] = word::<8>(self.entries, index as usize)?;
         Some(TimeToSampleEntry {
@@ -58,6 +65,7 @@ impl<'a> TimeToSample<'a> {
         })
     }
 
+    /// Every entry, in order.
     pub fn iter(&self) -> impl Iterator<Item = TimeToSampleEntry> + 'a {
         let table = *self;
         (0..self.len()).filter_map(move |i| table.get(i))
@@ -68,6 +76,7 @@ impl<'a> TimeToSample<'a> {
         self.iter().map(|e| u64::from(e.sample_count)).sum()
     }
 
+    /// Absolute file offset of entry `index`, for errors naming the bad entry.
     pub fn entry_offset(&self, index: u32) -> u64 {
         entry_offset(self.first_entry, index, 8)
     }
@@ -77,6 +86,7 @@ impl<'a> TimeToSample<'a> {
 /// sizes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleSizes<'a> {
+    /// The `stsz` or `stz2` box.
     pub node: &'a BoxNode,
     count: u32,
     form: SizeForm<'a>,
@@ -133,6 +143,7 @@ impl<'a> SampleSizes<'a> {
         self.count
     }
 
+    /// Whether the track has no samples.
     pub fn is_empty(&self) -> bool {
         self.count == 0
     }
@@ -169,6 +180,7 @@ impl<'a> SampleSizes<'a> {
 /// `stsc`: runs of chunks with the same number of samples.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleToChunk<'a> {
+    /// The `stsc` box.
     pub node: &'a BoxNode,
     entries: &'a [u8],
     first_entry: u64,
@@ -178,12 +190,16 @@ pub struct SampleToChunk<'a> {
 /// `samples_per_chunk` samples described by `stsd` entry `sample_description_index` (from 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SampleToChunkEntry {
+    /// First chunk of the run, from 1.
     pub first_chunk: u32,
+    /// Samples in each chunk of the run.
     pub samples_per_chunk: u32,
+    /// The `stsd` entry describing them, from 1.
     pub sample_description_index: u32,
 }
 
 impl<'a> SampleToChunk<'a> {
+    /// Parses the `stsc` box `node`, checking its table fits.
     pub fn parse(moov: &'a Moov, node: &'a BoxNode) -> Result<SampleToChunk<'a>, Mp4Error> {
         let mut f = Fields::of(moov, node);
         f.full_box(0)?;
@@ -197,14 +213,17 @@ impl<'a> SampleToChunk<'a> {
         })
     }
 
+    /// Number of entries (runs).
     pub fn len(&self) -> u32 {
         (self.entries.len() / 12) as u32
     }
 
+    /// Whether the table has no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
 
+    /// Entry `index` (from 0).
     pub fn get(&self, index: u32) -> Option<SampleToChunkEntry> {
         let [a, b, c, d, e, f, g, h, i, j, k, l] = word::<12>(self.entries, index as usize)?;
         Some(SampleToChunkEntry {
@@ -214,6 +233,7 @@ impl<'a> SampleToChunk<'a> {
         })
     }
 
+    /// Absolute file offset of entry `index`, for errors naming the bad entry.
     pub fn entry_offset(&self, index: u32) -> u64 {
         entry_offset(self.first_entry, index, 12)
     }
@@ -222,6 +242,7 @@ impl<'a> SampleToChunk<'a> {
 /// `stco` (32-bit) or `co64` (64-bit) absolute file offsets of the chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChunkOffsets<'a> {
+    /// The `stco` or `co64` box.
     pub node: &'a BoxNode,
     entries: &'a [u8],
     first_entry: u64,
@@ -263,6 +284,7 @@ impl<'a> ChunkOffsets<'a> {
         (self.entries.len() / self.entry_size()) as u32
     }
 
+    /// Whether the table has no chunks.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
@@ -276,6 +298,7 @@ impl<'a> ChunkOffsets<'a> {
         }
     }
 
+    /// Every chunk offset, in order.
     pub fn iter(&self) -> impl Iterator<Item = u64> + 'a {
         let table = *self;
         (0..self.len()).filter_map(move |i| table.get(i))

@@ -28,10 +28,12 @@ pub struct Trailing {
     pub offset: u64,
     /// From `offset` to the end of the file.
     pub len: u64,
+    /// What the bytes are.
     pub kind: TrailingKind,
 }
 
 impl Trailing {
+    /// Absolute offset one past the last byte (the file's length).
     pub fn end(&self) -> u64 {
         self.offset + self.len
     }
@@ -39,19 +41,25 @@ impl Trailing {
 
 /// What the bytes after the last box are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TrailingKind {
     /// Bytes that do not form a box: a camera's trailer (Insta360 `.insv` files end with one
     /// after `moov`), zero padding, junk.
     NotBoxes,
     /// A `free` or `skip` box whose declared size runs past the end of the file: the staging
     /// box of an `--in-place` write that was interrupted before it finished appending.
-    TornStaging { declared: u64 },
+    TornStaging {
+        /// The size the box declares.
+        declared: u64,
+    },
 }
 
 /// The top level of a file: its boxes in file order and what follows the last one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TopLevel {
+    /// Every top-level box, in file order.
     pub boxes: Vec<BoxHeader>,
+    /// What follows the last box, if anything.
     pub trailing: Option<Trailing>,
 }
 

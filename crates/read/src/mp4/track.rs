@@ -18,13 +18,19 @@ pub struct Track<'a> {
     /// Position among the `trak` boxes, from 0 (the `i` of `moov/trak[i]`); the track id is in
     /// `tkhd`.
     pub index: usize,
+    /// The `trak` box.
     pub node: &'a BoxNode,
+    /// Track header: id, duration, size.
     pub tkhd: Tkhd,
+    /// Media header: timescale, duration, language.
     pub mdhd: Mdhd,
+    /// Handler: what kind of media the track holds.
     pub hdlr: Hdlr,
+    /// Sample descriptions.
     pub stsd: Stsd<'a>,
     /// `edts/elst`, when the track has one.
     pub edits: Option<Vec<Edit>>,
+    /// The tables that locate and time the samples.
     pub sample_table: SampleTable<'a>,
     moov: &'a Moov,
 }

@@ -22,13 +22,16 @@ const CONTAINERS: [&[u8; 4]; 11] = [
 /// One box of the `moov` tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoxNode {
+    /// Where the box is and how its header was written.
     pub header: BoxHeader,
     /// Path from the top of the file, e.g. `moov/trak[1]/mdia/hdlr`.
     pub path: String,
+    /// Its children, if it is parsed as a container.
     pub content: Content,
 }
 
-/// What the tree knows about a box's payload.
+/// What the tree knows about a box's payload. Exhaustive: a box is parsed into children or
+/// not, and the writer's edit tree copies both kinds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Content {
     /// Not parsed as boxes; read it with `Moov::body` (typed parsers do).
@@ -36,13 +39,17 @@ pub enum Content {
     /// `prefix_len` bytes (ISO `meta` version/flags), then `children`, then `trailer_len` zero
     /// bytes (QuickTime ends `udta` lists with a 32-bit zero).
     Container {
+        /// Bytes before the children (4 for ISO `meta`, else 0).
         prefix_len: u64,
+        /// The child boxes, in file order.
         children: Vec<BoxNode>,
+        /// Zero bytes after the children (4 for QuickTime `udta` lists, else 0).
         trailer_len: u64,
     },
 }
 
 impl BoxNode {
+    /// The box's type.
     pub fn kind(&self) -> FourCC {
         self.header.kind
     }

@@ -8,6 +8,7 @@ use super::tree::{BoxNode, Moov};
 /// The children of one `udta` box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UserData<'a> {
+    /// The `udta` box.
     pub node: &'a BoxNode,
     moov: &'a Moov,
 }

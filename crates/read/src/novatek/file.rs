@@ -14,6 +14,7 @@ use crate::mp4::{child_headers, BoxHeader, Mp4};
 
 /// How the blocks of a file were found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Located {
     /// Through `moov/gps `: only the listed blocks were read.
     Index,
@@ -26,6 +27,7 @@ pub enum Located {
 }
 
 impl Located {
+    /// How the blocks were found, in a few words for the summary.
     pub fn describe(self) -> &'static str {
         match self {
             Located::Index => "moov/gps index",
@@ -39,7 +41,9 @@ impl Located {
 /// A file's Novatek GPS and how it was read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NovatekFile {
+    /// The decoded points and what the blocks held.
     pub track: ClipTrack,
+    /// How the blocks were found.
     pub located: Located,
     /// The options the blocks were decoded with (Rexing detection may have switched one on).
     pub options: DecodeOptions,
@@ -51,7 +55,9 @@ pub struct NovatekFile {
 
 /// How to read a file.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FileOptions {
+    /// How to decode the blocks.
     pub decode: DecodeOptions,
     /// Ignore `moov/gps ` and scan `mdat` (for a damaged index, or to compare).
     pub force_scan: bool,

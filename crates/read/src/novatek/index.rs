@@ -11,6 +11,7 @@ pub struct IndexEntry {
     pub slot: usize,
     /// Absolute file offset of the block's size field.
     pub offset: u64,
+    /// The block's size in bytes, as the index states it.
     pub size: u32,
 }
 

@@ -60,6 +60,7 @@ pub use ts::{decode_ts_payload, looks_like_ts, TsGpsReader, TsStats, GPS_PID, PA
 
 /// How to interpret what the camera wrote.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DecodeOptions {
     /// The offset of the clock the firmware writes GPS times on. UTC (the default) for most
     /// firmware; cameras that record local time (Kenwood, some Viofo builds, Street Guardian)
@@ -81,20 +82,35 @@ impl Default for DecodeOptions {
 
 /// Failures reading the input; decoding problems are outcomes, not errors.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum NovatekError {
+    /// The `moov/gps ` box is too short to hold its own header.
     #[error("moov/gps  at byte {offset}: {len}-byte payload is shorter than its 8-byte header")]
-    IndexTooShort { offset: u64, len: usize },
+    IndexTooShort {
+        /// Absolute offset of the box.
+        offset: u64,
+        /// Its payload length in bytes.
+        len: usize,
+    },
+    /// Reading a block the index points to failed.
     #[error("moov/gps [{entry}]: freeGPS block at byte {offset}: {source}")]
     IndexedBlock {
+        /// The index entry, from 0.
         entry: usize,
+        /// Absolute offset of the block.
         offset: u64,
+        /// The read's error.
         #[source]
         source: std::io::Error,
     },
+    /// Reading the file failed.
     #[error("{context} at byte {offset}: {source}")]
     Io {
+        /// What was being read (`mdat`, `MPEG-TS`, …).
         context: &'static str,
+        /// Absolute offset of the read.
         offset: u64,
+        /// The read's error.
         #[source]
         source: std::io::Error,
     },

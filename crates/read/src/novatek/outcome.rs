@@ -10,6 +10,7 @@ use crate::model::GpsPoint;
 
 /// The result of decoding one block. Never an error: a block that yields nothing says why.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum BlockOutcome {
     /// At least one point, and the layout that produced them.
     Points(Variant, Vec<GpsPoint>),
@@ -85,6 +86,7 @@ impl fmt::Display for BlockOutcome {
 /// The decodable layouts, named after the cameras they were seen in. `spec_type` gives the
 /// reader specification's T-number (ExifTool's internal GPSType).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Variant {
     /// T1: XOR-0xAA obfuscated ASCII (Azdome GS63H, EEEkit).
     AzdomeXor,
@@ -163,6 +165,7 @@ impl Variant {
         }
     }
 
+    /// The firmware family, as a person names it (`Azdome/EEEkit XOR text`).
     pub fn name(self) -> &'static str {
         match self {
             Variant::AzdomeXor => "Azdome/EEEkit XOR text",
@@ -200,6 +203,7 @@ impl fmt::Display for Variant {
 
 /// Why a block produced no point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum SkipReason {
     /// Bytes 4..12 are not `freeGPS `.
     NotFreeGps,
@@ -222,6 +226,7 @@ pub enum SkipReason {
 }
 
 impl SkipReason {
+    /// Why such a block is skipped, in a few words for the summary.
     pub fn describe(self) -> &'static str {
         match self {
             SkipReason::NotFreeGps => "not a freeGPS block",
@@ -245,6 +250,7 @@ impl fmt::Display for SkipReason {
 
 /// Enciphered layouts we recognise but cannot read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Cipher {
     /// T8: Akaso V1 / Redtiger F7N, f64 coordinates under an unknown scheme.
     AkasoV1,
@@ -257,6 +263,7 @@ pub enum Cipher {
 }
 
 impl Cipher {
+    /// The cipher and its layout id, as a person names it.
     pub fn name(self) -> &'static str {
         match self {
             Cipher::AkasoV1 => "Akaso V1 / Redtiger F7N (T8)",

@@ -42,6 +42,7 @@ pub struct BlockScanner<R> {
 }
 
 impl<R: Read> BlockScanner<R> {
+    /// Scans `reader`, whose first byte is at absolute offset `base_offset` (for the offsets it reports).
     pub fn new(reader: R, base_offset: u64) -> BlockScanner<R> {
         BlockScanner {
             reader,

@@ -17,8 +17,11 @@ pub struct FileSummary {
     pub points: usize,
     /// Points dropped because an identical fix (time and position) was already kept.
     pub duplicates: usize,
+    /// Blocks skipped, by reason.
     pub skipped: BTreeMap<SkipReason, usize>,
+    /// Blocks recognised but enciphered, by cipher.
     pub encrypted: BTreeMap<Cipher, usize>,
+    /// Blocks of no known layout.
     pub unknown: usize,
     /// Blocks decoded per layout.
     pub variants: BTreeMap<Variant, usize>,
@@ -70,6 +73,7 @@ fn write_counts<K: fmt::Display>(
 pub struct ClipTrack {
     /// In time order when every point has a time; otherwise in block order.
     pub points: Vec<GpsPoint>,
+    /// What the blocks held.
     pub summary: FileSummary,
     /// One line per block, when the builder was made `with_details`.
     pub details: Vec<String>,
@@ -84,6 +88,7 @@ pub struct TrackBuilder {
 }
 
 impl TrackBuilder {
+    /// A builder without per-block details.
     pub fn new() -> TrackBuilder {
         TrackBuilder::default()
     }
@@ -134,6 +139,7 @@ impl TrackBuilder {
         }
     }
 
+    /// The track: points deduplicated and put in time order, with the summary.
     pub fn finish(self) -> ClipTrack {
         let mut summary = self.summary;
         let (points, duplicates) = ordered_unique(self.points);

@@ -14,6 +14,7 @@ use super::{innovv, ligo, DecodeOptions, NovatekError};
 
 /// The PID Novatek-family recorders use for GPS (often not declared in the PMT).
 pub const GPS_PID: u16 = 0x0300;
+/// Bytes per MPEG-TS packet.
 pub const PACKET_LEN: usize = 188;
 const SYNC: u8 = 0x47;
 const CHUNK_PACKETS: usize = 256;
@@ -35,9 +36,11 @@ pub fn looks_like_ts(head: &[u8]) -> bool {
 /// Counters for one stream.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TsStats {
+    /// TS packets read.
     pub packets: u64,
     /// Times sync was lost and regained (garbage or a cut between packets).
     pub resyncs: u64,
+    /// Packets on [`GPS_PID`].
     pub gps_packets: u64,
     /// PES payloads handed out for decoding.
     pub payloads: u64,
@@ -69,6 +72,7 @@ pub struct TsGpsReader<R> {
 }
 
 impl<R: Read> TsGpsReader<R> {
+    /// Reads the MPEG-TS stream `reader` from its start.
     pub fn new(reader: R) -> TsGpsReader<R> {
         TsGpsReader {
             reader,
@@ -84,6 +88,7 @@ impl<R: Read> TsGpsReader<R> {
         }
     }
 
+    /// The counters so far.
     pub fn stats(&self) -> TsStats {
         self.stats
     }

@@ -7,6 +7,7 @@ use crate::model::{Fix, GpsPoint};
 /// Which points to drop. The default drops only exact (0, 0) points, which no real fix reports
 /// but many cameras write while searching for satellites.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct Filters {
     /// Drop points whose fix is worse than this (points without fix information are kept).
     pub min_fix: Option<Fix>,

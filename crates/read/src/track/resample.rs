@@ -7,7 +7,9 @@ use time::{Duration, OffsetDateTime};
 use super::geo::{bearing_deg, distance_m};
 use crate::model::GpsPoint;
 
+/// How [`resample`] turns fixes into evenly spaced samples.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct ResampleOptions {
     /// Output samples per second.
     pub rate_hz: f64,
@@ -28,7 +30,9 @@ impl Default for ResampleOptions {
 /// Times are seconds from the video's start.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Gap {
+    /// Seconds from the video's start to the last sample before the gap.
     pub start: f64,
+    /// Seconds from the video's start to the first sample after it.
     pub end: f64,
 }
 

@@ -2,9 +2,12 @@
 //! so no field read can panic on a short or hostile payload.
 
 /// Byte order of the header's type table (the record stream itself is always little-endian).
+/// Exhaustive: there are two.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ByteOrder {
+    /// Most significant byte first.
     Big,
+    /// Least significant byte first.
     Little,
 }
 

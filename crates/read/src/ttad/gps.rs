@@ -22,6 +22,7 @@ pub struct GpsRecord {
     pub latitude: f64,
     /// Signed decimal degrees.
     pub longitude: f64,
+    /// Four bytes between longitude and track with no known meaning (struct padding in gpsd).
     pub reserved: u32,
     /// Course made good, degrees from true north.
     pub track: f64,
@@ -33,6 +34,7 @@ pub struct GpsRecord {
     pub epx: f64,
     /// Track uncertainty, degrees (NaN in ExifTool's sample: undefined).
     pub epd: f64,
+    /// Satellites used, as gpsd counts them (signed in the record; a negative count is dropped).
     pub satellites: i32,
 }
 

@@ -23,10 +23,16 @@ const MAX_TABLE_ENTRIES: u32 = 256;
 
 /// How the header was understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Layout {
     /// A type table with `entries` entries in `byte_order`; its lengths override the built-in
     /// ones for the types it lists.
-    Table { byte_order: ByteOrder, entries: u32 },
+    Table {
+        /// Byte order of the table's lengths.
+        byte_order: ByteOrder,
+        /// Entries in the table.
+        entries: u32,
+    },
     /// No plausible table: records start at byte 76 and use the built-in lengths.
     Fixed76,
 }

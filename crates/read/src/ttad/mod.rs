@@ -22,6 +22,7 @@ pub use error::TtadError;
 pub use gps::{GpsRecord, GPS_RECORD_LEN};
 pub use header::Layout;
 pub use record::Record;
-pub use report::{damage, record_name, summary_line};
+pub use report::damage;
+pub(crate) use report::summary_line;
 pub use stream::{Records, StreamEnd, StreamSummary, TimedRecord};
 pub use telemetry::{decode, DecodeOptions, Decoded};

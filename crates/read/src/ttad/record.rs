@@ -5,6 +5,7 @@ use super::gps::GpsRecord;
 
 /// One record of the stream, decoded by its type byte.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Record<'a> {
     /// Type 0: angular velocity, three axes, stored ×1000 (ExifTool reads deg/s after ÷1000).
     Gyro([i32; 3]),
@@ -22,7 +23,12 @@ pub enum Record<'a> {
     HeartRate(u8),
     /// A type this decoder does not read (e.g. 7, cadence), or a known type whose table length
     /// is too short for its layout; stepped over by the table's length.
-    Other { kind: u8, body: &'a [u8] },
+    Other {
+        /// The type byte.
+        kind: u8,
+        /// The record's body, as long as the table says.
+        body: &'a [u8],
+    },
 }
 
 impl<'a> Record<'a> {

@@ -9,7 +9,7 @@ use super::table::TIMECODE;
 use super::telemetry::Decoded;
 
 /// What a record type byte holds, for messages.
-pub fn record_name(kind: u8) -> String {
+pub(crate) fn record_name(kind: u8) -> String {
     match kind {
         0 => "gyroscope".to_owned(),
         1 => "barometer".to_owned(),
@@ -24,7 +24,7 @@ pub fn record_name(kind: u8) -> String {
 }
 
 /// `TomTom Bandit TTAD: 3 GPS points (1 GPS record left out), records: 4 timecode, …`.
-pub fn summary_line(decoded: &Decoded) -> String {
+pub(crate) fn summary_line(decoded: &Decoded) -> String {
     let mut line = format!(
         "{}: {} GPS points",
         decoded.telemetry.source,

@@ -26,19 +26,24 @@ pub struct TimedRecord<'a> {
     pub offset: usize,
     /// Milliseconds since the start of recording, from the last timecode record.
     pub t_ms: u32,
+    /// What the record holds.
     pub record: Record<'a>,
 }
 
 /// Why reading stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum StreamEnd {
     /// Every byte was read.
     Complete,
     /// The record whose type byte is at `stream_end` needs `needed` body bytes, but only
     /// `available` remain.
     Truncated {
+        /// The record's type byte.
         kind: u8,
+        /// Body bytes it needs.
         needed: u32,
+        /// Bytes left in the payload.
         available: usize,
     },
     /// More than 256 bytes in a row were no record; reading stopped at `stream_end`.
@@ -48,12 +53,15 @@ pub enum StreamEnd {
 /// What the header said and what the stream held.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamSummary {
+    /// Version from the header.
     pub version: u32,
+    /// How the header was understood.
     pub layout: Layout,
     /// Offset of the first record byte.
     pub stream_start: usize,
     /// Offset where reading stopped: the payload length when complete.
     pub stream_end: usize,
+    /// Why reading stopped.
     pub end: StreamEnd,
     /// Records read, by type byte; timecodes (0xFF) included.
     pub records: BTreeMap<u8, u64>,

@@ -20,6 +20,7 @@ const STANDARD_GRAVITY: f64 = 9.80665;
 
 /// What [`decode`] keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct DecodeOptions {
     /// Keep GPS records without a 2D/3D fix (mode 0 or 1) as points; their position may be
     /// stale or zero. Records whose latitude/longitude are not finite and in range are left
@@ -30,7 +31,9 @@ pub struct DecodeOptions {
 /// The telemetry of a `TTAD` payload and how the payload read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decoded {
+    /// The points and sensor samples kept.
     pub telemetry: Telemetry,
+    /// What the header said and what the stream held.
     pub summary: StreamSummary,
     /// GPS records left out of `telemetry.gps`: no fix (unless asked for), or a position
     /// that is not a coordinate (non-finite, out of range, or 0,0 with a fix claimed).

@@ -29,6 +29,7 @@ pub struct TsmpReading {
     pub stream: String,
     /// Sample index of the payload in the track.
     pub payload: u32,
+    /// The stream's TSMP: samples since recording began, this payload included.
     pub tsmp: u64,
     /// Samples of the stream in this payload (the data KLV's repeat count).
     pub samples: u64,
@@ -37,6 +38,7 @@ pub struct TsmpReading {
 /// What a GPMF source reports beyond its telemetry.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct GpmfFacts {
+    /// Whether each payload decodes, in track order.
     pub payloads: Vec<PayloadValidity>,
     /// In payload order for each stream.
     pub tsmp: Vec<TsmpReading>,

@@ -24,34 +24,55 @@ const TOP_LEVEL_ONLY: [&[u8; 4]; 9] = [
 
 /// Something wrong in the chain of top-level boxes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Damage {
     /// A box whose declared size runs past the end of the file: the file was cut short.
     PastEnd {
+        /// The box's type.
         kind: FourCC,
+        /// Absolute offset of the box.
         offset: u64,
+        /// The size it declares.
         size: u64,
+        /// The file's length.
         file_len: u64,
     },
     /// A size smaller than the box's own header.
     TooSmall {
+        /// The box's type.
         kind: FourCC,
+        /// Absolute offset of the box.
         offset: u64,
+        /// The size it declares.
         size: u64,
+        /// Its header's length.
         header_len: u64,
     },
     /// Bytes between two boxes that do not form a box.
-    Junk { offset: u64, len: u64 },
+    Junk {
+        /// Absolute offset of the first such byte.
+        offset: u64,
+        /// How many there are.
+        len: u64,
+    },
     /// `first`'s declared size runs into `second`, found by searching after the damage.
-    Overlap { first: BoxHeader, second: BoxHeader },
+    Overlap {
+        /// The box whose size runs too far.
+        first: BoxHeader,
+        /// The box found inside `first`'s declared extent, by searching after the damage.
+        second: BoxHeader,
+    },
 }
 
 /// The top-level boxes as found, and what was wrong on the way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
+    /// The file's length in bytes.
     pub file_len: u64,
     /// In file order. A box cut short by the end of the file is clamped to it, so every box
     /// here lies inside the file.
     pub boxes: Vec<BoxHeader>,
+    /// What was wrong, in file order.
     pub damage: Vec<Damage>,
     /// Bytes after the last box that form no box, by the rule every command shares
     /// (`mp4::Trailing`), or that no box could be found in after damage.

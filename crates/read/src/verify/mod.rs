@@ -57,6 +57,7 @@ pub const DEFAULT_MAX_SPEED: f64 = 150.0;
 
 /// What to check.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct Options {
     /// Add the `street_view` section.
     pub street_view: bool,

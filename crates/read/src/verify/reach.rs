@@ -111,7 +111,19 @@ pub fn check(layout: &Layout, moov: &BoxHeader) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::top_box as top;
+
+    /// A top-level box with an 8-byte header. Not `telemux_testkit::top_box`: inside this
+    /// crate's own tests the testkit's `BoxHeader` is another compilation's type.
+    fn top(kind: &[u8; 4], offset: u64, size: u64) -> BoxHeader {
+        BoxHeader {
+            kind: crate::FourCC::new(kind),
+            offset,
+            header_len: 8,
+            size,
+            user_type: None,
+            size_to_end: false,
+        }
+    }
 
     fn layout(boxes: Vec<BoxHeader>) -> Layout {
         Layout {

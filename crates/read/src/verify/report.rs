@@ -7,6 +7,7 @@ use crate::model::{GpsPoint, Telemetry};
 
 /// Which part of the file a check looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Section {
     /// The MP4/QuickTime structure: boxes, sample tables, chunk placement, edit lists.
     Container,
@@ -28,12 +29,17 @@ impl Section {
 }
 
 /// A check's verdict, from best to worst; `Skip` means the check had nothing to look at and
-/// ranks between a pass and a warning only for sorting.
+/// ranks between a pass and a warning only for sorting. Exhaustive on purpose: exit codes and
+/// summaries depend on every verdict, so a new one must not fall into a wildcard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
+    /// The property holds.
     Pass,
+    /// Nothing to check (e.g. no telemetry for a telemetry check).
     Skip,
+    /// A problem some readers or uploads trip on.
     Warn,
+    /// A problem that makes the file or its telemetry wrong.
     Fail,
 }
 
@@ -68,11 +74,15 @@ impl Status {
     }
 }
 
-/// The fact behind a verdict: a count, a measurement, or a word such as `front`.
+/// The fact behind a verdict: a count, a measurement, or a word such as `front`. Exhaustive on
+/// purpose: the JSON report writes each kind as its own JSON type.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
+    /// A count or an offset.
     Integer(i64),
+    /// A measurement (Hz, seconds, metres).
     Number(f64),
+    /// A word, e.g. `front`.
     Text(String),
 }
 
@@ -127,14 +137,18 @@ impl fmt::Display for Value {
 pub struct Check {
     /// Stable snake_case name, e.g. `chunks_in_mdat`; scripts may rely on it.
     pub id: &'static str,
+    /// The report section it belongs to.
     pub section: Section,
+    /// The verdict.
     pub status: Status,
     /// One line that names the problem (box path, byte offset, point index) or what passed.
     pub message: String,
+    /// The fact behind the verdict, for machine-readable output.
     pub value: Option<Value>,
 }
 
 impl Check {
+    /// A check `id` of `section` with its verdict and message, without a value.
     pub fn new(
         id: &'static str,
         section: Section,
@@ -150,6 +164,7 @@ impl Check {
         }
     }
 
+    /// The check with `value` as the fact behind it.
     pub fn with_value(mut self, value: impl Into<Value>) -> Check {
         self.value = Some(value.into());
         self
@@ -196,9 +211,13 @@ impl TrackSummary {
 /// How many checks ended with each verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Tally {
+    /// Checks that passed.
     pub pass: usize,
+    /// Checks that warned.
     pub warn: usize,
+    /// Checks that failed.
     pub fail: usize,
+    /// Checks skipped for having nothing to look at.
     pub skip: usize,
 }
 
@@ -214,6 +233,7 @@ impl Report {
             .unwrap_or(Status::Pass)
     }
 
+    /// How many checks ended with each verdict.
     pub fn tally(&self) -> Tally {
         let mut tally = Tally::default();
         for check in &self.checks {

@@ -2,7 +2,7 @@
 //! "video" bytes + moov with mvhd and, optionally, the `gps ` index) and an MPEG-TS stream
 //! whose PID-0x300 PES packets straddle TS packets.
 
-use telemux_read::testkit::{mp4_box, mp4_container, mp4_full_box};
+use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 
 /// Deterministic filler standing in for video chunks (never contains `freeGPS `).
 pub fn filler(len: usize, seed: u32) -> Vec<u8> {

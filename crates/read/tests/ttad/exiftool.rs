@@ -6,9 +6,9 @@ use std::f64::consts::PI;
 use std::process::Command;
 
 use serde_json::Value;
-use telemux_read::testkit::external_tool;
 use telemux_read::ttad::{decode, ByteOrder, DecodeOptions, Record, Records};
 use telemux_read::SensorStream;
+use telemux_testkit::external_tool;
 use time::macros::format_description;
 
 use crate::payload::{exiftool_rows, Payload, FULL_TABLE};

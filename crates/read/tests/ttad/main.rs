@@ -11,7 +11,7 @@ mod resync;
 mod spec_rows;
 mod telemetry;
 
-use telemux_read::testkit::{mp4_box, mp4_container, mp4_full_box};
+use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 
 /// A minimal MP4 (ftyp, moov with mvhd and `udta/TTMD/TTAD`) carrying `ttad`.
 pub fn synthetic_mp4(ttad: &[u8]) -> Vec<u8> {

@@ -239,7 +239,9 @@ proptest! {
                 break;
             }
         }
-        let decoded = decode(&bytes, &DecodeOptions { include_unfixed_gps: true }).unwrap();
+        let mut options = DecodeOptions::default();
+        options.include_unfixed_gps = true;
+        let decoded = decode(&bytes, &options).unwrap();
         assert_accounted(&decoded.summary, bytes.len());
         let gps_records = decoded.summary.records.get(&5).copied().unwrap_or(0);
         prop_assert_eq!(decoded.telemetry.gps.len() as u64 + decoded.gps_dropped, gps_records);

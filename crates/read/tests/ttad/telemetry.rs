@@ -66,9 +66,8 @@ fn only_2d_and_3d_fixes_with_a_real_position_become_points() {
 
 #[test]
 fn unfixed_records_are_kept_when_asked_for() {
-    let options = DecodeOptions {
-        include_unfixed_gps: true,
-    };
+    let mut options = DecodeOptions::default();
+    options.include_unfixed_gps = true;
     let decoded = decode(&cases(), &options).unwrap();
     assert_eq!(
         summary_of(&decoded.telemetry.gps),

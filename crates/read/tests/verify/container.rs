@@ -1,7 +1,7 @@
 //! Container checks: each passes on the committed clips and fails on a mutated copy.
 
-use telemux_read::testkit::mp4_box;
 use telemux_read::verify::{verify, Status};
+use telemux_testkit::mp4_box;
 
 use crate::edit::{
     assert_check, expect, field, fixture, get_u32, insert_box, int, node, options, put_u32, report,

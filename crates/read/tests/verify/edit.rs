@@ -18,11 +18,10 @@ pub fn fixture(name: &str) -> Vec<u8> {
 
 /// Options with a fixed clock, so capture-time checks do not depend on the day.
 pub fn options(street_view: bool) -> Options {
-    Options {
-        street_view,
-        now: datetime!(2025-01-01 0:00 UTC),
-        ..Options::default()
-    }
+    let mut options = Options::default();
+    options.street_view = street_view;
+    options.now = datetime!(2025-01-01 0:00 UTC);
+    options
 }
 
 pub fn report(bytes: &[u8], options: &Options) -> Report {

@@ -5,8 +5,8 @@ use std::io::Cursor;
 use std::path::Path;
 
 use telemux_read::mp4::Mp4;
-use telemux_read::testkit::corpus_or_skip;
 use telemux_read::verify::Status;
+use telemux_testkit::corpus_or_skip;
 
 use crate::edit::{assert_check, int, options, put_u32, report};
 

@@ -5,8 +5,8 @@ use std::io::Cursor;
 
 use telemux_read::model::GpsPoint;
 use telemux_read::source;
-use telemux_read::testkit::mp4_box;
 use telemux_read::verify::{Status, TrackSummary};
+use telemux_testkit::mp4_box;
 
 use crate::edit::{assert_check, fixture, int, options, report};
 use crate::novatek_support::containers::mp4;

@@ -1,8 +1,8 @@
 //! `--street-view` checks, each passing on a clean TTAD track in `clip.mov` and failing on the
 //! problem behind one of Street View's rejection reasons.
 
-use telemux_read::testkit::mp4_box;
-use telemux_read::verify::{Options, Report, Status};
+use telemux_read::verify::{Report, Status};
+use telemux_testkit::mp4_box;
 
 use crate::edit::{assert_check, fixture, insert_box, int, options, report, text};
 use crate::ttad_clip::{clip_with, drive, set_creation, Point, T0};
@@ -190,10 +190,8 @@ fn a_jump_fails_sv_jumps() {
 #[test]
 fn max_speed_sets_the_jump_threshold() {
     let bytes = clean();
-    let strict = Options {
-        max_speed: 5.0,
-        ..options(true)
-    };
+    let mut strict = options(true);
+    strict.max_speed = 5.0;
     let r = report(&bytes, &strict);
     let check = r.check("sv_jumps").unwrap();
     assert_eq!(check.status, Status::Fail);

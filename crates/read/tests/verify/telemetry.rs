@@ -89,7 +89,7 @@ fn a_video_without_telemetry_warns_and_skips_the_gps_checks() {
 
 #[test]
 fn an_unreadable_ttad_box_warns_telemetry_sources() {
-    use telemux_read::testkit::{mp4_box, mp4_container};
+    use telemux_testkit::{mp4_box, mp4_container};
     let ttmd = mp4_container(b"TTMD", &[mp4_box(b"TTAD", &[1, 2, 3])]);
     let bytes = crate::edit::insert_box(&fixture("clip.mov"), "moov/udta", &ttmd);
     let r = report(&bytes, &options(false));

@@ -1,8 +1,8 @@
 //! `clip.mov` with a TomTom `TTAD` box added to `moov/udta` (moov is at the end, so no media
 //! moves): a real video with a GPS track the test controls point by point.
 
-use telemux_read::testkit::{mp4_box, mp4_container};
 use telemux_read::ttad::{ByteOrder, GpsRecord};
+use telemux_testkit::{mp4_box, mp4_container};
 
 use crate::edit::{field, fixture, insert_box, node, put_u32};
 use crate::payload::{Payload, FULL_TABLE};

@@ -10,6 +10,7 @@ use super::{ExportError, Waypoint};
 
 /// Which GPX flavour to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum GpxVersion {
     /// GPX 1.1, valid against the official schema. Speed and course go in
     /// `<extensions><gpxtpx:TrackPointExtension>` (Garmin v2), which 1.1 readers understand.

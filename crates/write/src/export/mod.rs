@@ -21,13 +21,17 @@ use telemux_read::GpsPoint;
 /// A named point beside the track (GPX `<wpt>`, a KML placemark): a GoPro HiLight, say.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Waypoint {
+    /// What the waypoint is called (`HiLight 3`).
     pub name: String,
+    /// Where and when it is.
     pub point: GpsPoint,
 }
 
 /// Why an export failed.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ExportError {
+    /// Writing the export failed.
     #[error("cannot write the export: {0}")]
     Io(#[from] io::Error),
     /// A point whose latitude/longitude is not a WGS84 position (NaN, infinite or out of
@@ -36,9 +40,13 @@ pub enum ExportError {
         "segment {segment}, point {index}: ({latitude}, {longitude}) is not a valid latitude/longitude"
     )]
     InvalidPosition {
+        /// The segment, from 0.
         segment: usize,
+        /// The point within it, from 0.
         index: usize,
+        /// The latitude given, degrees.
         latitude: f64,
+        /// The longitude given, degrees.
         longitude: f64,
     },
 }

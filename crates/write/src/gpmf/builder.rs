@@ -10,30 +10,60 @@ use telemux_read::FourCC;
 
 use super::encode::{encode, EncodeError};
 
+/// Why a stream or payload cannot be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
+    /// Values and a struct size that do not make a KLV.
     #[error(transparent)]
     Shape(#[from] ShapeError),
+    /// The payload cannot be encoded.
     #[error(transparent)]
     Encode(#[from] EncodeError),
+    /// A `TYPE` string that describes no structure.
     #[error(transparent)]
     Type(#[from] TypeStringError),
+    /// A text longer than one GPMF string sample.
     #[error("{0:?} is longer than the 255 bytes of one GPMF string sample")]
     TextTooLong(String),
+    /// A value that its stream's scale and storage type cannot hold.
     #[error("{field} {value} cannot be stored (out of range after scaling)")]
-    OutOfRange { field: &'static str, value: f64 },
+    OutOfRange {
+        /// The value's name (`latitude`, `DOP`, …).
+        field: &'static str,
+        /// The value before scaling.
+        value: f64,
+    },
+    /// A time outside the two-digit years of GPSU/GPS9 times.
     #[error("{0} cannot be written as yymmddhhmmss.sss (years 2000–2099 only)")]
     TimeOutOfRange(time::OffsetDateTime),
+    /// A GPS9 point without a UTC time.
     #[error("GPS9 needs a UTC time for every point")]
     MissingTime,
+    /// A complex stream whose `TYPE` and struct size disagree.
     #[error("TYPE describes {type_size}-byte samples but the data has {struct_size}-byte ones")]
-    TypeSize { type_size: usize, struct_size: u8 },
+    TypeSize {
+        /// Bytes per sample the `TYPE` describes.
+        type_size: usize,
+        /// Bytes per sample of the data.
+        struct_size: u8,
+    },
+    /// A `SCAL` with neither one value nor one per element.
     #[error("SCAL has {scales} values for {elements}-element samples (want 1 or {elements})")]
-    ScaleArity { scales: usize, elements: usize },
+    ScaleArity {
+        /// Values in the `SCAL`.
+        scales: usize,
+        /// Elements per sample.
+        elements: usize,
+    },
+    /// A sample with another number of values than its stream.
     #[error("{key} sample has {got} values where the stream has {want}")]
     SampleWidth {
+        /// The stream's key.
         key: FourCC,
+        /// Values per sample of the stream.
         want: usize,
+        /// Values in this sample.
         got: usize,
     },
 }
@@ -46,6 +76,7 @@ pub struct DeviceWriter {
 }
 
 impl DeviceWriter {
+    /// A device with DVID `id` and DVNM `name`.
     pub fn new(id: u32, name: &str) -> DeviceWriter {
         DeviceWriter {
             id,

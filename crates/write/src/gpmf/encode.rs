@@ -8,14 +8,32 @@ use telemux_read::FourCC;
 /// struct size × repeat.
 pub const MAX_NEST_LEN: usize = 128 * u16::MAX as usize;
 
+/// Why a tree cannot be encoded as GPMF that readers accept.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum EncodeError {
+    /// A key that is not four characters of `A-Z a-z 0-9 space`.
     #[error("{path}: {key} is not a GPMF key (four of A-Z a-z 0-9 space)")]
-    BadKey { path: String, key: FourCC },
+    BadKey {
+        /// Where the KLV is, e.g. `DEVC[0]/STRM[2]/GPS5`.
+        path: String,
+        /// The bad key.
+        key: FourCC,
+    },
+    /// A nest whose contents no nest header can describe.
     #[error("{path}: {len} bytes are more than the {MAX_NEST_LEN} a nest header can describe")]
-    TooLarge { path: String, len: usize },
+    TooLarge {
+        /// Where the nest is.
+        path: String,
+        /// Its contents' length in bytes.
+        len: usize,
+    },
+    /// Nesting deeper than readers accept.
     #[error("{path}: nesting deeper than {MAX_DEPTH} levels cannot be read back")]
-    TooDeep { path: String },
+    TooDeep {
+        /// Where the too-deep KLV is.
+        path: String,
+    },
 }
 
 /// Encodes a payload (the top-level nodes, usually one `DEVC` per device).

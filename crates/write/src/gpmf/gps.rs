@@ -186,6 +186,7 @@ pub struct GpsPayloads {
 }
 
 impl GpsPayloads {
+    /// Payloads of `device`, altitudes referred to `altitude`, with a GPS9 stream when `with_gps9`.
     pub fn new(device: DeviceWriter, altitude: AltitudeRef, with_gps9: bool) -> GpsPayloads {
         GpsPayloads {
             device,
@@ -229,6 +230,7 @@ impl GpsPayloads {
         Ok(streams)
     }
 
+    /// The device that opens each payload.
     pub fn device(&self) -> &DeviceWriter {
         &self.device
     }

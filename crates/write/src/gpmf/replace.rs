@@ -28,31 +28,48 @@ use super::gps::GpsPayloads;
 use crate::mp4::TelemetryTrack;
 use crate::telemetry_track::{with_defaults, TrackOptions};
 
+/// Why the GPS of an existing GPMF track cannot be replaced.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum ReplaceError {
+    /// The video's structure cannot be read.
     #[error(transparent)]
     Read(#[from] Mp4Error),
+    /// A payload of the track does not decode.
     #[error("{path}, GPMF payload {index} at byte {offset}: {source}")]
     Payload {
+        /// The track's box path.
         path: String,
+        /// The payload's sample index, from 0.
         index: u32,
+        /// Absolute offset of the payload.
         offset: u64,
+        /// The decoding error.
         source: telemux_read::gpmf::Error,
     },
+    /// A payload that does not encode back to the same bytes, so replacing part of it would change the rest.
     #[error(
         "{path}, GPMF payload {index} at byte {offset}: telemux cannot write it back byte for \
          byte, so it would change the camera's other streams; refusing to replace its GPS"
     )]
     NotReproducible {
+        /// The track's box path.
         path: String,
+        /// The payload's sample index, from 0.
         index: u32,
+        /// Absolute offset of the payload.
         offset: u64,
     },
+    /// The new GPS stream of a payload cannot be built.
     #[error("{path}, GPMF payload {index} at byte {offset}: {source}")]
     Build {
+        /// The track's box path.
         path: String,
+        /// The payload's sample index, from 0.
         index: u32,
+        /// Absolute offset of the payload.
         offset: u64,
+        /// Why it cannot be built.
         source: BuildError,
     },
 }
@@ -60,7 +77,9 @@ pub enum ReplaceError {
 /// The track with its GPS replaced, and what was kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GpsReplaced {
+    /// The new track: the old payloads with the new GPS, the old timing.
     pub track: TelemetryTrack,
+    /// GPS points written.
     pub gps_points: u64,
     /// The data keys of the streams kept, each once, in order of first appearance.
     pub kept: Vec<FourCC>,

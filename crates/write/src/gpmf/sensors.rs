@@ -14,11 +14,13 @@ use super::builder::{BuildError, StreamWriter};
 /// How one stream key is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SensorLayout {
+    /// The stream's data key (`ACCL`, `GYRO`, …).
     pub key: FourCC,
     /// STNM.
     pub name: &'static str,
     /// SIUN for SI units, else UNIT.
     pub unit: &'static str,
+    /// Whether `unit` is written as SIUN (else UNIT).
     pub si_unit: bool,
     /// Integer type of the stored values.
     pub storage: Storage,
@@ -26,7 +28,9 @@ pub struct SensorLayout {
     pub preferred_scale: i32,
 }
 
+/// Integer type a sensor stream is stored as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Storage {
     /// `s`, as GoPro stores IMU data.
     I16,
@@ -187,10 +191,12 @@ impl SensorWriter {
         Ok(writers)
     }
 
+    /// The SCAL divisor chosen for the data.
     pub fn scale(&self) -> i32 {
         self.scale
     }
 
+    /// Values per sample.
     pub fn elements(&self) -> usize {
         self.elements
     }

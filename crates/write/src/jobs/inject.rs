@@ -203,10 +203,9 @@ fn prepared<R: Read + Seek>(
         totals,
         points_from,
     });
-    let resampling = ResampleOptions {
-        rate_hz: options.rate,
-        max_gap: options.max_gap,
-    };
+    let mut resampling = ResampleOptions::default();
+    resampling.rate_hz = options.rate;
+    resampling.max_gap = options.max_gap;
     let (coverage, samples) = resample_lazily(&gps, video_start, duration, &resampling);
     let mut samples = samples.peekable();
     if samples.peek().is_none() {

@@ -9,10 +9,12 @@ pub struct BoxWriter {
 }
 
 impl BoxWriter {
+    /// An empty writer.
     pub fn new() -> BoxWriter {
         BoxWriter::default()
     }
 
+    /// The bytes written.
     pub fn into_bytes(self) -> Vec<u8> {
         self.buf
     }
@@ -43,26 +45,32 @@ impl BoxWriter {
         });
     }
 
+    /// A byte.
     pub fn u8(&mut self, v: u8) {
         self.buf.push(v);
     }
 
+    /// A big-endian 16-bit number.
     pub fn u16(&mut self, v: u16) {
         self.bytes(&v.to_be_bytes());
     }
 
+    /// A big-endian 32-bit number.
     pub fn u32(&mut self, v: u32) {
         self.bytes(&v.to_be_bytes());
     }
 
+    /// A big-endian 64-bit number.
     pub fn u64(&mut self, v: u64) {
         self.bytes(&v.to_be_bytes());
     }
 
+    /// `n` zero bytes.
     pub fn zeros(&mut self, n: usize) {
         self.buf.resize(self.buf.len() + n, 0);
     }
 
+    /// Bytes as they are.
     pub fn bytes(&mut self, b: &[u8]) {
         self.buf.extend_from_slice(b);
     }

@@ -7,16 +7,27 @@ use telemux_read::FourCC;
 
 use super::emit::{box_header, header_len_for};
 
+/// A box of a `moov` being edited: raw bytes, or a container whose children can change.
+/// Exhaustive on purpose: a box is either parsed into children or kept as bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditBox {
     /// A whole box, header included, as it will be written.
-    Raw { kind: FourCC, bytes: Vec<u8> },
+    Raw {
+        /// The box's type.
+        kind: FourCC,
+        /// The whole box, header included.
+        bytes: Vec<u8>,
+    },
     /// A container: `prefix` (ISO `meta` version/flags) and `trailer` (QuickTime's 32-bit
     /// zero ending a `udta`) are kept around the children.
     Container {
+        /// The box's type.
         kind: FourCC,
+        /// Bytes before the children.
         prefix: Vec<u8>,
+        /// The child boxes, in order.
         children: Vec<EditBox>,
+        /// Bytes after the children.
         trailer: Vec<u8>,
     },
 }
@@ -54,6 +65,7 @@ impl EditBox {
         }
     }
 
+    /// The box's type.
     pub fn kind(&self) -> FourCC {
         match self {
             EditBox::Raw { kind, .. } | EditBox::Container { kind, .. } => *kind,
@@ -68,7 +80,8 @@ impl EditBox {
         }
     }
 
-    pub fn children_mut(&mut self) -> Option<&mut Vec<EditBox>> {
+    /// The children of a container, to add or remove some; `None` for a raw box.
+    pub(crate) fn children_mut(&mut self) -> Option<&mut Vec<EditBox>> {
         match self {
             EditBox::Container { children, .. } => Some(children),
             EditBox::Raw { .. } => None,
@@ -76,20 +89,20 @@ impl EditBox {
     }
 
     /// The first child of type `kind`.
-    pub fn child_mut(&mut self, kind: &[u8; 4]) -> Option<&mut EditBox> {
+    pub(crate) fn child_mut(&mut self, kind: &[u8; 4]) -> Option<&mut EditBox> {
         self.children_mut()?
             .iter_mut()
             .find(|c| c.kind().as_bytes() == kind)
     }
 
     /// The box at `path` below this one, e.g. `[b"mdia", b"minf", b"stbl"]`.
-    pub fn descend_mut(&mut self, path: &[&[u8; 4]]) -> Option<&mut EditBox> {
+    pub(crate) fn descend_mut(&mut self, path: &[&[u8; 4]]) -> Option<&mut EditBox> {
         path.iter()
             .try_fold(self, |node, kind| node.child_mut(kind))
     }
 
     /// Encoded size in bytes.
-    pub fn encoded_len(&self) -> u64 {
+    pub(crate) fn encoded_len(&self) -> u64 {
         match self {
             EditBox::Raw { bytes, .. } => bytes.len() as u64,
             EditBox::Container { .. } => {
@@ -116,7 +129,8 @@ impl EditBox {
         }
     }
 
-    pub fn write_to(&self, out: &mut Vec<u8>) {
+    /// Appends the encoded box (sizes computed from the contents) to `out`.
+    pub(crate) fn write_to(&self, out: &mut Vec<u8>) {
         match self {
             EditBox::Raw { bytes, .. } => out.extend_from_slice(bytes),
             EditBox::Container {
@@ -136,6 +150,7 @@ impl EditBox {
         }
     }
 
+    /// The encoded box.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.encoded_len() as usize);
         self.write_to(&mut out);

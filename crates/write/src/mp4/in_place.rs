@@ -1,7 +1,7 @@
 //! Writing into the input itself (`--in-place`), so that the file is valid whenever the
 //! process stops, and byte-identical to the original when the write fails:
 //! 1. a last box whose size runs to the end of the file gets its explicit size (same meaning);
-//! 2. the staging `free` box [mark][telemetry][new moov] is appended: readers skip it;
+//! 2. the staging `free` box `[mark][telemetry][new moov]` is appended: readers skip it;
 //! 3. one small write of the mdat's header exposes the new moov (see `layout::Exposure`).
 //!
 //! Each step is fsynced before the next. On any error the changed headers are written back and
@@ -19,7 +19,7 @@ use super::layout::{Exposure, STAGING_MARK};
 
 /// Writes the planned exposure into `file`; on error the file is restored (and the error says
 /// whether that worked).
-pub fn write_in_place(
+pub(crate) fn write_in_place(
     file: &mut File,
     at: &Exposure,
     moov: &[u8],
@@ -102,7 +102,9 @@ fn restore(file: &mut File, undo: &[(u64, Vec<u8>)], original_len: u64) -> io::R
 /// A staging box a killed run left at the end of a file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unfinished {
+    /// Absolute offset of the staging box that was removed (the file's new length).
     pub offset: u64,
+    /// Bytes removed.
     pub len: u64,
 }
 

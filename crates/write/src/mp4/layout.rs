@@ -15,6 +15,7 @@ use super::emit::{box_header, header_len_for};
 
 /// Where the moov goes in the output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MoovPlacement {
     /// Where it was among the other boxes.
     Keep,
@@ -24,7 +25,7 @@ pub enum MoovPlacement {
 
 /// One piece of the output, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Piece {
+pub(crate) enum Piece {
     /// An original top-level box (index into the input list), copied byte for byte.
     Original(usize),
     /// An original box under a new header of `header_len` bytes that states its size
@@ -43,22 +44,31 @@ pub enum Piece {
 
 /// How the mdat that takes the telemetry states its grown size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MdatHeader {
     /// The existing header holds the new size.
     Kept,
     /// A 64-bit header over the 8-byte padding box (`wide`, `free`, `skip`) just before the
     /// mdat, as QuickTime and ffmpeg leave room for: the media does not move.
-    OverPadding { kind: FourCC, offset: u64 },
+    OverPadding {
+        /// The padding box's type.
+        kind: FourCC,
+        /// Absolute offset of the padding box, where the 16-byte header now starts.
+        offset: u64,
+    },
     /// The header grew from 8 to 16 bytes: the media after it moves by 8.
     Grown,
 }
 
 /// Where the telemetry went, for the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TelemetryHome {
     /// At the end of the existing mdat at this (input) offset.
     Joined {
+        /// Input offset of the mdat.
         mdat_offset: u64,
+        /// How its header states the grown size.
         header: MdatHeader,
     },
     /// The input has no mdat: a new one.
@@ -66,7 +76,7 @@ pub enum TelemetryHome {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub pieces: Vec<Piece>,
     /// For each original box, the first of its bytes the output keeps unchanged and where that
     /// byte lands; `None` for a box that is not in the output (the replaced moov, padding
@@ -240,7 +250,7 @@ impl Plan {
 
 /// The box (an index into `boxes`, in file order) that holds all of the bytes `start..end`;
 /// for an empty range, the box holding byte `start`.
-pub fn holding_box(boxes: &[BoxHeader], start: u64, end: u64) -> Option<usize> {
+pub(crate) fn holding_box(boxes: &[BoxHeader], start: u64, end: u64) -> Option<usize> {
     let i = boxes
         .partition_point(|b| b.offset <= start)
         .checked_sub(1)?;
@@ -253,7 +263,7 @@ pub fn holding_box(boxes: &[BoxHeader], start: u64, end: u64) -> Option<usize> {
 pub const STAGING_MARK: &[u8; 16] = b"telemux:staging\0";
 
 /// An in-place write into a moov-at-end file `... mdat [boxes] moov [free...]`:
-/// 1. a staging `free` box holding [mark][telemetry][new moov] is appended at the end: readers
+/// 1. a staging `free` box holding `[mark][telemetry][new moov]` is appended at the end: readers
 ///    skip it, the old moov rules;
 /// 2. one small write, the mdat's header, grows the mdat to end exactly where the new moov
 ///    starts: it swallows the old moov, the boxes after it and the staging box's header (none
@@ -262,16 +272,23 @@ pub const STAGING_MARK: &[u8; 16] = b"telemux:staging\0";
 pub struct Exposure {
     /// The original file length, where the staging box starts.
     pub staging_offset: u64,
+    /// 8, or 16 when the staging box needs a 64-bit size.
     pub staging_header_len: u64,
+    /// Absolute offset where the telemetry is appended.
     pub telemetry_offset: u64,
+    /// Absolute offset of the new moov.
     pub moov_offset: u64,
     /// The mdat that grows (its input extent) and how its header states the size.
     pub mdat_offset: u64,
+    /// Input offset one past the mdat's end.
     pub mdat_end: u64,
+    /// How the grown mdat's header states its size.
     pub header: MdatHeader,
     /// The exposing write: this header at this offset.
     pub header_at: u64,
+    /// Length of the exposing header: 8 or 16 bytes.
     pub header_len: u64,
+    /// The mdat's new size, ending where the new moov starts.
     pub mdat_size: u64,
     /// A last box whose size ran to the end of the file gets its explicit size (a 4-byte
     /// write, same meaning) before anything is appended after it: `(offset, size)`.
@@ -282,7 +299,7 @@ pub struct Exposure {
 
 /// Why an in-place write cannot give a layout every reader reaches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InPlaceRefusal {
+pub(crate) enum InPlaceRefusal {
     /// No mdat before the moov (moov first, for streaming).
     MoovFirst,
     /// A box after the media that the grown mdat would swallow, and that means something.
@@ -304,7 +321,7 @@ fn swallowable(h: &BoxHeader, old_moov: &BoxHeader) -> bool {
 
 /// Plans an in-place write into the `file_len`-byte file of `boxes`, whose moov is
 /// `boxes[moov]`, for a new moov of `moov_size` bytes and `telemetry_size` bytes of telemetry.
-pub fn plan_in_place(
+pub(crate) fn plan_in_place(
     boxes: &[BoxHeader],
     moov: usize,
     file_len: u64,
@@ -403,7 +420,7 @@ impl Exposure {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use telemux_read::testkit::top_box as top;
+    use telemux_testkit::top_box as top;
 
     fn joined(index: usize, header_len: u64, size: u64) -> Piece {
         Piece::Reheaded {

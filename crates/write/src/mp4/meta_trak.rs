@@ -12,17 +12,22 @@ use crate::track_format::TrackFormat;
 /// What the telemetry `trak` describes. Times are in the track's own timescale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetaTrack<'a> {
+    /// The id the track gets (mvhd's next_track_ID, which the rewrite then moves on).
     pub track_id: u32,
     /// Seconds since 1904-01-01 UTC, as in mvhd/mdhd.
     pub creation_time: u64,
+    /// Units per second of the movie (`mvhd`), for `tkhd`'s duration.
     pub movie_timescale: u32,
+    /// Units per second of the track's own times (`mdhd`, `stts`).
     pub timescale: u32,
     /// Handler name ([`TrackFormat::handler_name`] unless the track keeps another's).
     pub handler_name: &'a str,
     /// Pascal string as GoPro and QuickTime write it, or C string as ISO files do (ffmpeg
     /// shows a Pascal name's length byte in ISO files).
     pub name_style: NameStyle,
+    /// Each sample's duration, track timescale units.
     pub sample_durations: &'a [u32],
+    /// Each sample's size in bytes.
     pub sample_sizes: &'a [u32],
     /// One chunk per sample, as GoPro writes it: readers that assume so keep working.
     pub chunk_offsets: &'a [u64],

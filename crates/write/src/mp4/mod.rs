@@ -3,7 +3,7 @@
 
 pub mod box_writer;
 pub mod edit_tree;
-pub mod emit;
+pub(crate) mod emit;
 pub mod in_place;
 pub mod layout;
 pub mod meta_trak;

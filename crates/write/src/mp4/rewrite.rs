@@ -24,12 +24,15 @@ use crate::track_format::TrackFormat;
 /// milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TelemetryTrack {
+    /// The samples of the track's format, one per sample, in time order.
     pub samples: Vec<Vec<u8>>,
+    /// Each sample's duration, milliseconds.
     pub durations_ms: Vec<u32>,
 }
 
 /// Where the result goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Target {
     /// A new file (`-o`), moov placed as asked.
     Copy(MoovPlacement),
@@ -37,8 +40,11 @@ pub enum Target {
     InPlace,
 }
 
+/// How [`prepare`] rewrites a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RewriteOptions {
+    /// Where the result goes.
     pub target: Target,
     /// Replace the tracks in `existing_tracks` instead of refusing.
     pub replace: bool,
@@ -64,84 +70,153 @@ impl Default for RewriteOptions {
     }
 }
 
+/// Why a file is not rewritten; the input is left as it was.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum RewriteError {
+    /// The file has a track of the format already, and replacing it was not asked for.
     #[error("already has {format} telemetry (moov/trak[{index}], track id {track_id}); use --replace to replace it")]
     HasTelemetry {
+        /// The format's name (`GPMF`).
         format: &'static str,
+        /// The track's position among the `trak` boxes, from 0.
         index: usize,
+        /// Its `tkhd` track id.
         track_id: u32,
     },
+    /// An in-place write needs the moov after the media, and this file has it first.
     #[error(
         "--in-place needs the moov box after the media (this file starts with it, for \
          streaming); write a new file with -o instead"
     )]
     InPlaceNeedsMoovAtEnd,
+    /// An in-place write would have to swallow a box after the media that means something.
     #[error(
         "--in-place would have to cover the {kind} box at byte {offset}, after the media, \
          to keep one mdat before the moov (which GoPro's parser needs); write a new file with \
          -o instead"
     )]
-    InPlaceWouldCover { kind: FourCC, offset: u64 },
+    InPlaceWouldCover {
+        /// The box's type.
+        kind: FourCC,
+        /// Absolute offset of the box.
+        offset: u64,
+    },
+    /// The grown mdat needs a 64-bit size and no 8-byte padding box before it gives room.
     #[error(
         "--in-place would grow the mdat at byte {mdat_offset} to {size} bytes, which needs a \
          64-bit size, and there is no 8-byte wide/free box before it to make room; write a new \
          file with -o instead"
     )]
-    InPlaceNoRoomForLargeSize { mdat_offset: u64, size: u64 },
+    InPlaceNoRoomForLargeSize {
+        /// Absolute offset of the mdat.
+        mdat_offset: u64,
+        /// The size it would grow to.
+        size: u64,
+    },
+    /// The last box runs to the end of the file and is too large for a 32-bit size.
     #[error(
         "--in-place: the last box ({kind} at byte {offset}) runs to the end of the file and \
          is larger than 4 GiB, so its size cannot be stated in place; write a new file with -o \
          instead"
     )]
-    InPlaceSizeToEndTooLarge { kind: FourCC, offset: u64 },
+    InPlaceSizeToEndTooLarge {
+        /// The box's type.
+        kind: FourCC,
+        /// Absolute offset of the box.
+        offset: u64,
+    },
+    /// A chunk that lies in no top-level box outside moov, so moving it is not safe.
     #[error(
         "{path}: chunk {chunk} (bytes {start}..{end}) is not inside one top-level box outside \
          moov, so it cannot be moved safely"
     )]
     ChunkOutsideBox {
+        /// The track's box path.
         path: String,
+        /// The chunk, from 0.
         chunk: u32,
+        /// Absolute offset of its first byte.
         start: u64,
+        /// Absolute offset one past its last byte.
         end: u64,
     },
+    /// An in-place write after trailing bytes that are no box: readers would not reach it.
     #[error(
         "--in-place: the file ends with {len} bytes at byte {offset} that are no box (a camera \
          trailer such as Insta360's, or padding); readers would not see boxes appended after \
          them; write a new file with -o instead (it keeps them at the end)"
     )]
-    InPlaceAfterTrailingData { offset: u64, len: u64 },
+    InPlaceAfterTrailingData {
+        /// Absolute offset of the trailing bytes.
+        offset: u64,
+        /// Their length.
+        len: u64,
+    },
+    /// An in-place write after a staging box an interrupted run left cut short.
     #[error(
         "--in-place: the file ends with a free box at byte {offset} declaring {declared} bytes \
          but only {len} are there, left by an interrupted --in-place run; write a new file \
          with -o instead (it leaves the torn box out)"
     )]
     InPlaceAfterTornStaging {
+        /// Absolute offset of the torn box.
         offset: u64,
+        /// Bytes of it in the file.
         len: u64,
+        /// The size it declares.
         declared: u64,
     },
+    /// The file is fragmented: its fragment offsets are not rewritten, so it is refused.
     #[error(
         "fragmented MP4 ({kind} at byte {offset}): its samples are described by movie \
          fragments whose tfhd/trun/tfra/sidx offsets telemux does not rewrite, so it refuses \
          rather than damage them; make a regular MP4 first, e.g. ffmpeg -i IN -map 0 -c copy OUT.mp4"
     )]
-    Fragmented { kind: String, offset: u64 },
+    Fragmented {
+        /// `moof`, or `mvex` (inside moov).
+        kind: String,
+        /// Absolute offset of that box.
+        offset: u64,
+    },
+    /// Two moov boxes: readers would disagree on which one counts.
     #[error(
         "a second moov box at byte {second} (the first is at byte {first}): a stale copy or \
          bytes typed moov; players take the first, ExifTool reads both, and a rewrite would \
          leave readers disagreeing, so telemux does not rewrite this file"
     )]
-    SecondMoov { first: u64, second: u64 },
+    SecondMoov {
+        /// Absolute offset of the first moov.
+        first: u64,
+        /// Absolute offset of the second.
+        second: u64,
+    },
+    /// A verify check on the sample tables fails, so they are not rewritten.
     #[error(
         "verify fails {id}: {message}; telemux does not rewrite sample tables it cannot trust \
          (the other tracks would come out changed)"
     )]
-    UntrustedTables { id: &'static str, message: String },
+    UntrustedTables {
+        /// The failing check's id.
+        id: &'static str,
+        /// What the check found.
+        message: String,
+    },
+    /// The new moov would be too large for its box header.
     #[error("the new moov would be {size} bytes, more than an MP4 box header can describe here")]
-    MoovTooLarge { size: u64 },
+    MoovTooLarge {
+        /// Its size in bytes.
+        size: u64,
+    },
+    /// The telemetry track has another number of samples than durations.
     #[error("the telemetry track has {samples} samples but {durations} durations")]
-    SampleCountMismatch { samples: usize, durations: usize },
+    SampleCountMismatch {
+        /// Samples given.
+        samples: usize,
+        /// Durations given.
+        durations: usize,
+    },
+    /// The file's structure cannot be read.
     #[error(transparent)]
     Mp4(#[from] Mp4Error),
 }
@@ -183,6 +258,7 @@ impl From<InPlaceRefusal> for RewriteError {
 
 /// Where the telemetry went, for the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Placed {
     /// `-o`: see [`TelemetryHome`].
     Copy(TelemetryHome),
@@ -190,9 +266,13 @@ pub enum Placed {
     /// `covered` bytes between its old end and the telemetry (the old moov, padding, and the
     /// staging box's header).
     InPlace {
+        /// Absolute offset of the mdat that grew.
         mdat_offset: u64,
+        /// Absolute offset of the new moov.
         moov_offset: u64,
+        /// Bytes the grown mdat now covers between its old end and the telemetry.
         covered: u64,
+        /// Whether its 64-bit header went over the 8-byte padding box before it.
         over_padding: bool,
     },
 }
@@ -468,12 +548,14 @@ pub fn prepare_format(
 fn in_place_after(trailing: Trailing) -> RewriteError {
     let Trailing { offset, len, kind } = trailing;
     match kind {
-        TrailingKind::NotBoxes => RewriteError::InPlaceAfterTrailingData { offset, len },
         TrailingKind::TornStaging { declared } => RewriteError::InPlaceAfterTornStaging {
             offset,
             len,
             declared,
         },
+        // NotBoxes, and any kind the reader learns later: refusing is always safe, since an
+        // in-place write must never append after bytes it cannot account for.
+        _ => RewriteError::InPlaceAfterTrailingData { offset, len },
     }
 }
 

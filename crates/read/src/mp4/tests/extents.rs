@@ -7,10 +7,10 @@ use std::io::Cursor;
 use super::super::top_level::scan;
 use crate::mp4::synthetic::ftyp;
 use crate::mp4::*;
-use crate::testkit::{mp4_box, mp4_container};
 use crate::ttad::{self, TtadError};
 use crate::verify::{Damage, Layout};
 use crate::FourCC;
+use telemux_testkit::{mp4_box, mp4_container};
 
 /// What a path made of the tricky header, with the offset relative to where it was placed.
 #[derive(Debug, Clone, Copy, PartialEq)]

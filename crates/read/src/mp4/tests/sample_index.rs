@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::mp4::synthetic::*;
 use crate::mp4::*;
-use crate::testkit::{mp4_container, mp4_full_box};
 use crate::FourCC;
+use telemux_testkit::{mp4_container, mp4_full_box};
 
 #[test]
 fn indexes_interleaved_chunks_and_reads_sample_bytes() {

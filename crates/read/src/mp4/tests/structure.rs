@@ -3,7 +3,7 @@
 
 use crate::mp4::synthetic::*;
 use crate::mp4::*;
-use crate::testkit::{mp4_box, mp4_container, mp4_full_box};
+use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 
 #[test]
 fn top_level_largesize_uuid_and_size_zero() {

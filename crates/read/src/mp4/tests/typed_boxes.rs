@@ -3,8 +3,8 @@
 
 use crate::mp4::synthetic::*;
 use crate::mp4::*;
-use crate::testkit::{mp4_box, mp4_container, mp4_full_box};
 use crate::FourCC;
+use telemux_testkit::{mp4_box, mp4_container, mp4_full_box};
 
 #[test]
 fn huge_entry_counts_are_refused_before_allocating() {

@@ -52,9 +52,9 @@ pub fn mp4_box(kind: &[u8; 4], payload: &[u8]) -> Vec<u8> {
 
 /// The header of a top-level box of `size` bytes at `offset` with an 8-byte header, as the
 /// reader gives it, for layout tests.
-pub fn top_box(kind: &[u8; 4], offset: u64, size: u64) -> crate::mp4::BoxHeader {
-    crate::mp4::BoxHeader {
-        kind: crate::FourCC::new(kind),
+pub fn top_box(kind: &[u8; 4], offset: u64, size: u64) -> telemux_read::mp4::BoxHeader {
+    telemux_read::mp4::BoxHeader {
+        kind: telemux_read::FourCC::new(kind),
         offset,
         header_len: 8,
         size,
