@@ -527,3 +527,53 @@ fn convert_for_street_view_writes_the_utc_creation_time_the_gps_reveals() {
              video's creation time (mvhd), camera clock at UTC+02:00:00 judging by the GPS",
         ));
 }
+
+#[test]
+fn convert_creates_the_out_dir_and_writes_no_gpx_when_nothing_converted() {
+    let files = files();
+    let dir = tempfile::tempdir().unwrap();
+    let clips = dir.path().join("DCIM/Movie");
+    fs::create_dir_all(&clips).unwrap();
+    fs::copy(&files.indexed, clips.join("a.MP4")).unwrap();
+    fs::copy(&files.scanned, clips.join("b.MP4")).unwrap();
+    let out_dir = dir.path().join("new/converted");
+    let gpx = dir.path().join("drive.gpx");
+    telemux()
+        .arg("convert")
+        .arg(dir.path().join("DCIM"))
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .arg("--gpx")
+        .arg(&gpx)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("2 of 2 clips written"));
+    for name in ["a.MP4", "b.MP4"] {
+        let path = out_dir.join(name);
+        assert_same_positions(&gpmf_points(&path), &expected_converted(&clips.join(name)));
+    }
+    // Both clips hold the same 13 fixes: the second's repeat the first's and are dropped.
+    let gpx_text = fs::read_to_string(&gpx).unwrap();
+    assert_eq!(gpx_text.matches("<trkpt").count(), 13);
+
+    // Clips without dashcam GPS: nothing converted, so no GPX either, and exit 2.
+    let plain = dir.path().join("plain");
+    fs::create_dir(&plain).unwrap();
+    fs::copy(fixture("ride.mp4"), plain.join("c.mp4")).unwrap();
+    fs::copy(fixture("ride.mp4"), plain.join("d.mp4")).unwrap();
+    let gpx = dir.path().join("none.gpx");
+    let out_dir = dir.path().join("plain-out");
+    telemux()
+        .arg("convert")
+        .arg(&plain)
+        .arg("--out-dir")
+        .arg(&out_dir)
+        .arg("--gpx")
+        .arg(&gpx)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("0 of 2 clips written"))
+        .stderr(predicate::str::contains("2 failed (see above)"));
+    assert!(!gpx.exists());
+    assert_eq!(fs::read_dir(&out_dir).unwrap().count(), 0);
+}

@@ -378,7 +378,7 @@ fn a_folder_gives_one_report_per_video_and_the_worst_exit_code() {
         .assert()
         .code(2)
         .stderr(contains(format!(
-            "{}: no video files (.mp4, .mov, .lrv, .ts) in this folder",
+            "{}: no video files (.mp4, .mov, .lrv, .360, .ts) in this folder or its subfolders",
             empty.path().display()
         )));
 }

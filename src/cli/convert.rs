@@ -8,17 +8,17 @@ use anyhow::bail;
 use clap::ValueEnum;
 use telemux_read::model::GpsPoint;
 use telemux_read::novatek;
-use telemux_read::source::{self, Expansion};
 use telemux_write::export::gpx;
 use telemux_write::jobs::Anchor;
 use telemux_write::output::{check_replaceable, AtomicOutput};
 use time::UtcOffset;
 
+use super::batch::{each_clip, Destination};
 use super::dashcam_args::DashcamArgs;
 use super::embed::{embed, Job, WriteArgs};
+use super::inputs;
 use super::sync::parse_utc_offset;
 use super::text_output::write_text;
-use super::EXIT_UNREADABLE;
 
 /// Write a dashcam's own GPS (Novatek freeGPS: Viofo, Rexing, Kenwood, Nextbase, Azdome, …)
 /// into its video as a GoPro GPMF telemetry track.
@@ -47,7 +47,7 @@ pub struct ConvertArgs {
     #[arg(long, short = 'o', conflicts_with_all = ["in_place", "out_dir"])]
     pub output: Option<PathBuf>,
 
-    /// Folder for the outputs: DIR/<name of each clip>
+    /// Folder for the outputs: DIR/<name of each clip>, created when missing
     #[arg(long, conflicts_with = "in_place")]
     pub out_dir: Option<PathBuf>,
 
@@ -92,31 +92,19 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
     if args.video_tz.is_some() && args.sync != Sync::CreationTime {
         bail!("--video-tz applies to --sync creation-time");
     }
-    let paths = source::expand(&args.inputs, &Expansion::default())?;
-    if args.output.is_some() && paths.len() != 1 {
-        bail!(
-            "-o takes one input video ({} given); use --out-dir for several",
-            paths.len()
-        );
-    }
+    let paths = inputs::expand(&args.inputs)?;
     if let Some(gpx_path) = &args.gpx {
         // Refused before any clip is converted, not after (--in-place would have changed them).
         check_replaceable(gpx_path, args.write.force, &paths)?;
     }
-    let several = paths.len() > 1;
-    let mut clips: Vec<Vec<GpsPoint>> = Vec::new();
-    let mut failed = 0;
-    for path in &paths {
-        match convert_one(path, &paths, &args) {
-            Ok(points) => clips.push(points),
-            Err(error) if several => {
-                eprintln!("{}: error: {error:#}", path.display());
-                failed += 1;
-            }
-            Err(error) => return Err(error),
-        }
-    }
-    if let Some(gpx_path) = &args.gpx {
+    let destination = Destination::new(args.output.as_deref(), args.out_dir.as_deref(), &paths)?;
+    let finished = each_clip(&paths, |path| {
+        let output = destination.output(path, args.write.force, &paths)?;
+        convert_one(path, output, &args)
+    })?;
+    let mut clips = finished.results;
+    // The GPS of the clips converted; none converted, no GPX either.
+    if let (Some(gpx_path), false) = (&args.gpx, clips.is_empty()) {
         for i in 1..clips.len() {
             let (before, after) = clips.split_at_mut(i);
             if let (Some(previous), Some(clip)) = (before.last(), after.first_mut()) {
@@ -129,34 +117,15 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
         })?;
         eprintln!("{}: dashcam GPS written as GPX", gpx_path.display());
     }
-    if failed > 0 {
-        eprintln!(
-            "{failed} of {} clips not converted (see above)",
-            paths.len()
-        );
-        return Ok(ExitCode::from(EXIT_UNREADABLE));
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(finished.code)
 }
 
-/// Converts one clip of `inputs`; returns its GPS fixes (for `--gpx`).
+/// Converts one clip into `output` (`None`: in place); returns its GPS fixes (for `--gpx`).
 fn convert_one(
     path: &Path,
-    inputs: &[PathBuf],
+    output: Option<AtomicOutput>,
     args: &ConvertArgs,
 ) -> anyhow::Result<Vec<GpsPoint>> {
-    let name = path.display().to_string();
-    let force = args.write.force;
-    let output = match (&args.output, &args.out_dir) {
-        (Some(file), _) => Some(AtomicOutput::create(file, force, inputs)?),
-        (None, Some(dir)) => {
-            let Some(file_name) = path.file_name() else {
-                bail!("{name}: not a file");
-            };
-            Some(AtomicOutput::create(&dir.join(file_name), force, inputs)?)
-        }
-        (None, None) => None,
-    };
     let anchor = match args.sync {
         Sync::Auto => Anchor::Dashcam,
         Sync::FirstPoint => Anchor::FirstPoint,

@@ -10,9 +10,10 @@ use anyhow::Context;
 use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
 use telemux_read::mp4::{BoxNode, TrailingKind};
-use telemux_read::source::{self, open_mp4, Expansion};
+use telemux_read::source::open_mp4;
 use telemux_read::Highlight;
 
+use super::inputs;
 use super::EXIT_UNREADABLE;
 
 /// Show what is inside a video (box tree, tracks, GPMF payloads) or a raw GPMF file.
@@ -53,7 +54,7 @@ pub struct DumpArgs {
 }
 
 pub fn run(args: DumpArgs) -> anyhow::Result<ExitCode> {
-    let paths = source::expand(&args.files, &Expansion::default())?;
+    let paths = inputs::expand(&args.files)?;
     if let [path] = paths.as_slice() {
         dump_file(path, &args)?;
         return Ok(ExitCode::SUCCESS);

@@ -281,6 +281,18 @@ impl Shown<'_> {
     }
 }
 
+/// The refusal of a video the track does not cover: a batch skips that clip and goes on.
+#[derive(Debug)]
+pub struct NotCovered(String);
+
+impl std::fmt::Display for NotCovered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotCovered {}
+
 /// A job's error in the words of the flags that change it, with the video's name where the
 /// error is about the video.
 fn explain(error: JobError, video: &str) -> anyhow::Error {
@@ -292,33 +304,33 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
             "the GPX has no points with times: inject lines the track up with the video by time \
              (export the track with timestamps)"
         ),
-        JobError::NoOverlap { points_from } => anyhow!(
+        JobError::NoOverlap { points_from } => anyhow::Error::new(NotCovered(format!(
             "the {} and the video do not overlap in time: check --video-tz (cameras often \
              record local time), --offset or --start, or use --sync first-point",
             label(points_from)
-        ),
+        ))),
         JobError::NotCovered {
             points_from,
             longest_gap: Some(gap),
             max_gap,
             ..
-        } => anyhow!(
+        } => anyhow::Error::new(NotCovered(format!(
             "the {} covers none of the video: its points around the video are up to {gap:.1} s \
              apart, more than --max-gap {max_gap}; bridge them with --max-gap {}, or check the \
              alignment (--sync, --offset, --video-tz)",
             label(points_from),
             gap.ceil()
-        ),
+        ))),
         JobError::NotCovered {
             points_from,
             points,
             ..
-        } => anyhow!(
+        } => anyhow::Error::new(NotCovered(format!(
             "the {} covers none of the video: it has {points} point(s) in the video's time and \
              a track needs two around each moment; check the alignment (--sync first-point, \
              --offset, --video-tz) or use a denser track",
             label(points_from)
-        ),
+        ))),
         JobError::ReplaceWithSensors { points_from } => anyhow!(
             "{video}: --replace keeps the sensor streams of the existing GPMF track, so the \
              {}'s own sensor streams cannot be written too",

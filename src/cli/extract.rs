@@ -8,12 +8,13 @@ use std::process::ExitCode;
 use clap::ValueEnum;
 use telemux_read::model::{Fix, Telemetry};
 use telemux_read::novatek;
-use telemux_read::source::{self, Expansion, FileTelemetry, Options, Origin};
+use telemux_read::source::{self, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
 use telemux_write::export::gpx::GpxVersion;
 use telemux_write::jobs::{self, filter_file, Export};
 
 use super::dashcam_args::DashcamArgs;
+use super::inputs;
 use super::text_output::write_text;
 use super::EXIT_UNREADABLE;
 
@@ -139,7 +140,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let options = args
         .dashcam
         .options(everything, args.all_fixes || everything);
-    let paths = source::expand(&args.inputs, &Expansion::default())?;
+    let paths = inputs::expand(&args.inputs)?;
     let several = paths.len() > 1;
     let mut read = Vec::new();
     let mut failed = 0;

@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use clap::ValueEnum;
 use telemux_write::jobs::{Anchor, GpxInput, Points};
-use telemux_write::output::AtomicOutput;
 use time::{OffsetDateTime, UtcOffset};
 
+use super::batch::{each_clip, Destination};
 use super::embed::{embed, Job, WriteArgs};
+use super::inputs;
 use super::sync::{parse_time, parse_utc_offset};
 
 /// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
@@ -38,26 +39,40 @@ Examples:
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
       --model 'HERO7 Black' -o GX010042-gps.MP4
   telemux inject GX010042.MP4 --gpx better.gpx --replace --sync camera-gps -o fixed.MP4
-  telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 --street-view --make GoPro \
+  telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 --street-view --make GoPro \\
       --model 'HERO7 Black' -o ride-sv.mp4   (creation time written as UTC)
   telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4
-  telemux inject ride.mp4 --gpx watch.gpx --max-gap 60 -o ride-gps.mp4")]
+  telemux inject ride.mp4 --gpx watch.gpx --max-gap 60 -o ride-gps.mp4
+
+Several videos, or folders of them (an SD card: subfolders are searched, .LRV proxies and
+.THM thumbnails beside their video skipped), take one track: each clip gets its slice of it,
+written to --out-dir under the clip's own name (the folder is created), or --in-place. Clips
+the track does not cover are listed and skipped; the exit code is 0 when at least one clip was
+written and the others were only not covered, 2 when any clip failed or none was written.
+  telemux inject /media/SD/DCIM/ --gpx day.gpx --out-dir gps/ --street-view --make GoPro \\
+      --model 'HERO8 Black'
+  telemux inject GX010123.MP4 GX020123.MP4 --gpx day.gpx --in-place")]
 pub struct InjectArgs {
-    /// The video (MP4/MOV)
-    pub video: PathBuf,
+    /// The video (MP4/MOV), or several, or folders of them
+    #[arg(required = true)]
+    pub videos: Vec<PathBuf>,
 
     /// GPX file(s) with timestamps; several are merged by time
     #[arg(long, required = true)]
     pub gpx: Vec<PathBuf>,
 
-    /// Output file (the input is never modified unless --in-place)
+    /// Output file, for one video (the input is never modified unless --in-place)
     #[arg(
         long,
         short = 'o',
-        required_unless_present = "in_place",
-        conflicts_with = "in_place"
+        required_unless_present_any = ["in_place", "out_dir"],
+        conflicts_with_all = ["in_place", "out_dir"]
     )]
     pub output: Option<PathBuf>,
+
+    /// Folder for the outputs: DIR/<name of each video>, created when missing
+    #[arg(long, conflicts_with = "in_place")]
+    pub out_dir: Option<PathBuf>,
 
     /// The video's clock is local time at this UTC offset (e.g. +02:00)
     #[arg(long, value_parser = parse_utc_offset, allow_hyphen_values = true)]
@@ -91,14 +106,10 @@ pub enum Sync {
 
 pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     args.write.check()?;
-    // Refuse an existing output before any work, and never write over an input.
-    let inputs: Vec<PathBuf> = std::iter::once(args.video.clone())
-        .chain(args.gpx.iter().cloned())
-        .collect();
-    let output = match &args.output {
-        Some(path) => Some(AtomicOutput::create(path, args.write.force, &inputs)?),
-        None => None,
-    };
+    let videos = inputs::expand(&args.videos)?;
+    let destination = Destination::new(args.output.as_deref(), args.out_dir.as_deref(), &videos)?;
+    // Never write over an input.
+    let inputs: Vec<PathBuf> = videos.iter().chain(&args.gpx).cloned().collect();
     let anchor = match (args.start, args.sync) {
         (Some(start), _) => Anchor::Start(start),
         (None, Sync::FirstPoint) => Anchor::FirstPoint,
@@ -107,12 +118,13 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
             video_tz: args.video_tz,
         },
     };
-    let gpx = args.gpx.iter().cloned().map(GpxInput::File).collect();
-    embed(
-        &args.video,
-        output,
-        Job::Inject(Points::Gpx(gpx)),
-        &args.write.options(anchor, args.offset),
-    )?;
-    Ok(ExitCode::SUCCESS)
+    let options = args.write.options(anchor, args.offset);
+    // Each clip reads the GPX anew, keeping only its own window of time: memory follows one
+    // clip, and each output is what a run on that clip alone writes.
+    let finished = each_clip(&videos, |video| {
+        let output = destination.output(video, args.write.force, &inputs)?;
+        let gpx = args.gpx.iter().cloned().map(GpxInput::File).collect();
+        embed(video, output, Job::Inject(Points::Gpx(gpx)), &options)
+    })?;
+    Ok(finished.code)
 }

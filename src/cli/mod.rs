@@ -5,12 +5,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod batch;
 mod convert;
 mod dashcam_args;
 mod dump;
 mod embed;
 mod extract;
 mod inject;
+mod inputs;
 mod sync;
 mod text_output;
 mod verify;

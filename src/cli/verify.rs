@@ -8,9 +8,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde_json::{json, Value as Json};
-use telemux_read::source::{self, Expansion, SourceError};
+use telemux_read::source::SourceError;
 use telemux_read::verify::{self, Check, Options, Report, Status, Value};
 
+use super::inputs;
 use super::EXIT_UNREADABLE;
 
 /// The `schema` field of the JSON output; bumped when a field changes meaning or goes away.
@@ -78,7 +79,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut options = Options::default();
     options.street_view = args.street_view;
     options.max_speed = args.max_speed;
-    let paths = source::expand(&args.files, &Expansion::default())?;
+    let paths = inputs::expand(&args.files)?;
     let outcomes: Vec<Outcome> = paths
         .iter()
         .map(|path| Outcome {

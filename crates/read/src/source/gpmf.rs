@@ -23,7 +23,8 @@ pub(super) static TRACK: Format = Format {
     name: "GoPro GPMF",
     looked_for: &["a GoPro GPMF track (gpmd samples starting with DEVC)"],
     gpmf: true,
-    extensions: &["mp4", "mov", "lrv"],
+    // `.360`: the GoPro MAX's spherical recordings; `.lrv`: any GoPro's low-resolution proxy.
+    extensions: &["mp4", "mov", "lrv", "360"],
     reach: Reach::Mp4(read_track),
 };
 

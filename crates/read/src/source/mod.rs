@@ -24,7 +24,7 @@ use crate::ttad::TtadError;
 
 pub use container::{check_mp4, open_mp4};
 pub use gpmf::is_raw_gpmf;
-pub use inputs::{expand, input_extensions, Expansion, InputsError};
+pub use inputs::{expand, input_extensions, Expanded, Expansion, InputsError, Skipped};
 pub use registry::{looked_for, read_head, Format, Reach, ReadSeek, FORMATS};
 
 /// How to read: what to keep, and the choices a user can make for dashcams.
