@@ -102,13 +102,17 @@ fn bad_arguments_exit_2() {
         .arg(fixture("clip.mov"))
         .assert()
         .code(2)
-        .stderr(contains("\"-3\" is not a positive speed in m/s"));
+        .stderr(contains(
+            "invalid value '-3' for --max-speed: give a number above 0 (m/s)",
+        ));
     telemux()
         .args(["verify", "--max-speed", "fast"])
         .arg(fixture("clip.mov"))
         .assert()
         .code(2)
-        .stderr(contains("\"fast\" is not a positive speed in m/s"));
+        .stderr(contains(
+            "invalid value 'fast' for --max-speed: give a number above 0 (m/s)",
+        ));
     telemux().arg("verify").assert().code(2);
 }
 

@@ -15,9 +15,10 @@ use telemux_write::output::{check_replaceable, AtomicOutput};
 use time::UtcOffset;
 
 use super::dashcam_args::DashcamArgs;
-use super::embed::{embed, Job, WriteArgs};
+use super::embed::{embed, video_output, Job, WriteArgs};
 use super::sync::parse_utc_offset;
 use super::text_output::write_text;
+use super::values::Number;
 use super::EXIT_UNREADABLE;
 
 /// Write a dashcam's own GPS (Novatek freeGPS: Viofo, Rexing, Kenwood, Nextbase, Azdome, …)
@@ -42,7 +43,8 @@ pub struct ConvertArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Output file, for one input video
-    #[arg(long, short = 'o', conflicts_with_all = ["in_place", "out_dir"])]
+    #[arg(long, short = 'o', conflicts_with_all = ["in_place", "out_dir"],
+          value_parser = video_output)]
     pub output: Option<PathBuf>,
 
     /// Folder for the outputs: DIR/<name of each clip>
@@ -65,7 +67,8 @@ pub struct ConvertArgs {
     pub video_tz: Option<UtcOffset>,
 
     /// Seconds added to the video's start time (negative moves it earlier)
-    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true,
+          value_parser = Number::finite("seconds"))]
     pub offset: f64,
 
     #[command(flatten)]
@@ -125,7 +128,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             gpx::write_gpx(out, &clips, gpx::GpxVersion::V1_1)?;
             Ok(())
         })?;
-        eprintln!("{}: dashcam GPS written as GPX", gpx_path.display());
+        note!("{}: dashcam GPS written as GPX", gpx_path.display());
     }
     if failed > 0 {
         eprintln!(

@@ -6,7 +6,7 @@ use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
 use telemux_read::mp4::{BoxNode, TrailingKind};
@@ -174,8 +174,19 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
     highlight_lines(&gopro::udta_highlights(&mp4), out);
     let Some(track) = gopro::find_track(&mp4, file)? else {
         out.push_str("no GPMF track\n");
-        return Ok(());
+        return match args.payload.first() {
+            Some(index) => bail!("--payload {index}: the file has no GPMF track"),
+            None => Ok(()),
+        };
     };
+    let count = track.sample_count();
+    if let Some(index) = args.payload.iter().find(|&&index| index >= count) {
+        bail!(
+            "--payload {index}: the GPMF track [{}] has {count} payloads (0 to {})",
+            track.index,
+            count.saturating_sub(1)
+        );
+    }
     let mut buf = Vec::new();
     for sample in track.samples() {
         let sample = sample?;

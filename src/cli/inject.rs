@@ -1,6 +1,8 @@
 //! `telemux inject`: a GPX track written into a video as a GoPro GPMF telemetry track.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -8,8 +10,9 @@ use telemux_write::jobs::{Anchor, GpxInput, Points};
 use telemux_write::output::AtomicOutput;
 use time::{OffsetDateTime, UtcOffset};
 
-use super::embed::{embed, Job, WriteArgs};
+use super::embed::{embed, video_output, Job, WriteArgs};
 use super::sync::{parse_time, parse_utc_offset};
+use super::values::Number;
 
 /// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
 /// and every GoPro-aware tool).
@@ -35,7 +38,7 @@ pub struct InjectArgs {
     /// The video (MP4/MOV)
     pub video: PathBuf,
 
-    /// GPX file(s) with timestamps; several are merged by time
+    /// GPX file(s) with timestamps; several are merged by time; - reads standard input
     #[arg(long, required = true)]
     pub gpx: Vec<PathBuf>,
 
@@ -44,7 +47,8 @@ pub struct InjectArgs {
         long,
         short = 'o',
         required_unless_present = "in_place",
-        conflicts_with = "in_place"
+        conflicts_with = "in_place",
+        value_parser = video_output
     )]
     pub output: Option<PathBuf>,
 
@@ -53,7 +57,8 @@ pub struct InjectArgs {
     pub video_tz: Option<UtcOffset>,
 
     /// Seconds added to the video's start time (negative moves it earlier)
-    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true,
+          value_parser = Number::finite("seconds"))]
     pub offset: f64,
 
     /// The video's start time, e.g. 2024-05-01T10:00:00Z (instead of its creation time)
@@ -78,9 +83,12 @@ pub enum Sync {
 
 pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     args.write.check()?;
+    if args.gpx.iter().filter(|p| is_stdin(p)).count() > 1 {
+        bail!("--gpx - is given more than once: standard input holds one GPX");
+    }
     // Refuse an existing output before any work, and never write over an input.
     let inputs: Vec<PathBuf> = std::iter::once(args.video.clone())
-        .chain(args.gpx.iter().cloned())
+        .chain(args.gpx.iter().filter(|p| !is_stdin(p)).cloned())
         .collect();
     let output = match &args.output {
         Some(path) => Some(AtomicOutput::create(path, args.write.force, &inputs)?),
@@ -93,7 +101,7 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
             video_tz: args.video_tz,
         },
     };
-    let gpx = args.gpx.iter().cloned().map(GpxInput::File).collect();
+    let gpx = args.gpx.iter().cloned().map(gpx_input).collect();
     embed(
         &args.video,
         output,
@@ -101,4 +109,20 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
         &args.write.options(anchor, args.offset),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// `--gpx -` reads the GPX from standard input (`gpsbabel … -F - | telemux inject …`).
+fn gpx_input(path: PathBuf) -> GpxInput<'static> {
+    if is_stdin(&path) {
+        GpxInput::Reader {
+            name: "standard input".into(),
+            reader: Box::new(std::io::stdin().lock()),
+        }
+    } else {
+        GpxInput::File(path)
+    }
 }

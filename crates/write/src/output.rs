@@ -18,7 +18,11 @@ pub enum OutputError {
         "{output}: this is the input {input} (the same file); telemux never writes over its inputs"
     )]
     IsInput { output: PathBuf, input: PathBuf },
-    #[error("{0}: not a regular file (a device, FIFO, socket or folder); --force replaces only regular files")]
+    #[error("{0}: is a folder; give a file name inside it")]
+    IsFolder(PathBuf),
+    #[error(
+        "{0}: not a regular file (a device, FIFO or socket); --force replaces only regular files"
+    )]
     NotRegular(PathBuf),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: io::Error },
@@ -188,6 +192,10 @@ pub fn check_replaceable(
             input: input.clone(),
         });
     }
+    // Before the --force hint: no --force ever replaces a folder.
+    if existing.is_dir() {
+        return Err(OutputError::IsFolder(target.to_owned()));
+    }
     if !overwrite {
         return Err(OutputError::Exists(target.to_owned()));
     }
@@ -341,7 +349,7 @@ mod tests {
             assert_eq!(
                 err.to_string(),
                 format!(
-                    "{}: not a regular file (a device, FIFO, socket or folder); --force \
+                    "{}: not a regular file (a device, FIFO or socket); --force \
                      replaces only regular files",
                     target.display()
                 )

@@ -49,6 +49,19 @@ pub enum ErrorKind {
     TooManyBoxes { max: usize },
     #[error("box not found")]
     Missing,
+    /// An `mdat` before any `moov` runs past the end of the file: the camera wrote the media
+    /// and never the index, which it writes when the recording stops.
+    #[error(
+        "the recording was not finalised (no moov; the camera lost power or the card was \
+         pulled?): the mdat declares {size} bytes, the file ends {available} bytes into it"
+    )]
+    Unfinalised { size: u64, available: u64 },
+    /// No `moov` among the top-level boxes, which end at the error's offset.
+    #[error(
+        "no moov box up to the end of the boxes: the recording was not finalised (the camera \
+         lost power or the card was pulled?), or the file is not a video"
+    )]
+    NoMoov,
     #[error("{needed} bytes needed, only {available} left in the box")]
     FieldTruncated { needed: u64, available: u64 },
     #[error("unsupported version {version}")]

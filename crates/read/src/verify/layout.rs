@@ -160,6 +160,30 @@ impl Layout {
         Ok(layout)
     }
 
+    /// The error of a recording cut before its `moov` was written (an `mdat` past the end of
+    /// the file and no `moov`), as `Mp4::open` words it: the missing moov is the consequence.
+    pub fn unfinalised(&self) -> Option<Mp4Error> {
+        if self.moovs().next().is_some() {
+            return None;
+        }
+        self.damage.iter().find_map(|damage| match *damage {
+            Damage::PastEnd {
+                kind,
+                offset,
+                size,
+                file_len,
+            } if kind.as_bytes() == b"mdat" => Some(Mp4Error::new(
+                "mdat",
+                offset,
+                ErrorKind::Unfinalised {
+                    size,
+                    available: file_len - offset,
+                },
+            )),
+            _ => None,
+        })
+    }
+
     /// The boxes and trailing data as `Mp4::open_with_top_level` takes them.
     pub fn top_level(&self) -> TopLevel {
         TopLevel {
