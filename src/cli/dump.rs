@@ -10,7 +10,8 @@ use anyhow::{bail, Context};
 use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
 use telemux_read::mp4::{BoxNode, TrailingKind};
-use telemux_read::source::{self, open_mp4, Expansion};
+use telemux_read::source::{self, open_mp4, Expansion, SourceError};
+use telemux_read::verify::Layout;
 use telemux_read::Highlight;
 
 use super::EXIT_UNREADABLE;
@@ -115,7 +116,14 @@ fn dump_file(path: &Path, args: &DumpArgs) -> anyhow::Result<()> {
 
 fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Result<()> {
     use std::fmt::Write as _;
-    let mp4 = open_mp4(file)?;
+    let mp4 = match open_mp4(file) {
+        Ok(mp4) => mp4,
+        Err(error @ SourceError::Mp4(_)) => {
+            damaged_top_level(file, out);
+            return Err(error.into());
+        }
+        Err(error) => return Err(error.into()),
+    };
     out.push_str("boxes (offset, size):\n");
     for header in mp4.top_level() {
         if header.offset == mp4.moov().root().header.offset {
@@ -206,6 +214,26 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             .with_context(|| format!("GPMF payload {} at byte {}", sample.index, sample.offset))?;
     }
     Ok(())
+}
+
+/// What can be shown of a file whose moov cannot be read: the top-level boxes up to the
+/// damage, then the damage, as `verify` walks them (the error follows on stderr).
+fn damaged_top_level(file: &mut File, out: &mut String) {
+    use std::fmt::Write as _;
+    let Ok(layout) = file
+        .seek(io::SeekFrom::End(0))
+        .map_err(anyhow::Error::from)
+        .and_then(|len| Ok(Layout::walk(file, len)?))
+    else {
+        return;
+    };
+    out.push_str("boxes (offset, size) up to the damage:\n");
+    for header in &layout.boxes {
+        let _ = writeln!(out, "  {} {} {}", header.kind, header.offset, header.size);
+    }
+    for damage in &layout.damage {
+        let _ = writeln!(out, "  damage: {damage}");
+    }
 }
 
 /// One line per HiLight tag: "HiLight 1: 0.800 s (HLMT MANL)".

@@ -45,6 +45,52 @@ pub enum Damage {
     Overlap { first: BoxHeader, second: BoxHeader },
 }
 
+/// What `verify` reports and `dump` shows after the boxes before the damage.
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Damage::PastEnd {
+                kind,
+                offset,
+                size,
+                file_len,
+            } => {
+                let missing = offset.saturating_add(size).saturating_sub(file_len);
+                write!(
+                    f,
+                    "{kind} at byte {offset} declares {size} bytes but the file ends {} bytes \
+                     later: {missing} bytes missing (truncated file)",
+                    file_len - offset
+                )
+            }
+            Damage::TooSmall {
+                kind,
+                offset,
+                size,
+                header_len,
+            } => write!(
+                f,
+                "{kind} at byte {offset} declares {size} bytes, less than its {header_len}-byte \
+                 header"
+            ),
+            Damage::Junk { offset, len } => write!(
+                f,
+                "{len} bytes at byte {offset}, between two boxes, are not a box"
+            ),
+            Damage::Overlap { first, second } => write!(
+                f,
+                "{} at byte {} ({} bytes) runs {} bytes into {} at byte {}",
+                first.kind,
+                first.offset,
+                first.size,
+                first.end().saturating_sub(second.offset),
+                second.kind,
+                second.offset
+            ),
+        }
+    }
+}
+
 /// The top-level boxes as found, and what was wrong on the way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
