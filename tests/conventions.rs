@@ -2,19 +2,24 @@
 //! `--gpx -`, `-o FOLDER`, out-of-range indexes, completions, `-q`, `--color`, and errors
 //! that say what happened (an unfinalised recording, a file that is no GPX, a bad value).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::{fixture, inject_ride_gpx, telemux};
 use predicates::str::contains;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
-}
-
-fn telemux() -> Command {
-    Command::cargo_bin("telemux").unwrap()
+/// `telemux inject ride.mp4 --gpx GPX -o OUT`, for the caller to add to and run.
+fn inject(gpx: &Path, out: &Path) -> Command {
+    let mut cmd = telemux();
+    cmd.arg("inject")
+        .arg(fixture("ride.mp4"))
+        .arg("--gpx")
+        .arg(gpx)
+        .arg("-o")
+        .arg(out);
+    cmd
 }
 
 fn stderr_of(output: &std::process::Output) -> String {
@@ -24,15 +29,7 @@ fn stderr_of(output: &std::process::Output) -> String {
 /// `ride.mp4` with `ride.gpx` injected, in `dir`: a 12-payload GPMF track.
 fn injected(dir: &Path) -> PathBuf {
     let out = dir.join("ride-gps.mp4");
-    telemux()
-        .args(["inject", "-q"])
-        .arg(fixture("ride.mp4"))
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
+    inject_ride_gpx(&fixture("ride.mp4"), Some(&out), &["-q"]);
     out
 }
 
@@ -49,14 +46,8 @@ fn unfinalised(dir: &Path) -> PathBuf {
 fn every_numeric_flag_refuses_values_it_cannot_mean() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.mp4");
-    let inject = |flag: &str, value: &str, said: &str| {
-        telemux()
-            .arg("inject")
-            .arg(fixture("ride.mp4"))
-            .arg("--gpx")
-            .arg(fixture("ride.gpx"))
-            .arg("-o")
-            .arg(&out)
+    let refused = |flag: &str, value: &str, said: &str| {
+        inject(&fixture("ride.gpx"), &out)
             .arg(format!("{flag}={value}"))
             .assert()
             .code(2)
@@ -64,12 +55,12 @@ fn every_numeric_flag_refuses_values_it_cannot_mean() {
                 "invalid value '{value}' for {flag}: {said}"
             )));
     };
-    inject("--rate", "0", "give a number from 0.1 to 1000 (Hz)");
-    inject("--rate", "NaN", "give a number from 0.1 to 1000 (Hz)");
-    inject("--max-gap", "-1", "give a number above 0 (seconds)");
-    inject("--dop", "0", "give a number from 0.01 to 99.98");
-    inject("--offset", "nan", "give a finite number (seconds)");
-    inject("--offset", "inf", "give a finite number (seconds)");
+    refused("--rate", "0", "give a number from 0.1 to 1000 (Hz)");
+    refused("--rate", "NaN", "give a number from 0.1 to 1000 (Hz)");
+    refused("--max-gap", "-1", "give a number above 0 (seconds)");
+    refused("--dop", "0", "give a number from 0.01 to 99.98");
+    refused("--offset", "nan", "give a finite number (seconds)");
+    refused("--offset", "inf", "give a finite number (seconds)");
     assert!(!out.exists());
     let extract = |args: &[&str], said: &str| {
         telemux()
@@ -89,16 +80,11 @@ fn every_numeric_flag_refuses_values_it_cannot_mean() {
         "invalid value 'NaN' for --max-dop: give a number above 0",
     );
     // Negative offsets stay allowed.
-    telemux()
-        .args(["inject", "-q"])
-        .arg(fixture("ride.mp4"))
-        .arg("--gpx")
-        .arg(fixture("ride.gpx"))
-        .arg("-o")
-        .arg(&out)
-        .args(["--offset", "-2.5"])
-        .assert()
-        .success();
+    inject_ride_gpx(
+        &fixture("ride.mp4"),
+        Some(&out),
+        &["-q", "--offset", "-2.5"],
+    );
 }
 
 #[test]
@@ -175,13 +161,7 @@ fn an_existing_folder_is_never_an_output_even_with_force() {
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("keep.txt"), "x").unwrap();
     for force in [false, true] {
-        let mut cmd = telemux();
-        cmd.arg("inject")
-            .arg(fixture("ride.mp4"))
-            .arg("--gpx")
-            .arg(fixture("ride.gpx"))
-            .arg("-o")
-            .arg(&folder);
+        let mut cmd = inject(&fixture("ride.gpx"), &folder);
         if force {
             cmd.arg("--force");
         }
@@ -247,19 +227,12 @@ fn quiet_leaves_only_errors() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("q.mp4");
     let run = |quiet: bool| {
-        let mut cmd = telemux();
+        let mut cmd = inject(&fixture("ride.gpx"), &out);
+        cmd.arg("--force");
         if quiet {
             cmd.arg("-q");
         }
-        cmd.arg("inject")
-            .arg(fixture("ride.mp4"))
-            .arg("--gpx")
-            .arg(fixture("ride.gpx"))
-            .arg("-o")
-            .arg(&out)
-            .arg("--force")
-            .output()
-            .unwrap()
+        cmd.output().unwrap()
     };
     let loud = run(false);
     assert!(stderr_of(&loud).contains("covers 12.0 s of 12.0 s (100%)"));
@@ -386,15 +359,7 @@ fn a_file_that_is_no_gpx_says_what_it_looks_like() {
     for (name, bytes, said) in cases {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
-        let output = telemux()
-            .arg("inject")
-            .arg(fixture("ride.mp4"))
-            .arg("--gpx")
-            .arg(&path)
-            .arg("-o")
-            .arg(dir.path().join("out.mp4"))
-            .output()
-            .unwrap();
+        let output = inject(&path, &dir.path().join("out.mp4")).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{name}");
         let stderr = stderr_of(&output);
         assert!(
@@ -416,13 +381,7 @@ fn a_bad_value_names_the_file_line_and_point() {
         .replacen("<ele>250.0</ele>", "<ele>high</ele>", 1);
     let path = dir.path().join("bad.gpx");
     std::fs::write(&path, gpx).unwrap();
-    telemux()
-        .arg("inject")
-        .arg(fixture("ride.mp4"))
-        .arg("--gpx")
-        .arg(&path)
-        .arg("-o")
-        .arg(dir.path().join("out.mp4"))
+    inject(&path, &dir.path().join("out.mp4"))
         .assert()
         .code(2)
         .stderr(contains(format!(

@@ -31,6 +31,7 @@ Examples:
   telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 -o ride-gps.mp4
   telemux inject ride.mp4 --gpx a.gpx --gpx b.gpx --offset -2.5 --faststart -o out.mp4
   telemux inject ride.mp4 --gpx ride.gpx --in-place
+  gpsbabel -i garmin_fit -f ride.fit -o gpx -F - | telemux inject ride.mp4 --gpx - -o out.mp4
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
       --model 'HERO7 Black' -o GX010042-gps.MP4
   telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4")]

@@ -30,7 +30,16 @@ mod verify;
 
 /// Put GPS telemetry into videos as GoPro GPMF, and read it back out.
 #[derive(Debug, Parser)]
-#[command(name = "telemux", version, about, long_about = None)]
+#[command(name = "telemux", version, about, long_about = None, after_help = "\
+Exit codes: 0 success, 1 verify found a failing check, 2 an input cannot be read or an argument
+is wrong (one line on stderr naming the file, box or line, and byte offset), 130 interrupted.
+
+Examples:
+  telemux inject ride.mp4 --gpx ride.gpx -o ride-gps.mp4
+  telemux extract GX010042.MP4 -o track.gpx
+  telemux verify --street-view ride-gps.mp4
+  telemux -q convert DCIM/Movie/ --out-dir converted/
+  telemux completions bash > ~/.local/share/bash-completion/completions/telemux")]
 pub struct Cli {
     /// Print only errors: no report of the alignment, coverage or what was written, no
     /// warnings, no progress bar
@@ -181,7 +190,8 @@ fn unfinalised(err: &anyhow::Error) -> bool {
                 _ => None,
             }
         });
-        mp4.is_some_and(|e| matches!(e.kind, ErrorKind::Unfinalised { .. } | ErrorKind::NoMoov))
+        // Not NoMoov alone: that file may be no video at all.
+        mp4.is_some_and(|e| matches!(e.kind, ErrorKind::Unfinalised { .. }))
     })
 }
 

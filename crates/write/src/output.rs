@@ -344,7 +344,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("pipe");
         mkfifo(&fifo);
-        for target in [fifo.as_path(), Path::new("/dev/null"), dir.path()] {
+        // A folder has its own error (issue 16), with or without --force.
+        for overwrite in [false, true] {
+            let err = AtomicOutput::create(dir.path(), overwrite, &[]).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{}: is a folder; give a file name inside it",
+                    dir.path().display()
+                )
+            );
+        }
+        for target in [fifo.as_path(), Path::new("/dev/null")] {
             let err = AtomicOutput::create(target, true, &[]).unwrap_err();
             assert_eq!(
                 err.to_string(),
