@@ -189,10 +189,13 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
     };
     let count = track.sample_count();
     if let Some(index) = args.payload.iter().find(|&&index| index >= count) {
+        let range = match count {
+            0 => String::new(),
+            _ => format!(" (0 to {})", count - 1),
+        };
         bail!(
-            "--payload {index}: the GPMF track [{}] has {count} payloads (0 to {})",
-            track.index,
-            count.saturating_sub(1)
+            "--payload {index}: the GPMF track [{}] has {count} payloads{range}",
+            track.index
         );
     }
     let mut buf = Vec::new();

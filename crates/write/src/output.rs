@@ -18,6 +18,7 @@ pub enum OutputError {
         "{output}: this is the input {input} (the same file); telemux never writes over its inputs"
     )]
     IsInput { output: PathBuf, input: PathBuf },
+    /// The target is a folder: never replaced, whatever `overwrite` says.
     #[error("{0}: is a folder; give a file name inside it")]
     IsFolder(PathBuf),
     #[error(
