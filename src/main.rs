@@ -4,14 +4,12 @@
 // there is text for the terminal, not an HTML tag.
 #![allow(rustdoc::invalid_html_tags)]
 
-use clap::Parser;
-
 mod cli;
 mod stats;
 
 fn main() -> std::process::ExitCode {
     cli::remove_unfinished_outputs_on_interrupt();
-    let code = cli::run(cli::Cli::parse());
+    let code = cli::run(cli::Cli::parse_args());
     stats::report_if_asked();
     code
 }

@@ -151,8 +151,13 @@ fn missing_files_and_mp4s_exit_2() {
         .arg(mp4.path())
         .assert()
         .code(2)
+        // Issue 16: the offset where the boxes end (was 0), and what it means; the boxes
+        // found are listed.
+        .stdout("boxes (offset, size) up to the damage:\n  ftyp 0 20\n")
         .stderr(predicate::str::ends_with(
-            ": moov at byte 0: box not found\n",
+            ": moov at byte 20: no moov box up to the end of the boxes: the recording was not \
+             finalised (the camera lost power or the card was pulled?), or the file is not a \
+             video\n",
         ));
 }
 

@@ -127,8 +127,8 @@ fn force_never_replaces_a_fifo_or_a_device() {
             .assert()
             .code(2)
             .stderr(predicate::str::contains(format!(
-                "{}: not a regular file (a device, FIFO, socket or folder); --force replaces \
-                 only regular files",
+                "{}: not a regular file (a device, FIFO or socket); --force replaces only \
+                 regular files",
                 output.display()
             )));
     }

@@ -161,10 +161,10 @@ fn dop_out_of_range_is_refused_before_any_work() {
             .arg(format!("--dop={bad}"))
             .assert()
             .code(2)
-            .stderr(predicate::str::contains(
-                "--dop must be between 0.01 and 99.98 (GPMF stores DOP × 100 in 16 bits; \
-                 99.99 means unknown)",
-            ));
+            // Issue 16: clap's value parser refuses it, with every numeric flag's wording.
+            .stderr(predicate::str::contains(format!(
+                "invalid value '{bad}' for --dop: give a number from 0.01 to 99.98"
+            )));
         assert!(!out.exists(), "--dop {bad}");
     }
     let stderr = inject(&fixture("ride.gpx"), &out, &["--dop", "99.98"]);

@@ -102,13 +102,17 @@ fn bad_arguments_exit_2() {
         .arg(fixture("clip.mov"))
         .assert()
         .code(2)
-        .stderr(contains("\"-3\" is not a positive speed in m/s"));
+        .stderr(contains(
+            "invalid value '-3' for --max-speed: give a number above 0 (m/s)",
+        ));
     telemux()
         .args(["verify", "--max-speed", "fast"])
         .arg(fixture("clip.mov"))
         .assert()
         .code(2)
-        .stderr(contains("\"fast\" is not a positive speed in m/s"));
+        .stderr(contains(
+            "invalid value 'fast' for --max-speed: give a number above 0 (m/s)",
+        ));
     telemux().arg("verify").assert().code(2);
 }
 
@@ -207,8 +211,13 @@ fn json_names_the_box_and_offset_of_an_unreadable_file() {
         .clone();
     let error = &json_of(&output)["files"][0]["error"];
     assert_eq!(error["path"], "moov");
-    assert_eq!(error["offset"], 0);
-    assert_eq!(error["message"], "moov at byte 0: box not found");
+    // Issue 16: where the boxes end (was 0), and what a missing moov means.
+    assert_eq!(error["offset"], 12);
+    assert_eq!(
+        error["message"],
+        "moov at byte 12: no moov box up to the end of the boxes: the recording was not \
+         finalised (the camera lost power or the card was pulled?), or the file is not a video"
+    );
 }
 
 #[test]

@@ -113,12 +113,12 @@ pub fn each_clip<T>(
         let name = clip.display().to_string();
         bar.set_message(name.clone());
         // Heads the clip's lines, some of which (the alignment) do not name it.
-        bar.suspend(|| eprintln!("clip {} of {}: {name}", i + 1, clips.len()));
+        bar.suspend(|| note!("clip {} of {}: {name}", i + 1, clips.len()));
         // The clip's own lines go above the bar, not through it.
         match bar.suspend(|| one(clip)) {
             Ok(result) => results.push(result),
             Err(error) if error.downcast_ref::<NotCovered>().is_some() => {
-                bar.suspend(|| eprintln!("{name}: skipped: {error:#}"));
+                bar.suspend(|| note!("{name}: skipped: {error:#}"));
                 not_covered.push(name);
             }
             Err(error) => {
@@ -129,7 +129,7 @@ pub fn each_clip<T>(
         bar.inc(1);
     }
     bar.finish_and_clear();
-    eprintln!("{} of {} clips written", results.len(), clips.len());
+    note!("{} of {} clips written", results.len(), clips.len());
     if !not_covered.is_empty() {
         eprintln!(
             "{} not covered by the track, skipped: {}",

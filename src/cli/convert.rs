@@ -15,10 +15,11 @@ use time::UtcOffset;
 
 use super::batch::{each_clip, Destination};
 use super::dashcam_args::DashcamArgs;
-use super::embed::{embed, Job, WriteArgs};
+use super::embed::{embed, video_output, Job, WriteArgs};
 use super::inputs;
 use super::sync::parse_utc_offset;
 use super::text_output::write_text;
+use super::values::Number;
 
 /// Write a dashcam's own GPS (Novatek freeGPS: Viofo, Rexing, Kenwood, Nextbase, Azdome, …)
 /// into its video as a GoPro GPMF telemetry track.
@@ -44,7 +45,8 @@ pub struct ConvertArgs {
     pub inputs: Vec<PathBuf>,
 
     /// Output file, for one input video
-    #[arg(long, short = 'o', conflicts_with_all = ["in_place", "out_dir"])]
+    #[arg(long, short = 'o', conflicts_with_all = ["in_place", "out_dir"],
+          value_parser = video_output)]
     pub output: Option<PathBuf>,
 
     /// Folder for the outputs: DIR/<name of each clip>, created when missing
@@ -67,7 +69,8 @@ pub struct ConvertArgs {
     pub video_tz: Option<UtcOffset>,
 
     /// Seconds added to the video's start time (negative moves it earlier)
-    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true,
+          value_parser = Number::finite("seconds"))]
     pub offset: f64,
 
     #[command(flatten)]
@@ -115,7 +118,7 @@ pub fn run(args: ConvertArgs) -> anyhow::Result<ExitCode> {
             gpx::write_gpx(out, &clips, gpx::GpxVersion::V1_1)?;
             Ok(())
         })?;
-        eprintln!("{}: dashcam GPS written as GPX", gpx_path.display());
+        note!("{}: dashcam GPS written as GPX", gpx_path.display());
     }
     Ok(finished.code)
 }

@@ -6,11 +6,12 @@ use std::io::{self, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
+use anyhow::{bail, Context};
 use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
 use telemux_read::mp4::{BoxNode, TrailingKind};
-use telemux_read::source::open_mp4;
+use telemux_read::source::{open_mp4, SourceError};
+use telemux_read::verify::Layout;
 use telemux_read::Highlight;
 
 use super::inputs;
@@ -116,7 +117,14 @@ fn dump_file(path: &Path, args: &DumpArgs) -> anyhow::Result<()> {
 
 fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Result<()> {
     use std::fmt::Write as _;
-    let mp4 = open_mp4(file)?;
+    let mp4 = match open_mp4(file) {
+        Ok(mp4) => mp4,
+        Err(error @ SourceError::Mp4(_)) => {
+            damaged_top_level(file, out);
+            return Err(error.into());
+        }
+        Err(error) => return Err(error.into()),
+    };
     out.push_str("boxes (offset, size):\n");
     for header in mp4.top_level() {
         if header.offset == mp4.moov().root().header.offset {
@@ -176,8 +184,22 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
     highlight_lines(&gopro::udta_highlights(&mp4), out);
     let Some(track) = gopro::find_track(&mp4, file)? else {
         out.push_str("no GPMF track\n");
-        return Ok(());
+        return match args.payload.first() {
+            Some(index) => bail!("--payload {index}: the file has no GPMF track"),
+            None => Ok(()),
+        };
     };
+    let count = track.sample_count();
+    if let Some(index) = args.payload.iter().find(|&&index| index >= count) {
+        let range = match count {
+            0 => String::new(),
+            _ => format!(" (0 to {})", count - 1),
+        };
+        bail!(
+            "--payload {index}: the GPMF track [{}] has {count} payloads{range}",
+            track.index
+        );
+    }
     let mut buf = Vec::new();
     for sample in track.samples() {
         let sample = sample?;
@@ -197,6 +219,26 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             .with_context(|| format!("GPMF payload {} at byte {}", sample.index, sample.offset))?;
     }
     Ok(())
+}
+
+/// What can be shown of a file whose moov cannot be read: the top-level boxes up to the
+/// damage, then the damage, as `verify` walks them (the error follows on stderr).
+fn damaged_top_level(file: &mut File, out: &mut String) {
+    use std::fmt::Write as _;
+    let Ok(layout) = file
+        .seek(io::SeekFrom::End(0))
+        .map_err(anyhow::Error::from)
+        .and_then(|len| Ok(Layout::walk(file, len)?))
+    else {
+        return;
+    };
+    out.push_str("boxes (offset, size) up to the damage:\n");
+    for header in &layout.boxes {
+        let _ = writeln!(out, "  {} {} {}", header.kind, header.offset, header.size);
+    }
+    for damage in &layout.damage {
+        let _ = writeln!(out, "  damage: {damage}");
+    }
 }
 
 /// One line per HiLight tag: "HiLight 1: 0.800 s (HLMT MANL)".

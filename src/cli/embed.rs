@@ -3,7 +3,7 @@
 //! the job's report in words, and its errors in words that name the flags.
 
 use std::fs::{File, OpenOptions};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,14 +16,16 @@ use telemux_read::FourCC;
 use telemux_write::file_lock::{lock, LockMode};
 use telemux_write::jobs::{
     self, Anchor, Failure, InjectOptions, JobError, NameField, OptionError, Points, PointsFrom,
-    Progress, Report, DOP_RANGE, MAX_NAME_BYTES,
+    Progress, Report, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
 };
 use telemux_write::mp4::{MdatHeader, MoovPlacement, Placed, TelemetryHome};
 use telemux_write::output::AtomicOutput;
 use telemux_write::telemetry_track::DEFAULT_DOP;
 use time::OffsetDateTime;
 
+use super::quiet;
 use super::sync::{self, rfc3339};
+use super::values::Number;
 
 /// How the GPMF track is written (flags shared by `inject` and `convert`).
 #[derive(Debug, Clone, clap::Args)]
@@ -46,17 +48,18 @@ pub struct WriteArgs {
     pub replace: bool,
 
     /// GPS samples per second written
-    #[arg(long, default_value_t = 10.0)]
+    #[arg(long, default_value_t = 10.0, value_parser = Number::within(RATE_RANGE, "Hz"))]
     pub rate: f64,
 
     /// Longest gap between GPS points that is interpolated, seconds (30 bridges the 1–10 s a
     /// "smart recording" watch leaves; a stop or tunnel stays uncovered)
-    #[arg(long, default_value_t = DEFAULT_MAX_GAP)]
+    #[arg(long, default_value_t = DEFAULT_MAX_GAP, value_parser = Number::positive("seconds"))]
     pub max_gap: f64,
 
     /// A GPX point reached faster than this from the last good point is a spike and is
     /// dropped before resampling, m/s
-    #[arg(long, value_name = "M/S", default_value_t = DEFAULT_MAX_SPEED)]
+    #[arg(long, value_name = "M/S", default_value_t = DEFAULT_MAX_SPEED,
+          value_parser = Number::positive("m/s"))]
     pub max_speed: f64,
 
     /// Keep every GPX point: drop no (0,0) points and no spikes
@@ -92,7 +95,7 @@ pub struct WriteArgs {
 
     /// DOP written for points whose track gives none (a GPX without <hdop>/<pdop>, dashcam
     /// GPS); a track's own DOP is always kept
-    #[arg(long, default_value_t = DEFAULT_DOP)]
+    #[arg(long, default_value_t = DEFAULT_DOP, value_parser = Number::within(DOP_RANGE, ""))]
     pub dop: f64,
 }
 
@@ -128,6 +131,20 @@ impl WriteArgs {
         options.offset = offset;
         options
     }
+}
+
+/// clap's parser for `-o` of a video: `-` is refused, since an MP4/MOV cannot be streamed to
+/// standard output (its chunk offsets and sizes are patched after the media is laid out), and
+/// a file literally named `-` is never what was meant.
+pub fn video_output(text: &str) -> Result<PathBuf, String> {
+    if text == "-" {
+        return Err(
+            "an MP4/MOV cannot be written to standard output; give a file name \
+                    (telemux extract -o - streams the GPS as text)"
+                .into(),
+        );
+    }
+    Ok(PathBuf::from(text))
 }
 
 /// An option error in the words of the flag that set it.
@@ -231,7 +248,7 @@ pub fn embed(
         }
     };
     let (report, gps) = result?;
-    if let Some(written) = &report.written {
+    if let Some(written) = report.written.as_ref().filter(|_| !quiet()) {
         eprintln!("{written_to}: {}", describe(written.placed));
         eprintln!(
             "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
@@ -253,9 +270,11 @@ struct Shown<'a> {
 
 impl Progress for Shown<'_> {
     fn writing(&mut self, report: &Report, size: u64) {
-        show_found(report, self.video);
+        if !quiet() {
+            show_found(report, self.video);
+        }
         self.found = true;
-        if self.copying {
+        if self.copying && !quiet() {
             self.bar = Some(progress_bar(size));
         }
     }
@@ -271,7 +290,7 @@ impl Shown<'_> {
     /// Shows what the job found before it failed, unless shown already, and words the error;
     /// `writing` is the context of an error writing the output.
     fn failed(&mut self, failure: Failure, writing: String) -> anyhow::Error {
-        if !self.found {
+        if !self.found && !quiet() {
             show_found(&failure.report, self.video);
         }
         match failure.error {

@@ -16,6 +16,7 @@ use telemux_write::jobs::{self, filter_file, Export};
 use super::dashcam_args::DashcamArgs;
 use super::inputs;
 use super::text_output::write_text;
+use super::values::Number;
 use super::EXIT_UNREADABLE;
 
 /// Export the GPS track of videos (GoPro GPMF, TomTom Bandit, telemux output) as GPX, KML,
@@ -71,7 +72,7 @@ pub struct ExtractArgs {
     pub all_fixes: bool,
 
     /// Drop points whose dilution of precision is above this
-    #[arg(long)]
+    #[arg(long, value_parser = Number::positive(""))]
     pub max_dop: Option<f64>,
 
     /// Drop points reached faster than --max-speed from the last kept point (GPS jumps, as
@@ -80,7 +81,8 @@ pub struct ExtractArgs {
     pub drop_outliers: bool,
 
     /// Speed limit for --drop-outliers, m/s
-    #[arg(long, default_value_t = 1000.0, requires = "drop_outliers")]
+    #[arg(long, default_value_t = 1000.0, requires = "drop_outliers",
+          value_parser = Number::positive("m/s"))]
     pub max_speed: f64,
 
     /// Order of several files: by their first GPS time, or by name as given
@@ -242,13 +244,13 @@ fn report_and_filter(
     } else {
         format!(" ({})", dropped.join("; "))
     };
-    eprintln!("{name}: {}; {} kept{dropped}", report.summary, report.kept);
+    note!("{name}: {}; {} kept{dropped}", report.summary, report.kept);
     for w in &report.warnings {
-        eprintln!("{name}: warning: {w}");
+        note!("{name}: warning: {w}");
     }
     if verbose {
         for line in &report.details {
-            eprintln!("{name}: {line}");
+            note!("{name}: {line}");
         }
     }
     telemetry

@@ -1,6 +1,8 @@
 //! `telemux inject`: a GPX track written into a video as a GoPro GPMF telemetry track.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use anyhow::bail;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
@@ -8,9 +10,10 @@ use telemux_write::jobs::{Anchor, GpxInput, Points};
 use time::{OffsetDateTime, UtcOffset};
 
 use super::batch::{each_clip, Destination};
-use super::embed::{embed, Job, WriteArgs};
+use super::embed::{embed, video_output, Job, WriteArgs};
 use super::inputs;
 use super::sync::{parse_time, parse_utc_offset};
+use super::values::Number;
 
 /// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
 /// and every GoPro-aware tool).
@@ -36,6 +39,7 @@ Examples:
   telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 -o ride-gps.mp4
   telemux inject ride.mp4 --gpx a.gpx --gpx b.gpx --offset -2.5 --faststart -o out.mp4
   telemux inject ride.mp4 --gpx ride.gpx --in-place
+  gpsbabel -i garmin_fit -f ride.fit -o gpx -F - | telemux inject ride.mp4 --gpx - -o out.mp4
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
       --model 'HERO7 Black' -o GX010042-gps.MP4
   telemux inject GX010042.MP4 --gpx better.gpx --replace --sync camera-gps -o fixed.MP4
@@ -57,7 +61,7 @@ pub struct InjectArgs {
     #[arg(required = true)]
     pub videos: Vec<PathBuf>,
 
-    /// GPX file(s) with timestamps; several are merged by time
+    /// GPX file(s) with timestamps; several are merged by time; - reads standard input
     #[arg(long, required = true)]
     pub gpx: Vec<PathBuf>,
 
@@ -66,7 +70,8 @@ pub struct InjectArgs {
         long,
         short = 'o',
         required_unless_present_any = ["in_place", "out_dir"],
-        conflicts_with_all = ["in_place", "out_dir"]
+        conflicts_with_all = ["in_place", "out_dir"],
+        value_parser = video_output
     )]
     pub output: Option<PathBuf>,
 
@@ -79,7 +84,8 @@ pub struct InjectArgs {
     pub video_tz: Option<UtcOffset>,
 
     /// Seconds added to the video's start time (negative moves it earlier)
-    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true)]
+    #[arg(long, default_value_t = 0.0, allow_hyphen_values = true,
+          value_parser = Number::finite("seconds"))]
     pub offset: f64,
 
     /// The video's start time, e.g. 2024-05-01T10:00:00Z (instead of its creation time)
@@ -108,8 +114,23 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     args.write.check()?;
     let videos = inputs::expand(&args.videos)?;
     let destination = Destination::new(args.output.as_deref(), args.out_dir.as_deref(), &videos)?;
+    let from_stdin = args.gpx.iter().filter(|p| is_stdin(p)).count();
+    if from_stdin > 1 {
+        bail!("--gpx - is given more than once: standard input holds one GPX");
+    }
+    if from_stdin > 0 && videos.len() > 1 {
+        bail!(
+            "--gpx - with {} videos: each clip reads the track anew and standard input can be \
+             read once; save the GPX to a file",
+            videos.len()
+        );
+    }
     // Never write over an input.
-    let inputs: Vec<PathBuf> = videos.iter().chain(&args.gpx).cloned().collect();
+    let inputs: Vec<PathBuf> = videos
+        .iter()
+        .chain(args.gpx.iter().filter(|p| !is_stdin(p)))
+        .cloned()
+        .collect();
     let anchor = match (args.start, args.sync) {
         (Some(start), _) => Anchor::Start(start),
         (None, Sync::FirstPoint) => Anchor::FirstPoint,
@@ -123,8 +144,24 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     // clip, and each output is what a run on that clip alone writes.
     let finished = each_clip(&videos, |video| {
         let output = destination.output(video, args.write.force, &inputs)?;
-        let gpx = args.gpx.iter().cloned().map(GpxInput::File).collect();
+        let gpx = args.gpx.iter().cloned().map(gpx_input).collect();
         embed(video, output, Job::Inject(Points::Gpx(gpx)), &options)
     })?;
     Ok(finished.code)
+}
+
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// `--gpx -` reads the GPX from standard input (`gpsbabel … -F - | telemux inject …`).
+fn gpx_input(path: PathBuf) -> GpxInput<'static> {
+    if is_stdin(&path) {
+        GpxInput::Reader {
+            name: "standard input".into(),
+            reader: Box::new(std::io::stdin().lock()),
+        }
+    } else {
+        GpxInput::File(path)
+    }
 }

@@ -9,7 +9,7 @@ use telemux_read::source::{self, Expansion};
 pub fn expand(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     let expanded = source::expand(inputs, &Expansion::default())?;
     if !expanded.skipped.is_empty() {
-        eprintln!("{}", expanded.skipped);
+        note!("{}", expanded.skipped);
     }
     Ok(expanded.files)
 }

@@ -2,10 +2,22 @@
 //! routes and turns errors into exit codes.
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+
+/// `eprintln!` for what telemux reports on the way (alignment, coverage, what was written,
+/// warnings); `-q` silences it, errors stay.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        if !$crate::cli::quiet() {
+            eprintln!($($arg)*);
+        }
+    };
+}
 
 mod batch;
+mod completions;
 mod convert;
 mod dashcam_args;
 mod dump;
@@ -15,18 +27,95 @@ mod inject;
 mod inputs;
 mod sync;
 mod text_output;
+mod values;
 mod verify;
 
 /// Put GPS telemetry into videos as GoPro GPMF, and read it back out.
 #[derive(Debug, Parser)]
-#[command(name = "telemux", version, about, long_about = None)]
+#[command(name = "telemux", version, about, long_about = None, after_help = "\
+Exit codes: 0 success, 1 verify found a failing check, 2 an input cannot be read or an argument
+is wrong (one line on stderr naming the file, box or line, and byte offset), 130 interrupted.
+
+Examples:
+  telemux inject ride.mp4 --gpx ride.gpx -o ride-gps.mp4
+  telemux extract GX010042.MP4 -o track.gpx
+  telemux verify --street-view ride-gps.mp4
+  telemux -q convert DCIM/Movie/ --out-dir converted/
+  telemux completions bash > ~/.local/share/bash-completion/completions/telemux")]
 pub struct Cli {
+    /// Print only errors: no report of the alignment, coverage or what was written, no
+    /// warnings, no progress bar
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
+
+    /// Colour in help and error messages; auto colours a terminal unless NO_COLOR is set
+    #[arg(long, value_enum, global = true, default_value_t = Color::Auto, value_name = "WHEN")]
+    pub color: Color,
+
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// When telemux colours its output (only clap's help and usage errors are coloured).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// When standard error is a terminal and NO_COLOR is not set
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// The `--color` of `args`, read before clap parses them because clap colours its own
+    /// usage errors (`--color=never --rate 0` prints the error without colour).
+    fn asked(args: &[std::ffi::OsString]) -> Color {
+        let mut asked = Color::Auto;
+        let mut words = args.iter().skip(1).map(|a| a.to_string_lossy());
+        while let Some(word) = words.next() {
+            let value = match word.strip_prefix("--color") {
+                Some("") => words.next().map(|w| w.into_owned()),
+                Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+                None if word == "--" => break,
+                None => continue,
+            };
+            if let Some(color) = value.and_then(|v| Color::from_str(&v, false).ok()) {
+                asked = color;
+            }
+        }
+        asked
+    }
+
+    fn choice(self) -> clap::ColorChoice {
+        match self {
+            // clap's auto honours NO_COLOR and the terminal test.
+            Color::Auto => clap::ColorChoice::Auto,
+            Color::Always => clap::ColorChoice::Always,
+            Color::Never => clap::ColorChoice::Never,
+        }
+    }
+}
+
+impl Cli {
+    /// Parses the process's arguments with the colour they ask for; exits as clap does on a
+    /// usage error (code 2) or after `--help`/`--version`.
+    pub fn parse_args() -> Cli {
+        let args: Vec<_> = std::env::args_os().collect();
+        let command = Cli::command().color(Color::asked(&args).choice());
+        let matches = command.clone().get_matches_from(args);
+        Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.with_cmd(&command).exit())
+    }
+}
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Whether `-q` asked for errors only.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Completions(completions::CompletionsArgs),
     Convert(convert::ConvertArgs),
     Dump(dump::DumpArgs),
     Extract(extract::ExtractArgs),
@@ -37,6 +126,7 @@ pub enum Command {
 impl Command {
     fn execute(self) -> anyhow::Result<ExitCode> {
         match self {
+            Command::Completions(args) => completions::run(&args),
             Command::Convert(args) => convert::run(args),
             Command::Dump(args) => dump::run(args),
             Command::Extract(args) => extract::run(args),
@@ -50,10 +140,19 @@ impl Command {
 pub const EXIT_UNREADABLE: u8 = 2;
 
 pub fn run(cli: Cli) -> ExitCode {
+    QUIET.store(cli.quiet, Ordering::Relaxed);
+    // extract scans an unfinalised recording for a dashcam's GPS itself; its error comes
+    // after that scan, so the hint is for the other commands.
+    let extract = matches!(cli.command, Command::Extract(_));
     match cli.command.execute() {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("telemux: error: {}", one_line(&err));
+            let hint = if !extract && unfinalised(&err) {
+                "; telemux extract can still recover a dashcam's GPS from it by scanning"
+            } else {
+                ""
+            };
+            eprintln!("telemux: error: {}{hint}", one_line(&err));
             ExitCode::from(EXIT_UNREADABLE)
         }
     }
@@ -77,6 +176,25 @@ pub fn remove_unfinished_outputs_on_interrupt() {
         }
         std::process::exit(EXIT_INTERRUPTED);
     });
+}
+
+/// Whether `err` is about a recording whose moov was never written.
+fn unfinalised(err: &anyhow::Error) -> bool {
+    use telemux_read::mp4::{ErrorKind, Mp4Error};
+    use telemux_read::source::SourceError;
+    use telemux_write::jobs::JobError;
+    // The readers wrap the MP4 error transparently: it is not a cause of its own in the chain.
+    err.chain().any(|cause| {
+        let mp4 = cause.downcast_ref::<Mp4Error>().or_else(|| {
+            match (cause.downcast_ref(), cause.downcast_ref()) {
+                (Some(SourceError::Mp4(e)), _)
+                | (_, Some(JobError::Mp4(e) | JobError::Source(SourceError::Mp4(e)))) => Some(e),
+                _ => None,
+            }
+        });
+        // Not NoMoov alone: that file may be no video at all.
+        mp4.is_some_and(|e| matches!(e.kind, ErrorKind::Unfinalised { .. }))
+    })
 }
 
 /// The error and its causes on one line, like anyhow's `{:#}`, but a cause whose text the line

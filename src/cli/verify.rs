@@ -12,6 +12,7 @@ use telemux_read::source::SourceError;
 use telemux_read::verify::{self, Check, Options, Report, Status, Value};
 
 use super::inputs;
+use super::values::Number;
 use super::EXIT_UNREADABLE;
 
 /// The `schema` field of the JSON output; bumped when a field changes meaning or goes away.
@@ -52,15 +53,8 @@ pub struct VerifyArgs {
 
     /// Implied speed between two GPS points above which the track "jumps", in m/s
     #[arg(long, value_name = "M/S", default_value_t = verify::DEFAULT_MAX_SPEED,
-          value_parser = positive_speed)]
+          value_parser = Number::positive("m/s"))]
     pub max_speed: f64,
-}
-
-fn positive_speed(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(speed) if speed.is_finite() && speed > 0.0 => Ok(speed),
-        _ => Err(format!("{text:?} is not a positive speed in m/s")),
-    }
 }
 
 /// A file's outcome: its report, or why it could not be read.

@@ -27,8 +27,11 @@ pub enum OutputError {
         /// The input it is.
         input: PathBuf,
     },
-    /// The target exists and is no regular file (a device, FIFO, socket or folder).
-    #[error("{0}: not a regular file (a device, FIFO, socket or folder)")]
+    /// The target is a folder: never replaced, whatever `overwrite` says.
+    #[error("{0}: is a folder; give a file name inside it")]
+    IsFolder(PathBuf),
+    /// The target exists and is no regular file (a device, FIFO or socket).
+    #[error("{0}: not a regular file (a device, FIFO or socket)")]
     NotRegular(PathBuf),
     /// A file-system call failed.
     #[error("{path}: {source}")]
@@ -206,6 +209,10 @@ pub fn check_replaceable(
             input: input.clone(),
         });
     }
+    // Before the --force hint: no --force ever replaces a folder.
+    if existing.is_dir() {
+        return Err(OutputError::IsFolder(target.to_owned()));
+    }
     if !overwrite {
         return Err(OutputError::Exists(target.to_owned()));
     }
@@ -358,7 +365,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let fifo = dir.path().join("pipe");
         mkfifo(&fifo);
-        for target in [fifo.as_path(), Path::new("/dev/null"), dir.path()] {
+        // A folder has its own error (issue 16), with or without --force.
+        for overwrite in [false, true] {
+            let err = AtomicOutput::create(dir.path(), overwrite, &[]).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{}: is a folder; give a file name inside it",
+                    dir.path().display()
+                )
+            );
+        }
+        for target in [fifo.as_path(), Path::new("/dev/null")] {
             let err = AtomicOutput::create(target, true, &[]).unwrap_err();
             assert!(
                 matches!(&err, OutputError::NotRegular(path) if path == target),
@@ -367,7 +385,7 @@ mod tests {
             assert_eq!(
                 err.to_string(),
                 format!(
-                    "{}: not a regular file (a device, FIFO, socket or folder)",
+                    "{}: not a regular file (a device, FIFO or socket)",
                     target.display()
                 )
             );

@@ -38,12 +38,13 @@ pub enum GpxError {
         /// The XML parser's own words.
         message: String,
     },
-    /// The document's root element is not `<gpx>`, or there is no root element.
-    #[error("not a GPX file: {found} at {position}")]
+    /// The document's root element is not `<gpx>`, there is no root element, or its first
+    /// bytes show it is something else (`found` says what it looks like).
+    #[error("this is not a GPX file ({found}) at {position}")]
     NotGpx {
         /// Where the root element (or the end of the input) is.
         position: Position,
-        /// The root element's name, or what stood in its place.
+        /// What was found: the root element's name, or what the bytes look like.
         found: String,
     },
     /// An element or attribute holds a value that cannot be a GPX value.
@@ -80,6 +81,61 @@ pub enum GpxError {
     },
 }
 
+/// What a document that starts with `head` is, when its first bytes show it is no GPX: said
+/// before parsing, so that the user learns what the file is rather than reading XML errors
+/// about (or bytes of) binary data. `None`: it may be XML.
+pub(crate) fn looks_like(head: &[u8]) -> Option<&'static str> {
+    let text = head.trim_ascii_start();
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) || utf16_ascii(head) {
+        return Some("it looks like UTF-16 text: save it as UTF-8");
+    }
+    if head.get(4..8) == Some(b"ftyp") {
+        return Some("it looks like an MP4/MOV video: give the video as the input, not as --gpx");
+    }
+    if head.get(8..12) == Some(b".FIT") {
+        return Some(
+            "it looks like a Garmin FIT file: convert it with gpsbabel -i garmin_fit -f IN.fit \
+             -o gpx -F OUT.gpx",
+        );
+    }
+    if text.starts_with(b"{") || text.starts_with(b"[") {
+        return Some("it looks like JSON (GeoJSON?): export the track as GPX");
+    }
+    // Control characters other than tab, CR and LF never occur in XML 1.0 text.
+    let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
+    if head.iter().take(HEAD_BYTES).any(control) {
+        return Some("it looks like binary data");
+    }
+    None
+}
+
+/// How many of a document's first bytes [`looks_like`] examines.
+pub(crate) const HEAD_BYTES: usize = 512;
+
+/// `<\0?\0x\0` or `\0<\0?`: ASCII stored as UTF-16 without a byte-order mark.
+fn utf16_ascii(head: &[u8]) -> bool {
+    matches!(head, [b'<', 0, _, 0, ..] | [0, b'<', 0, _, ..])
+}
+
+/// What a document whose root element is `root` is, when it is no GPX.
+pub(crate) fn root_is(root: &str) -> String {
+    let what = match root.rsplit(':').next().unwrap_or(root) {
+        "kml" => "it looks like a KML file: export the track as GPX",
+        "TrainingCenterDatabase" => {
+            "it looks like a Garmin TCX file: convert it with gpsbabel -i gtrnctr -f IN.tcx -o \
+             gpx -F OUT.gpx"
+        }
+        "html" => "it looks like a web page: download the GPX file itself",
+        _ => "",
+    };
+    let root = excerpt(root);
+    if what.is_empty() {
+        format!("its root element is <{root}>")
+    } else {
+        format!("{what}; its root element is <{root}>")
+    }
+}
+
 /// Longest excerpt of a bad value kept in an error, so garbage input cannot bloat messages.
 const VALUE_EXCERPT_CHARS: usize = 40;
 
@@ -94,6 +150,31 @@ pub(crate) fn excerpt(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_bytes_say_what_a_file_is() {
+        let of = |bytes: &[u8]| looks_like(bytes).unwrap_or("may be XML");
+        assert_eq!(
+            of(b"\xFF\xFE<\0g\0"),
+            "it looks like UTF-16 text: save it as UTF-8"
+        );
+        assert_eq!(
+            of(b"<\0?\0x\0m\0"),
+            "it looks like UTF-16 text: save it as UTF-8"
+        );
+        assert!(of(b"\0\0\0\x18ftypmp42").starts_with("it looks like an MP4/MOV video"));
+        assert!(of(b"\x0e\x10\xd9\x07\0\0\0\0.FIT").starts_with("it looks like a Garmin FIT"));
+        assert!(of(b" \n{\"type\": \"FeatureCollection\"}").starts_with("it looks like JSON"));
+        assert_eq!(of(b"\x7fELF\x02\x01\x01"), "it looks like binary data");
+        assert_eq!(of(b"<?xml version=\"1.0\"?>\r\n\t<gpx>"), "may be XML");
+        // Latin-1 text is XML in its declared encoding, not binary.
+        assert_eq!(of(b"<gpx><name>Caf\xe9</name>"), "may be XML");
+        assert_eq!(
+            root_is("kml"),
+            "it looks like a KML file: export the track as GPX; its root element is <kml>"
+        );
+        assert_eq!(root_is("svg"), "its root element is <svg>");
+    }
 
     #[test]
     fn excerpts_are_short() {

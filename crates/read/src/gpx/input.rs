@@ -4,7 +4,7 @@
 
 use std::io::{self, BufRead, Read};
 
-use super::error::Position;
+use super::error::{Position, HEAD_BYTES};
 
 /// Longest single event (a tag with its attributes, a run of text, a comment) accepted. The
 /// parser buffers one event whole, so this bounds its memory on endless input; real events
@@ -61,6 +61,16 @@ impl<R: BufRead> Counted<R> {
         }
         self.recent.retain(|&n| n >= at);
         self.mark = at;
+    }
+
+    /// Up to [`HEAD_BYTES`] of the first bytes, not consumed (before anything is read: the
+    /// inner buffer holds the start of the document); empty when the read fails, which the
+    /// parse then reports.
+    pub(crate) fn head(&mut self) -> &[u8] {
+        match self.inner.fill_buf() {
+            Ok(available) => available.get(..HEAD_BYTES).unwrap_or(available),
+            Err(_) => &[],
+        }
     }
 
     pub(crate) fn stop(&self) -> Option<Stop> {

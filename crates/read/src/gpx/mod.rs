@@ -204,11 +204,12 @@ mod tests {
         );
         assert_eq!(
             error("<?xml version=\"1.0\"?>\n<kml></kml>"),
-            "not a GPX file: root element is <kml> at line 2, column 1 (byte 22)"
+            "this is not a GPX file (it looks like a KML file: export the track as GPX; its root \
+             element is <kml>) at line 2, column 1 (byte 22)"
         );
         assert_eq!(
             error(""),
-            "not a GPX file: no root element at line 1, column 1 (byte 0)"
+            "this is not a GPX file (it has no root element) at line 1, column 1 (byte 0)"
         );
         assert_eq!(
             error("<gpx></gpx><gpx></gpx>"),

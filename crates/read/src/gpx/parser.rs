@@ -13,7 +13,7 @@ use quick_xml::Reader;
 
 use crate::model::GpsPoint;
 
-use super::error::{excerpt, GpxError, Position};
+use super::error::{excerpt, looks_like, root_is, GpxError, Position};
 use super::input::{Counted, Stop, MAX_EVENT_BYTES};
 use super::point::{number, store, Field};
 use super::PointSource;
@@ -133,6 +133,12 @@ impl<R: BufRead, P: Points> Parser<R, P> {
     }
 
     pub(crate) fn run(mut self) -> Result<(Header, P::Output), GpxError> {
+        if let Some(found) = looks_like(self.reader.get_mut().head()) {
+            return Err(GpxError::NotGpx {
+                position: self.locate(0),
+                found: found.into(),
+            });
+        }
         // One event's bytes; outside `self` so the event borrowing it does not borrow the parser.
         let mut buf = Vec::new();
         loop {
@@ -175,7 +181,7 @@ impl<R: BufRead, P: Points> Parser<R, P> {
         match input.stop() {
             Some(Stop::Nul) => GpxError::NotGpx {
                 position: input.locate(input.consumed()),
-                found: "a NUL byte, which no XML text holds (binary data?)".into(),
+                found: "it holds a NUL byte, which no XML text holds: binary data?".into(),
             },
             Some(Stop::EventTooLong) => self.xml_error(
                 self.reader.buffer_position(),
@@ -205,10 +211,7 @@ impl<R: BufRead, P: Points> Parser<R, P> {
             None => {
                 return Err(GpxError::NotGpx {
                     position: self.locate(at),
-                    found: format!(
-                        "root element is <{}>",
-                        String::from_utf8_lossy(element.name().as_ref())
-                    ),
+                    found: root_is(&String::from_utf8_lossy(element.name().as_ref())),
                 })
             }
         };
@@ -302,7 +305,7 @@ impl<R: BufRead, P: Points> Parser<R, P> {
         if !self.root_closed {
             return Err(GpxError::NotGpx {
                 position: self.locate(at),
-                found: "no root element".into(),
+                found: "it has no root element".into(),
             });
         }
         Ok((self.header, self.points.finish()))
@@ -376,7 +379,11 @@ impl<R: BufRead, P: Points> Parser<R, P> {
             } else {
                 self.path.clone()
             },
-            message,
+            // quick-xml quotes the offending bytes: never control characters to a terminal.
+            message: message
+                .chars()
+                .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+                .collect(),
         }
     }
 }

@@ -83,6 +83,24 @@ pub enum ErrorKind {
     /// A box every file needs (`moov`, or one a track needs) is not there.
     #[error("box not found")]
     Missing,
+    /// An `mdat` before any `moov` runs past the end of the file: the camera wrote the media
+    /// and never the index, which it writes when the recording stops.
+    #[error(
+        "the recording was not finalised (no moov; the camera lost power or the card was \
+         pulled?): the mdat declares {size} bytes, the file ends {available} bytes into it"
+    )]
+    Unfinalised {
+        /// The mdat's declared size.
+        size: u64,
+        /// Bytes of it in the file.
+        available: u64,
+    },
+    /// No `moov` among the top-level boxes, which end at the error's offset.
+    #[error(
+        "no moov box up to the end of the boxes: the recording was not finalised (the camera \
+         lost power or the card was pulled?), or the file is not a video"
+    )]
+    NoMoov,
     /// A field runs past the end of its box.
     #[error("{needed} bytes needed, only {available} left in the box")]
     FieldTruncated {

@@ -13,6 +13,7 @@ use super::error::{ErrorKind, Mp4Error};
 pub const MAX_TOP_LEVEL_BOXES: usize = 1 << 20;
 
 const MOOV: FourCC = FourCC::new(b"moov");
+const MDAT: FourCC = FourCC::new(b"mdat");
 
 /// Path used for problems before any box could be named.
 const FILE: &str = "file";
@@ -142,7 +143,16 @@ pub(crate) fn scan<R: Read + Seek>(reader: &mut R, file_len: u64) -> Result<TopL
                 });
             }
         }
-        let header = parsed.map_err(top_level_error)?;
+        let header = parsed.map_err(|error| match error {
+            HeaderError {
+                kind: Some(kind),
+                offset,
+                error: ErrorKind::PastParentEnd { size, available },
+            } if kind == MDAT && !moov_seen => {
+                Mp4Error::new("mdat", offset, ErrorKind::Unfinalised { size, available })
+            }
+            error => top_level_error(error),
+        })?;
         moov_seen |= header.kind == MOOV;
         offset = header.end();
         headers.push(header);
@@ -172,7 +182,11 @@ pub(crate) fn find_moov(headers: &[BoxHeader]) -> Result<BoxHeader, Mp4Error> {
         .iter()
         .find(|h| h.kind == MOOV)
         .copied()
-        .ok_or_else(|| Mp4Error::new("moov", 0, ErrorKind::Missing))
+        .ok_or_else(|| {
+            // Where the boxes end is where the moov was expected, and where to look.
+            let end = headers.last().map_or(0, BoxHeader::end);
+            Mp4Error::new("moov", end, ErrorKind::NoMoov)
+        })
 }
 
 /// Loads the bytes of the box `header`, which `scan` found to fit in the file; a size the

@@ -49,41 +49,18 @@ fn structure(layout: &Layout) -> Check {
 
 /// The message and number for damage to the chain of sizes; overlaps have their own check.
 fn describe(damage: &Damage) -> Option<(String, u64)> {
-    match *damage {
+    let value = match *damage {
         Damage::PastEnd {
-            kind,
             offset,
             size,
             file_len,
-        } => {
-            let missing = offset.saturating_add(size).saturating_sub(file_len);
-            Some((
-                format!(
-                    "{kind} at byte {offset} declares {size} bytes but the file ends {} bytes \
-                     later: {missing} bytes missing (truncated file)",
-                    file_len - offset
-                ),
-                missing,
-            ))
-        }
-        Damage::TooSmall {
-            kind,
-            offset,
-            size,
-            header_len,
-        } => Some((
-            format!(
-                "{kind} at byte {offset} declares {size} bytes, less than its {header_len}-byte \
-                 header"
-            ),
-            size,
-        )),
-        Damage::Junk { offset, len } => Some((
-            format!("{len} bytes at byte {offset}, between two boxes, are not a box"),
-            len,
-        )),
-        Damage::Overlap { .. } => None,
-    }
+            ..
+        } => offset.saturating_add(size).saturating_sub(file_len),
+        Damage::TooSmall { size, .. } => size,
+        Damage::Junk { len, .. } => len,
+        Damage::Overlap { .. } => return None,
+    };
+    Some((damage.to_string(), value))
 }
 
 fn overlap(layout: &Layout) -> Check {
@@ -92,14 +69,7 @@ fn overlap(layout: &Layout) -> Check {
         .iter()
         .filter_map(|d| match d {
             Damage::Overlap { first, second } => {
-                let bytes = first.end().saturating_sub(second.offset);
-                Some((
-                    bytes,
-                    format!(
-                        "{} at byte {} ({} bytes) runs {bytes} bytes into {} at byte {}",
-                        first.kind, first.offset, first.size, second.kind, second.offset
-                    ),
-                ))
+                Some((first.end().saturating_sub(second.offset), d.to_string()))
             }
             _ => None,
         })

@@ -64,6 +64,52 @@ pub enum Damage {
     },
 }
 
+/// What `verify` reports and `dump` shows after the boxes before the damage.
+impl std::fmt::Display for Damage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Damage::PastEnd {
+                kind,
+                offset,
+                size,
+                file_len,
+            } => {
+                let missing = offset.saturating_add(size).saturating_sub(file_len);
+                write!(
+                    f,
+                    "{kind} at byte {offset} declares {size} bytes but the file ends {} bytes \
+                     later: {missing} bytes missing (truncated file)",
+                    file_len - offset
+                )
+            }
+            Damage::TooSmall {
+                kind,
+                offset,
+                size,
+                header_len,
+            } => write!(
+                f,
+                "{kind} at byte {offset} declares {size} bytes, less than its {header_len}-byte \
+                 header"
+            ),
+            Damage::Junk { offset, len } => write!(
+                f,
+                "{len} bytes at byte {offset}, between two boxes, are not a box"
+            ),
+            Damage::Overlap { first, second } => write!(
+                f,
+                "{} at byte {} ({} bytes) runs {} bytes into {} at byte {}",
+                first.kind,
+                first.offset,
+                first.size,
+                first.end().saturating_sub(second.offset),
+                second.kind,
+                second.offset
+            ),
+        }
+    }
+}
+
 /// The top-level boxes as found, and what was wrong on the way.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
@@ -179,6 +225,30 @@ impl Layout {
             }
         }
         Ok(layout)
+    }
+
+    /// The error of a recording cut before its `moov` was written (an `mdat` past the end of
+    /// the file and no `moov`), as `Mp4::open` words it: the missing moov is the consequence.
+    pub fn unfinalised(&self) -> Option<Mp4Error> {
+        if self.moovs().next().is_some() {
+            return None;
+        }
+        self.damage.iter().find_map(|damage| match *damage {
+            Damage::PastEnd {
+                kind,
+                offset,
+                size,
+                file_len,
+            } if kind.as_bytes() == b"mdat" => Some(Mp4Error::new(
+                "mdat",
+                offset,
+                ErrorKind::Unfinalised {
+                    size,
+                    available: file_len - offset,
+                },
+            )),
+            _ => None,
+        })
     }
 
     /// The boxes and trailing data as `Mp4::open_with_top_level` takes them.

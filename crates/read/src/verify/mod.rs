@@ -87,6 +87,9 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     check_mp4(reader)?;
     let file_len = reader.seek(SeekFrom::End(0))?;
     let layout = Layout::walk(reader, file_len)?;
+    if let Some(error) = layout.unfinalised() {
+        return Err(error.into());
+    }
     let mp4 = Mp4::open_with_top_level(reader, file_len, layout.top_level())?;
     let tracks: Vec<_> = mp4.tracks().collect();
     let placement = chunks::Placement::of(&tracks);

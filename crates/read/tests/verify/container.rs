@@ -552,7 +552,11 @@ fn a_file_that_is_no_mp4_or_has_no_moov_is_an_error() {
         "not an MP4/MOV file (it starts with \"hello wo\")"
     );
     let err = read(mp4_box(b"ftyp", b"isom")).unwrap_err();
-    assert_eq!(err.to_string(), "moov at byte 0: box not found");
+    assert_eq!(
+        err.to_string(),
+        "moov at byte 12: no moov box up to the end of the boxes: the recording was not \
+         finalised (the camera lost power or the card was pulled?), or the file is not a video"
+    );
     let mut cut_ftyp = mp4_box(b"ftyp", b"isom");
     cut_ftyp.truncate(10);
     let err = read(cut_ftyp).unwrap_err();

@@ -176,6 +176,28 @@ fn boxes_after_moov_are_boxes_and_end_the_file_exactly() {
 }
 
 #[test]
+fn an_mdat_cut_before_any_moov_is_an_unfinalised_recording() {
+    // A camera that lost power: ftyp, then an mdat whose size the camera wrote up front.
+    let mut file = ftyp();
+    file.extend(b"\0\0\x10\0mdat");
+    file.extend([7u8; 100]);
+    let err = open(&file).unwrap_err();
+    assert_eq!((err.path.as_str(), err.offset), ("mdat", 20));
+    assert!(matches!(
+        err.kind,
+        ErrorKind::Unfinalised {
+            size: 4096,
+            available: 108
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "mdat at byte 20: the recording was not finalised (no moov; the camera lost power or \
+         the card was pulled?): the mdat declares 4096 bytes, the file ends 108 bytes into it"
+    );
+}
+
+#[test]
 fn a_truncated_box_after_moov_is_still_an_error() {
     // A printable type that is not a staging box, cut short: a truncated file, not a trailer.
     let (file, at) = after_moov(b"\0\0\x10\0mdatmedia");
@@ -219,9 +241,14 @@ fn millions_of_empty_top_level_boxes_are_refused() {
 
 #[test]
 fn missing_moov_and_the_first_of_two() {
+    // Issue 16: the offset is where the boxes end (it was 0), and the text says why.
     let err = open(&ftyp()).unwrap_err();
-    assert_eq!(err.path, "moov");
-    assert!(matches!(err.kind, ErrorKind::Missing));
+    assert_eq!((err.path.as_str(), err.offset), ("moov", 20));
+    assert!(matches!(err.kind, ErrorKind::NoMoov));
+    assert!(err.to_string().starts_with(
+        "moov at byte 20: no moov box up to the end of the boxes: the recording was not \
+         finalised"
+    ));
 
     // Two moovs (an interrupted in-place write): the first rules, as in ffmpeg.
     let first = mp4_container(b"moov", &[mvhd(1000, 1)]);
