@@ -240,6 +240,6 @@ fn a_track_that_cannot_cover_the_video_is_refused_with_the_fix() {
     inject(&[&two], &dir.path().join("x.mp4"), &["--max-speed", "0"])
         .code(2)
         .stderr(predicate::str::contains(
-            "--max-speed must be a positive number of m/s",
+            "invalid value '0' for --max-speed: give a number above 0 (m/s)",
         ));
 }

@@ -318,8 +318,8 @@ mod tests {
         let device = anyhow::Error::new(OutputError::NotRegular("/dev/null".into()));
         assert_eq!(
             one_line(&device),
-            "/dev/null: not a regular file (a device, FIFO, socket or folder); --force replaces \
-             only regular files"
+            "/dev/null: not a regular file (a device, FIFO or socket); --force replaces only \
+             regular files"
         );
         let locked = anyhow::Error::new(LockError::BeingWritten {
             path: "a.mp4".into(),
