@@ -243,3 +243,29 @@ fn a_track_that_cannot_cover_the_video_is_refused_with_the_fix() {
             "invalid value '0' for --max-speed: give a number above 0 (m/s)",
         ));
 }
+
+#[test]
+fn a_kept_outlier_that_cannot_be_stored_names_the_video_and_its_time() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10 Hz from 10:00:00 to 10:00:03, with (0,0) 0.1 s after a point in the Alps: 50,000 km/s,
+    // beyond what GPS5's speed field holds once scaled.
+    let points: Vec<(f64, f64, String)> = (0..30)
+        .map(|i| {
+            let (lat, lon) = if i == 15 { (0.0, 0.0) } else { (45.0, 7.0) };
+            (lat, lon, format!("10:00:{:06.3}", f64::from(i) * 0.1))
+        })
+        .collect();
+    let track = gpx(dir.path(), "null.gpx", &borrowed(&points));
+    let out = dir.path().join("out.mp4");
+    inject(&[&track], &out, &["--keep-outliers"])
+        .code(2)
+        .stderr(predicate::str::contains(
+            "ride.mp4: the GPS points from 1.0 s to 2.0 s of the video: 2D speed",
+        ))
+        .stderr(predicate::str::contains("cannot be stored"));
+    assert!(!out.exists());
+    // Without --keep-outliers the point is dropped and the track is written.
+    inject(&[&track], &out, &[])
+        .success()
+        .stderr(predicate::str::contains("dropped 1 point(s) at (0,0)"));
+}

@@ -369,11 +369,12 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
         // The rewrite's own error, not the transparent job error around it (whose source
         // skips it), so that `with_flag_advice` (cli/mod.rs) finds it to add the flag.
         JobError::Rewrite(error) => anyhow::Error::new(error).context(video.to_owned()),
-        // These name their file themselves, or are about the points.
-        error @ (JobError::GpxOpen { .. }
-        | JobError::Gpx { .. }
-        | JobError::Track(_)
-        | JobError::Write(_)) => error.into(),
+        // A value that cannot be stored is about the points at a time of this video.
+        JobError::Track(error) => anyhow::Error::new(error).context(video.to_owned()),
+        // These name their file themselves.
+        error @ (JobError::GpxOpen { .. } | JobError::Gpx { .. } | JobError::Write(_)) => {
+            error.into()
+        }
         error => anyhow::Error::new(error).context(video.to_owned()),
     }
 }

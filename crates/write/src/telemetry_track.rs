@@ -65,6 +65,17 @@ pub enum TrackError {
     /// A sample cannot be built.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// The GPS points of one payload cannot be stored (a value out of the format's range,
+    /// such as the speed implied by a far outlier).
+    #[error("the GPS points from {start:.1} s to {end:.1} s of the video: {source}")]
+    Gps {
+        /// Media time of the payload's first point, seconds.
+        start: f64,
+        /// Media time where the payload's points end, seconds.
+        end: f64,
+        /// What cannot be stored.
+        source: BuildError,
+    },
 }
 
 /// A track with sensor streams, and what became of them.

@@ -125,7 +125,15 @@ fn payloads(
             (next.min(second_end), Vec::new())
         } else {
             gps_points += run.len() as u64;
-            (start + run.len(), payloads.streams(&run, Some(stmp))?)
+            let end = start + run.len();
+            let streams = payloads
+                .streams(&run, Some(stmp))
+                .map_err(|source| TrackError::Gps {
+                    start: start as f64 / rate,
+                    end: end as f64 / rate,
+                    source,
+                })?;
+            (end, streams)
         };
         let span = (start as f64 / rate, end as f64 / rate);
         for timeline in &mut timelines {
