@@ -242,31 +242,18 @@ fn with_flag_advice(cause: &(dyn std::error::Error + 'static)) -> Option<String>
 
 /// The flags that resolve a refused rewrite: `--replace`, or `-o` instead of `--in-place`.
 /// The library's in-place refusals all begin "writing in place", which the CLI names by its
-/// flag.
+/// flag, so the facts are worded once, in the library.
 fn rewrite_advice(err: &telemux_write::mp4::RewriteError) -> Option<String> {
     use telemux_write::mp4::RewriteError as E;
-    const NEW_FILE: &str = "write a new file with -o instead";
     Some(match err {
         E::HasTelemetry { .. } => format!("{err}; use --replace to replace it"),
-        E::InPlaceAfterTrailingData { offset, len } => format!(
-            "--in-place: the file ends with {len} bytes at byte {offset} that are no box (a \
-             camera trailer such as Insta360's, or padding); readers would not see boxes \
-             appended after them; {NEW_FILE} (it keeps them at the end)"
-        ),
-        E::InPlaceAfterTornStaging {
-            offset,
-            len,
-            declared,
-        } => format!(
-            "--in-place: the file ends with a free box at byte {offset} declaring {declared} \
-             bytes but only {len} are there, left by an interrupted --in-place run; {NEW_FILE} \
-             (it leaves the torn box out)"
-        ),
         E::InPlaceNeedsMoovAtEnd
         | E::InPlaceWouldCover { .. }
         | E::InPlaceNoRoomForLargeSize { .. }
-        | E::InPlaceSizeToEndTooLarge { .. } => format!(
-            "{}; {NEW_FILE}",
+        | E::InPlaceSizeToEndTooLarge { .. }
+        | E::InPlaceAfterTrailingData { .. }
+        | E::InPlaceAfterTornStaging { .. } => format!(
+            "{}; write a new file with -o instead",
             err.to_string()
                 .replacen("writing in place", "--in-place", 1)
         ),
