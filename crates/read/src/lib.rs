@@ -7,6 +7,7 @@
 // binary's parts (docs/architecture.md, "Public API").
 #![deny(missing_docs)]
 
+pub mod camm;
 pub mod fourcc;
 pub mod gopro;
 pub mod gpmf;
@@ -16,6 +17,7 @@ pub mod mp4;
 pub mod novatek;
 pub mod source;
 pub mod track;
+pub mod track_input;
 pub mod ttad;
 pub mod verify;
 
