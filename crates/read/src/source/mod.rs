@@ -59,6 +59,8 @@ pub enum Origin {
     Novatek(Located),
     /// A TomTom Bandit's `moov/udta/TTMD/TTAD` box.
     Ttad,
+    /// A track file (GPX, FIT, DJI SRT, …), read whole: `crate::track_input::read_file`.
+    TrackFile,
 }
 
 /// A file's telemetry and what the user should be told about it.
