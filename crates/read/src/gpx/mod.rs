@@ -9,11 +9,11 @@
 
 mod collect;
 mod error;
-mod input;
+pub(crate) mod input;
 mod merge;
-mod parser;
+pub(crate) mod parser;
 mod point;
-mod timestamp;
+pub(crate) mod timestamp;
 mod window;
 
 pub use error::{GpxError, Position};

@@ -11,6 +11,14 @@ use std::io::BufRead;
 
 use crate::model::{AltitudeRef, GpsPoint};
 
+pub mod csv;
+pub mod geojson;
+pub mod json;
+mod json_stream;
+pub mod kml;
+pub mod nmea;
+mod text;
+
 /// Where in a track file something is: a line of a text format, a byte of a binary one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -124,7 +132,13 @@ impl fmt::Debug for Kind {
 }
 
 /// Every track file format telemux reads, in the order their detections are tried.
-pub static KINDS: &[&Kind] = &[];
+pub static KINDS: &[&Kind] = &[
+    &nmea::KIND,
+    &csv::KIND,
+    &json::KIND,
+    &geojson::KIND,
+    &kml::KIND,
+];
 
 /// The first format whose detection accepts `head`.
 pub fn detect(head: &[u8]) -> Option<&'static Kind> {
