@@ -4,8 +4,9 @@
 //! (GPX: within 1e-17, its decimal cap), so a reader or writer that drops or rounds one fails.
 
 use proptest::prelude::*;
-use telemux_read::track_input::{self, Kind, Parsed};
+use telemux_read::track_input;
 use telemux_read::{AltitudeRef, Fix, GpsPoint, Telemetry};
+use telemux_testkit::{kept_fields, read_track};
 use telemux_write::export::{csv, geojson, gpx, json, kml};
 use time::OffsetDateTime;
 
@@ -105,37 +106,6 @@ fn segments() -> impl Strategy<Value = Vec<Vec<GpsPoint>>> {
     ]
 }
 
-fn read_with(kind: &Kind, bytes: &[u8]) -> (Vec<GpsPoint>, Parsed) {
-    assert!(
-        std::ptr::eq(track_input::detect(bytes).unwrap(), kind),
-        "{} not detected as itself",
-        kind.name
-    );
-    let mut points = Vec::new();
-    let mut parsed = Parsed::default();
-    (kind.read)(&mut &bytes[..], &mut |p| points.push(p), &mut parsed)
-        .unwrap_or_else(|e| panic!("{}: {e}\n{}", kind.name, String::from_utf8_lossy(bytes)));
-    assert_eq!(parsed.warnings, [], "{}", String::from_utf8_lossy(bytes));
-    (points, parsed)
-}
-
-/// What a format keeps of a point: every field listed, the rest unknown.
-fn kept(point: &GpsPoint, fields: &[&str]) -> GpsPoint {
-    let has = |name| fields.contains(&name);
-    GpsPoint {
-        time: point.time.filter(|_| has("time")),
-        media_time: point.media_time.filter(|_| has("media_time")),
-        altitude: point.altitude.filter(|_| has("altitude")),
-        speed_2d: point.speed_2d.filter(|_| has("speed_2d")),
-        speed_3d: point.speed_3d.filter(|_| has("speed_3d")),
-        course: point.course.filter(|_| has("course")),
-        fix: point.fix.filter(|_| has("fix")),
-        dop: point.dop.filter(|_| has("dop")),
-        satellites: point.satellites.filter(|_| has("satellites")),
-        ..GpsPoint::new(point.latitude, point.longitude)
-    }
-}
-
 fn all(segments: &[Vec<GpsPoint>]) -> Vec<GpsPoint> {
     segments.iter().flatten().cloned().collect()
 }
@@ -170,7 +140,7 @@ proptest! {
             ..Telemetry::default()
         };
         let bytes = written(|out| json::write_json(out, &telemetry).unwrap());
-        let (points, parsed) = read_with(&track_input::json::KIND, &bytes);
+        let (points, parsed) = read_track(&track_input::json::KIND, &bytes);
         prop_assert_eq!(points, telemetry.gps);
         prop_assert_eq!(parsed.altitude_ref, telemetry.altitude_ref);
         prop_assert_eq!(parsed.device, telemetry.device);
@@ -179,17 +149,17 @@ proptest! {
     #[test]
     fn csv_keeps_all_but_media_time(segments in segments()) {
         let bytes = written(|out| csv::write_csv(out, &segments).unwrap());
-        let (points, _) = read_with(&track_input::csv::KIND, &bytes);
-        let expected: Vec<_> = all(&segments).iter().map(|p| kept(p, ALL_BUT_MEDIA_TIME)).collect();
+        let (points, _) = read_track(&track_input::csv::KIND, &bytes);
+        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, ALL_BUT_MEDIA_TIME)).collect();
         prop_assert_eq!(points, expected);
     }
 
     #[test]
     fn geojson_keeps_time_position_altitude_speed_and_course(segments in segments()) {
         let bytes = written(|out| geojson::write_geojson(out, &segments).unwrap());
-        let (points, parsed) = read_with(&track_input::geojson::KIND, &bytes);
+        let (points, parsed) = read_track(&track_input::geojson::KIND, &bytes);
         let fields = ["time", "altitude", "speed_2d", "course"];
-        let expected: Vec<_> = all(&segments).iter().map(|p| kept(p, &fields)).collect();
+        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, &fields)).collect();
         prop_assert_eq!(points, expected);
         prop_assert_eq!(parsed.altitude_ref, AltitudeRef::Ellipsoid);
     }
@@ -197,14 +167,14 @@ proptest! {
     #[test]
     fn kml_keeps_the_timed_track_or_else_the_path(segments in segments()) {
         let bytes = written(|out| kml::write_kml(out, &segments).unwrap());
-        let (points, _) = read_with(&track_input::kml::KIND, &bytes);
+        let (points, _) = read_track(&track_input::kml::KIND, &bytes);
         let timed = segments.iter().flatten().any(|p| p.time.is_some());
         let mut expected = Vec::new();
         for segment in &segments {
             // A segment with an altitude is written `absolute`, its points without one at 0.
             let with_altitude = segment.iter().any(|p| p.altitude.is_some());
             for p in segment {
-                let mut k = kept(p, &["time", "altitude"]);
+                let mut k = kept_fields(p, &["time", "altitude"]);
                 if timed {
                     if p.time.is_none() {
                         continue;
@@ -223,7 +193,7 @@ proptest! {
         let read = telemux_read::gpx::parse(&bytes).unwrap();
         let points: Vec<GpsPoint> = read.segments.into_iter().flatten().collect();
         let fields = ["time", "altitude", "speed_2d", "course", "fix", "dop", "satellites"];
-        let expected: Vec<_> = all(&segments).iter().map(|p| kept(p, &fields)).collect();
+        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, &fields)).collect();
         prop_assert_eq!(points.len(), expected.len());
         for (got, want) in points.iter().zip(&expected) {
             // xsd:decimal keeps 17 places: values under 0.1 may move by up to 5e-18.
