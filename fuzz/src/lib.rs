@@ -44,3 +44,38 @@ impl std::io::Read for Trickle<'_> {
         Ok(n)
     }
 }
+
+/// Runs a track file reader on `data` read whole and in reads of `step` bytes (through a
+/// buffer of that size): it must not panic, every point must be plausible, and both must give
+/// the same points, warnings and verdict, since a streaming reader's result must not depend on
+/// how the bytes arrive.
+pub fn check_track_input(kind: &telemux_read::track_input::Kind, data: &[u8], step: usize) {
+    use telemux_read::track_input::Parsed;
+    let run = |input: &mut dyn std::io::BufRead| {
+        let mut points = Vec::new();
+        let mut parsed = Parsed::default();
+        let verdict =
+            (kind.read)(input, &mut |p| points.push(p), &mut parsed).map_err(|e| e.to_string());
+        (points, parsed, verdict)
+    };
+    let whole = run(&mut &data[..]);
+    assert_plausible(&whole.0, kind.name);
+    let step = step.clamp(1, 4096);
+    let mut trickled = std::io::BufReader::with_capacity(step, Trickle::new(data, step));
+    let split = run(&mut trickled);
+    assert_eq!(
+        whole.0, split.0,
+        "{}: points differ by read size",
+        kind.name
+    );
+    assert_eq!(
+        whole.1, split.1,
+        "{}: warnings differ by read size",
+        kind.name
+    );
+    assert_eq!(
+        whole.2, split.2,
+        "{}: verdict differs by read size",
+        kind.name
+    );
+}

@@ -221,3 +221,49 @@ proptest! {
         }
     }
 }
+
+/// Every text reader on `bytes` read whole and through a `step`-byte buffer.
+fn same_whatever_the_read_size(bytes: &[u8], step: usize) -> Result<(), TestCaseError> {
+    for kind in [
+        &track_input::nmea::KIND,
+        &track_input::kml::KIND,
+        &track_input::geojson::KIND,
+        &track_input::csv::KIND,
+        &track_input::json::KIND,
+    ] {
+        let run = |input: &mut dyn std::io::BufRead| {
+            let mut points = Vec::new();
+            let mut parsed = track_input::Parsed::default();
+            let verdict =
+                (kind.read)(input, &mut |p| points.push(p), &mut parsed).map_err(|e| e.to_string());
+            (points, parsed, verdict)
+        };
+        let whole = run(&mut &bytes[..]);
+        let split = run(&mut std::io::BufReader::with_capacity(step, bytes));
+        prop_assert_eq!(whole, split, "{}", kind.name);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Streaming readers must not depend on how the bytes arrive: exports cut anywhere, read
+    /// whole and in small pieces, give the same points, warnings and verdict.
+    #[test]
+    fn cut_exports_read_the_same_whatever_the_read_size(
+        segments in segments(),
+        format in 0..4usize,
+        cut in any::<prop::sample::Index>(),
+        step in 1..64usize,
+    ) {
+        let bytes = written(|out| match format {
+            0 => kml::write_kml(out, &segments).unwrap(),
+            1 => geojson::write_geojson(out, &segments).unwrap(),
+            2 => csv::write_csv(out, &segments).unwrap(),
+            _ => json::write_json(out, &Telemetry { gps: all(&segments), ..Telemetry::default() }).unwrap(),
+        });
+        let cut = cut.index(bytes.len() + 1);
+        same_whatever_the_read_size(&bytes[..cut], step)?;
+    }
+}

@@ -21,12 +21,12 @@
 //! Read with the `csv` crate rather than split by hand: it handles quoted fields (with
 //! delimiters and line breaks inside), `\r\n` and a missing last line end, as spreadsheets write.
 
-use std::io::BufRead;
+use std::io::{BufRead, Cursor, Read};
 
 use csv::{ByteRecord, ReaderBuilder};
 use time::OffsetDateTime;
 
-use super::text::{is_position, iso_or_unix_time, iso_time, number};
+use super::text::{is_position, iso_or_unix_time, iso_time, number, Line, Lines, MAX_LINE};
 use super::{Kind, Parsed, Place, TrackInputError};
 use crate::model::{AltitudeRef, Fix, GpsPoint};
 
@@ -144,21 +144,41 @@ fn read(
     emit: &mut dyn FnMut(GpsPoint),
     parsed: &mut Parsed,
 ) -> Result<(), TrackInputError> {
-    let head = input.fill_buf()?;
-    let Some((header_at, header)) = header_line(head) else {
-        return Err(TrackInputError::Invalid {
-            place: Place::Line(1),
-            message: "the CSV file is empty: no header line".into(),
-        });
+    // The header is read here, whatever the input's buffer size, to choose the delimiter;
+    // the csv reader then gets it back in front of the rest.
+    let (header_at, header) = {
+        let mut lines = Lines::new(&mut *input);
+        loop {
+            match lines.next()? {
+                None => {
+                    return Err(TrackInputError::Invalid {
+                        place: Place::Line(1),
+                        message: "the CSV file is empty: no header line".into(),
+                    })
+                }
+                Some(Line::TooLong(n)) => {
+                    return Err(TrackInputError::Invalid {
+                        place: Place::Line(n),
+                        message: format!("the CSV header is longer than {MAX_LINE} bytes"),
+                    })
+                }
+                Some(Line::Text(n, text)) => {
+                    let text = text.trim_start_matches('\u{feff}').trim();
+                    if !text.is_empty() {
+                        break (n, format!("{text}\n"));
+                    }
+                }
+            }
+        }
     };
-    let delimiter = delimiter(header);
+    let delimiter = delimiter(header.as_bytes());
     // Apps write "ele" and "altitude" meaning above sea level, as GPX does.
     parsed.altitude_ref = AltitudeRef::MeanSeaLevel;
     let mut reader = ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .has_headers(true)
-        .from_reader(input);
+        .from_reader(Cursor::new(header).chain(input));
     let headers = reader.byte_headers().map_err(csv_error)?.clone();
     let names: Vec<String> = headers
         .iter()
@@ -196,7 +216,8 @@ fn read(
     }
     let mut record = ByteRecord::new();
     while reader.read_byte_record(&mut record).map_err(csv_error)? {
-        let line = record.position().map_or(0, |p| p.line());
+        // The csv reader counts from the header line.
+        let line = record.position().map_or(0, |p| p.line()) + header_at - 1;
         let field = |index: Option<usize>| {
             index
                 .and_then(|i| record.get(i))
