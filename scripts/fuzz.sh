@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 runs_cap=${RUNS:--1} # -1: no cap, libFuzzer runs until the time is up
 shift || true
-all=(gpmf_decode mp4_moov novatek_block novatek_ts gpx_parse ttad_decode rewrite)
+all=(gpmf_decode mp4_moov novatek_block novatek_ts gpx_parse ttad_decode rewrite nmea_parse kml_parse geojson_parse csv_parse json_parse)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 shared=${TELEMUX_SHARED:-../shared}
@@ -66,6 +66,19 @@ for f in "$shared"/corpus/gopro/*.mp4; do
   [ -f "$f" ] && moov_only "$f" "fuzz/corpus/mp4_moov/moov-$(basename "$f")"
 done
 seed gpx_parse fixtures/gpx/*.gpx
+# Track inputs: the first byte of an input is the read size, the rest the file. Seeds are
+# telemux's own exports of the MAX sample and a few NMEA sentences.
+max="$shared/corpus/gopro/max-heromode.mp4"
+for format in kml geojson csv json; do
+  mkdir -p "fuzz/corpus/${format}_parse"
+  [ -f "$max" ] && { printf '@'; cargo run -q -- extract "$max" --format "$format"; } \
+    >"fuzz/corpus/${format}_parse/max.$format"
+done
+mkdir -p fuzz/corpus/nmea_parse
+printf '%s\r\n' '@$GPGGA,123519,4807.038,N,01131.000,E,1,08,0.9,545.4,M,46.9,M,,*47' \
+  '$GPGSA,A,3,04,05,,09,12,,,24,,,,,2.5,1.3,2.1*39' \
+  '$GPRMC,123519,A,4807.038,N,01131.000,E,022.4,084.4,230394,003.1,W*6A' \
+  >fuzz/corpus/nmea_parse/seed.nmea
 mkdir -p fuzz/corpus/rewrite
 TELEMUX_FUZZ_SEEDS="$PWD/fuzz/corpus" cargo test -q -p telemux-read \
   --test novatek_fixtures --test ttad write_fuzz_seeds -- --ignored >/dev/null

@@ -341,12 +341,12 @@ fn a_file_that_is_no_gpx_says_what_it_looks_like() {
         ),
         (
             "track.gpx",
-            b"{\"type\": \"FeatureCollection\", \"features\": []}",
-            "this is not a GPX file (it looks like JSON (GeoJSON?): export the track as GPX)",
+            b"{\"name\": \"my ride\", \"points\": 12}",
+            "this is not a GPX file (it looks like JSON, but neither GeoJSON nor telemux's JSON)",
         ),
         (
-            "track.kml",
-            b"<?xml version=\"1.0\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\"/>",
+            "track.dat",
+            b"<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
             "not a track file telemux reads (by content, else by extension: ",
         ),
         (

@@ -140,7 +140,8 @@ fn an_unknown_track_file_lists_the_formats_read() {
     assert!(
         stderr.contains(&format!(
             "{}: not a track file telemux reads (by content, else by extension: FIT (.fit), \
-             GPX (.gpx), DJI SRT (.srt)",
+             GPX (.gpx), KML (.kml), DJI SRT (.srt), NMEA 0183 (.nmea, .nma, .log), CSV (.csv, \
+             .tsv), telemux JSON (.json), GeoJSON (.geojson))",
             notes.display()
         )),
         "{stderr}"

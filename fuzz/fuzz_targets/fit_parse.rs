@@ -5,7 +5,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use telemux_fuzz::check_track_reader;
+use telemux_fuzz::check_track_input;
 use telemux_read::track_input::fit;
 
-fuzz_target!(|data: &[u8]| check_track_reader(&fit::KIND, data));
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks the read size; the rest is the file.
+    let Some((&step, file)) = data.split_first() else {
+        return;
+    };
+    check_track_input(&fit::KIND, file, usize::from(step));
+});

@@ -45,30 +45,37 @@ impl std::io::Read for Trickle<'_> {
     }
 }
 
-/// Runs a track file reader (`track_input::KINDS`) on `data` whole and a few bytes at a time:
-/// its points are real coordinates, and its points, warnings and error do not depend on how
-/// the bytes arrive.
-pub fn check_track_reader(kind: &telemux_read::track_input::Kind, data: &[u8]) {
-    type Result = (
-        Vec<GpsPoint>,
-        telemux_read::track_input::Parsed,
-        Option<String>,
-    );
-    let read = |input: &mut dyn std::io::BufRead| -> Result {
+/// Runs a track file reader on `data` read whole and in reads of `step` bytes (through a
+/// buffer of that size): it must not panic, every point must be plausible, and both must give
+/// the same points, warnings and verdict, since a streaming reader's result must not depend on
+/// how the bytes arrive.
+pub fn check_track_input(kind: &telemux_read::track_input::Kind, data: &[u8], step: usize) {
+    use telemux_read::track_input::Parsed;
+    let run = |input: &mut dyn std::io::BufRead| {
         let mut points = Vec::new();
-        let mut parsed = telemux_read::track_input::Parsed::default();
-        let result = (kind.read)(input, &mut |p| points.push(p), &mut parsed);
-        (points, parsed, result.err().map(|e| e.to_string()))
+        let mut parsed = Parsed::default();
+        let verdict =
+            (kind.read)(input, &mut |p| points.push(p), &mut parsed).map_err(|e| e.to_string());
+        (points, parsed, verdict)
     };
-    let whole = read(&mut &data[..]);
+    let whole = run(&mut &data[..]);
     assert_plausible(&whole.0, kind.name);
-    let step = data.first().map_or(1, |&b| usize::from(b % 7) + 1);
-    let trickled = read(&mut std::io::BufReader::with_capacity(
-        8,
-        Trickle::new(data, step),
-    ));
+    let step = step.clamp(1, 4096);
+    let mut trickled = std::io::BufReader::with_capacity(step, Trickle::new(data, step));
+    let split = run(&mut trickled);
     assert_eq!(
-        whole, trickled,
-        "the result depends on how the bytes arrive"
+        whole.0, split.0,
+        "{}: points differ by read size",
+        kind.name
+    );
+    assert_eq!(
+        whole.1, split.1,
+        "{}: warnings differ by read size",
+        kind.name
+    );
+    assert_eq!(
+        whole.2, split.2,
+        "{}: verdict differs by read size",
+        kind.name
     );
 }

@@ -233,6 +233,46 @@ pub fn gpmf_nest(key: &[u8; 4], children: &[Vec<u8>]) -> Vec<u8> {
     )
 }
 
+/// `bytes` read as a track file: detected by content (it must be `kind`), every point, and
+/// what else the reader learnt; panics naming the format on an error or any warning.
+pub fn read_track(
+    kind: &telemux_read::track_input::Kind,
+    bytes: &[u8],
+) -> (
+    Vec<telemux_read::GpsPoint>,
+    telemux_read::track_input::Parsed,
+) {
+    let detected = telemux_read::track_input::detect(bytes);
+    assert!(
+        detected.is_some_and(|d| std::ptr::eq(d, kind)),
+        "{kind:?} detected as {detected:?}"
+    );
+    let mut points = Vec::new();
+    let mut parsed = telemux_read::track_input::Parsed::default();
+    (kind.read)(&mut &bytes[..], &mut |p| points.push(p), &mut parsed)
+        .unwrap_or_else(|e| panic!("{kind:?}: {e}"));
+    assert_eq!(parsed.warnings, [], "{kind:?}");
+    (points, parsed)
+}
+
+/// What a track format keeps of `point`: its position and the named fields (`time`,
+/// `media_time`, `altitude`, `speed_2d`, `speed_3d`, `course`, `fix`, `dop`, `satellites`).
+pub fn kept_fields(point: &telemux_read::GpsPoint, fields: &[&str]) -> telemux_read::GpsPoint {
+    let has = |name| fields.contains(&name);
+    telemux_read::GpsPoint {
+        time: point.time.filter(|_| has("time")),
+        media_time: point.media_time.filter(|_| has("media_time")),
+        altitude: point.altitude.filter(|_| has("altitude")),
+        speed_2d: point.speed_2d.filter(|_| has("speed_2d")),
+        speed_3d: point.speed_3d.filter(|_| has("speed_3d")),
+        course: point.course.filter(|_| has("course")),
+        fix: point.fix.filter(|_| has("fix")),
+        dop: point.dop.filter(|_| has("dop")),
+        satellites: point.satellites.filter(|_| has("satellites")),
+        ..telemux_read::GpsPoint::new(point.latitude, point.longitude)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

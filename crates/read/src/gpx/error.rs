@@ -93,13 +93,10 @@ pub(crate) fn looks_like(head: &[u8]) -> Option<&'static str> {
         return Some("it looks like an MP4/MOV video: give the video as the input, not as --gpx");
     }
     if head.get(8..12) == Some(b".FIT") {
-        return Some(
-            "it looks like a Garmin FIT file: convert it with gpsbabel -i garmin_fit -f IN.fit \
-             -o gpx -F OUT.gpx",
-        );
+        return Some("it looks like a Garmin FIT file: read it as FIT, not GPX");
     }
     if text.starts_with(b"{") || text.starts_with(b"[") {
-        return Some("it looks like JSON (GeoJSON?): export the track as GPX");
+        return Some("it looks like JSON, but neither GeoJSON nor telemux's JSON");
     }
     // Control characters other than tab, CR and LF never occur in XML 1.0 text.
     let control = |b: &u8| *b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r');
@@ -120,7 +117,7 @@ fn utf16_ascii(head: &[u8]) -> bool {
 /// What a document whose root element is `root` is, when it is no GPX.
 pub(crate) fn root_is(root: &str) -> String {
     let what = match root.rsplit(':').next().unwrap_or(root) {
-        "kml" => "it looks like a KML file: export the track as GPX",
+        "kml" => "it looks like a KML file: read it as KML, not GPX",
         "TrainingCenterDatabase" => {
             "it looks like a Garmin TCX file: convert it with gpsbabel -i gtrnctr -f IN.tcx -o \
              gpx -F OUT.gpx"
@@ -171,7 +168,7 @@ mod tests {
         assert_eq!(of(b"<gpx><name>Caf\xe9</name>"), "may be XML");
         assert_eq!(
             root_is("kml"),
-            "it looks like a KML file: export the track as GPX; its root element is <kml>"
+            "it looks like a KML file: read it as KML, not GPX; its root element is <kml>"
         );
         assert_eq!(root_is("svg"), "its root element is <svg>");
     }

@@ -9,12 +9,12 @@
 
 mod collect;
 mod error;
-mod input;
+pub(crate) mod input;
 mod kind;
 mod merge;
-mod parser;
+pub(crate) mod parser;
 mod point;
-mod timestamp;
+pub(crate) mod timestamp;
 mod window;
 
 pub use error::{GpxError, Position};
@@ -207,7 +207,7 @@ mod tests {
         );
         assert_eq!(
             error("<?xml version=\"1.0\"?>\n<kml></kml>"),
-            "this is not a GPX file (it looks like a KML file: export the track as GPX; its root \
+            "this is not a GPX file (it looks like a KML file: read it as KML, not GPX; its root \
              element is <kml>) at line 2, column 1 (byte 22)"
         );
         assert_eq!(

@@ -10,8 +10,15 @@
 //! order), then by its extension ([`detect_file`]). Every format's points go through one sieve
 //! ([`read_window`], the one GPX uses), or are read whole for `extract` ([`read_all`]).
 
+pub mod csv;
 pub mod fit;
+pub mod geojson;
+pub mod json;
+mod json_stream;
+pub mod kml;
+pub mod nmea;
 pub mod srt;
+mod text;
 mod window;
 
 use std::fmt;
@@ -153,7 +160,16 @@ impl Kind {
 
 /// Every track file format telemux reads, in the order their detections are tried: binary
 /// magic numbers first, then XML roots, then text shapes.
-pub static KINDS: &[&Kind] = &[&fit::KIND, &crate::gpx::KIND, &srt::KIND];
+pub static KINDS: &[&Kind] = &[
+    &fit::KIND,
+    &crate::gpx::KIND,
+    &kml::KIND,
+    &srt::KIND,
+    &nmea::KIND,
+    &csv::KIND,
+    &json::KIND,
+    &geojson::KIND,
+];
 
 /// The first format whose detection accepts `head`.
 pub fn detect(head: &[u8]) -> Option<&'static Kind> {

@@ -1,0 +1,16 @@
+//! CSV: header detection (names, delimiter), quoted fields, times and values, on any bytes, read whole and in small reads: no panic, plausible points, and the
+//! same result both ways.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use telemux_fuzz::check_track_input;
+use telemux_read::track_input::csv;
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks the read size; the rest is the file.
+    let Some((&step, file)) = data.split_first() else {
+        return;
+    };
+    check_track_input(&csv::KIND, file, usize::from(step));
+});
