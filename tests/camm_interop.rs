@@ -9,9 +9,10 @@ mod common;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use common::readers::{python_reader, read_json, ride_points, RidePoint};
+use common::readers::{
+    assert_position_within, number as f, python_reader, read_json, ride_points, RidePoint,
+};
 use common::{fixture, run, telemux, tool};
-use serde_json::Value;
 use telemux_read::camm::utc_to_gps_seconds;
 use time::macros::format_description;
 
@@ -73,17 +74,8 @@ fn outputs() -> &'static [Output] {
         .outputs
 }
 
-fn assert_position(what: &str, i: usize, lat: f64, lon: f64, g: &RidePoint) {
-    assert!(
-        (lat - g.lat).abs() <= DEG && (lon - g.lon).abs() <= DEG,
-        "{what} point {i}: ({lat}, {lon}) vs ({}, {})",
-        g.lat,
-        g.lon
-    );
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+fn assert_position(what: &str, i: usize, lat: f64, lon: f64, gpx: &RidePoint) {
+    assert_position_within(DEG, what, i, lat, lon, gpx);
 }
 
 /// ffprobe lists a `camm` data stream named "CameraMetadataMotionHandler" with 120 packets,
