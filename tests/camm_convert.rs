@@ -6,30 +6,13 @@
 mod common;
 
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use common::{corpus_or_skip, stream_hashes, telemux};
+use common::{corpus_or_skip, stream_hashes, telemux, track_samples as samples};
 use telemux_read::camm::{self, gps_seconds_to_utc, Packet};
 use telemux_read::model::Telemetry;
 use telemux_read::mp4::Mp4;
 use telemux_read::source;
-
-/// The samples of track `index` of `path`: media time (s), duration, bytes.
-fn samples(path: &Path, index: usize) -> Vec<(f64, u32, Vec<u8>)> {
-    let mut file = File::open(path).unwrap();
-    let mp4 = Mp4::open(&mut file).unwrap();
-    let track = mp4.tracks().nth(index).unwrap().unwrap();
-    let mut out = Vec::new();
-    for sample in track.samples() {
-        let sample = sample.unwrap();
-        let mut bytes = vec![0; sample.size as usize];
-        file.seek(SeekFrom::Start(sample.offset)).unwrap();
-        file.read_exact(&mut bytes).unwrap();
-        out.push((sample.decode_seconds, sample.duration, bytes));
-    }
-    out
-}
 
 fn camera_telemetry(path: &Path) -> Telemetry {
     let mut options = source::Options::default();

@@ -6,11 +6,10 @@
 mod common;
 
 use std::fs::{self, File};
-use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use common::readers::{ride_points, RIDE_START};
-use common::{extract_points, fixture, stream_hashes, telemux, tool};
+use common::{extract_points, fixture, stream_hashes, telemux, tool, track_samples};
 use telemux_read::camm::{self, gps_seconds_to_utc, Packet};
 use telemux_read::mp4::Mp4;
 
@@ -26,24 +25,19 @@ struct Read1 {
 /// The packets of every CAMM track of `path`, track by track, decoded with
 /// `telemux_read::camm::decode` from the bytes at each sample's offset.
 fn camm_packets(path: &Path) -> Vec<Vec<Read1>> {
-    let mut file = File::open(path).unwrap();
-    let mp4 = Mp4::open(&mut file).unwrap();
+    let mp4 = Mp4::open(&mut File::open(path).unwrap()).unwrap();
     let mut tracks = Vec::new();
     for index in camm::camm_tracks(&mp4).unwrap() {
         let track = mp4.tracks().nth(index).unwrap().unwrap();
         assert_eq!(track.mdhd.timescale, 1000);
-        let mut packets = Vec::new();
-        for sample in track.samples() {
-            let sample = sample.unwrap();
-            let mut bytes = vec![0; sample.size as usize];
-            file.seek(SeekFrom::Start(sample.offset)).unwrap();
-            file.read_exact(&mut bytes).unwrap();
-            packets.push(Read1 {
-                time: sample.decode_seconds,
-                duration_ms: sample.duration,
+        let packets = track_samples(path, index)
+            .into_iter()
+            .map(|(time, duration_ms, bytes)| Read1 {
+                time,
+                duration_ms,
                 packet: camm::decode(&bytes).unwrap(),
-            });
-        }
+            })
+            .collect();
         tracks.push(packets);
     }
     tracks
@@ -191,15 +185,7 @@ fn both_writes_a_gpmf_and_a_camm_track_in_one_rewrite() {
         let index = telemux_read::gopro::gpmf_tracks(&mp4, &mut file).unwrap();
         assert_eq!(index.len(), 1);
         let track = mp4.tracks().nth(index[0]).unwrap().unwrap();
-        let mut all = Vec::new();
-        for sample in track.samples() {
-            let sample = sample.unwrap();
-            let mut bytes = vec![0; sample.size as usize];
-            file.seek(SeekFrom::Start(sample.offset)).unwrap();
-            file.read_exact(&mut bytes).unwrap();
-            all.push((sample.duration, bytes));
-        }
-        (track.tkhd.track_id, all)
+        (track.tkhd.track_id, track_samples(path, index[0]))
     };
     let (id, both_gpmf) = gpmf_samples(&out);
     assert_eq!(id, 3);
