@@ -154,4 +154,40 @@ fn a_gopro_max_clip_becomes_camm_with_its_sensors() {
         stderr.contains("not written (no CAMM layout): MAGN"),
         "{stderr}"
     );
+
+    // --replace of this CAMM track: by GPS alone it would lose the ACCL and GYRO packets
+    // (types 2 and 3) and is refused, the file untouched; converting again writes them anew.
+    let replaced = dir.path().join("replaced.mp4");
+    let out = telemux()
+        .arg("inject")
+        .arg(&output)
+        .arg("--gpx")
+        .arg(common::fixture("ride.gpx"))
+        .args([
+            "--format",
+            "camm",
+            "--replace",
+            "--start",
+            "2024-05-01T10:00:00Z",
+            "-o",
+        ])
+        .arg(&replaced)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("replacing CAMM track 6 would lose its packets of type [2, 3]"),
+        "{stderr}"
+    );
+    assert!(!replaced.exists());
+    let out = telemux()
+        .arg("convert")
+        .arg(&output)
+        .args(["--format", "camm", "--replace", "-o"])
+        .arg(&replaced)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(samples(&replaced, 5), samples(&output, 5));
 }

@@ -388,6 +388,10 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
              {}'s own sensor streams cannot be written too",
             label(points_from)
         ),
+        JobError::ReplaceLosesCamm { .. } => anyhow!(
+            "{video}: {error}; telemux does not drop a camera's data (--format gpmf adds a GPMF \
+             track and keeps this one)"
+        ),
         JobError::AlreadyGpmf { .. } => {
             anyhow!("{video}: {error} (--format camm writes the GoPro's GPMF as a CAMM track)")
         }

@@ -3,21 +3,22 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use telemux_read::camm;
 use telemux_read::gpx::{MergeReport, Totals};
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::{mac_time_to_utc, Mp4};
 use telemux_read::source::{self, open_mp4, SourceError};
 use telemux_read::track::{resample_lazily, Filters, ResampleOptions};
 
-use crate::camm::Camm;
+use crate::camm::{Camm, SENSOR_TYPES};
 use crate::file_lock::{lock, LockMode};
 use crate::gpmf::{replace_gps, Gpmf};
 use crate::mp4::in_place::remove_unfinished;
 use crate::mp4::{prepare_tracks, NewTrack, Prepared, RewriteOptions, Target};
-use crate::telemetry_track::{self, TrackOptions};
+use crate::telemetry_track::{self, SensorTrack, TrackOptions};
 use crate::track_format::TrackFormat;
 
 use super::align::{align, camera_fix, utc_creation, window, AlignError, Anchor};
@@ -270,6 +271,9 @@ fn prepared<R: Read + Seek>(
         )?),
         false => None,
     };
+    if let Some(built) = &camm {
+        check_camm_replace(&mp4, input, &camm_tracks, built)?;
+    }
     let gpmf = match (options.format.gpmf(), &existing) {
         (false, _) => None,
         (true, Some(existing)) => {
@@ -369,6 +373,54 @@ fn prepared<R: Read + Seek>(
         second,
     });
     Ok(prepared)
+}
+
+/// Refuses to replace CAMM tracks holding packet types the new track `built` does not carry:
+/// GPS (types 5 and 6) is what a replacement replaces; a camera's other packets (orientation,
+/// exposure, sensors) would be lost. Only each packet's 4-byte header is read.
+fn check_camm_replace<R: Read + Seek>(
+    mp4: &Mp4,
+    input: &mut R,
+    camm_tracks: &[usize],
+    built: &SensorTrack,
+) -> Result<(), JobError> {
+    let written: Vec<u16> = built
+        .written
+        .iter()
+        .filter(|(_, count, _)| *count > 0)
+        .filter_map(|(key, ..)| {
+            let (_, make, _) = SENSOR_TYPES.iter().find(|(k, ..)| k == key)?;
+            Some(make([0.0; 3]).kind())
+        })
+        .collect();
+    for &index in camm_tracks {
+        let Some(track) = mp4.tracks().nth(index).transpose()? else {
+            continue;
+        };
+        let mut kinds = Vec::new();
+        for sample in track.samples() {
+            let sample = sample?;
+            let mut header = [0; camm::HEADER_LEN];
+            if sample.size < header.len() as u32
+                || input.seek(SeekFrom::Start(sample.offset)).is_err()
+                || input.read_exact(&mut header).is_err()
+            {
+                continue;
+            }
+            let kind = u16::from_le_bytes([header[2], header[3]]);
+            if !matches!(kind, 5 | 6) && !written.contains(&kind) && !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if !kinds.is_empty() {
+            kinds.sort_unstable();
+            return Err(JobError::ReplaceLosesCamm {
+                track_id: track.tkhd.track_id,
+                kinds,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `anchor`, with [`Anchor::CameraGps`] turned into the video's own first fix: from the
