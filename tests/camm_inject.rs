@@ -232,6 +232,12 @@ fn faststart_and_in_place_write_the_same_packets() {
         &["--format", "camm", "--in-place"],
     ));
     assert_eq!(only_camm_track(&in_place), expected);
+    // Both tracks in place: the same CAMM packets beside the GPMF track.
+    let both = dir.path().join("both-in-place.mp4");
+    fs::copy(&input, &both).unwrap();
+    assert_success(&inject(&both, None, &["--format", "both", "--in-place"]));
+    assert_eq!(only_camm_track(&both), expected);
+    assert_eq!(extract_points(&both), 120);
     if let (Some(before), Some(after)) = (stream_hashes(&input), stream_hashes(&in_place)) {
         assert_eq!(before, after);
     }
