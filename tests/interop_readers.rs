@@ -15,7 +15,8 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use common::readers::{
-    node_reader, python_reader, read_json, ride_points, telemetry_parser_reader, RidePoint,
+    assert_position_within, node_reader, number as f, python_reader, read_json, ride_points,
+    telemetry_parser_reader, RidePoint,
 };
 use common::{assert_gpmf_output_is_sound, fixture, run, telemux, tool};
 use serde_json::Value;
@@ -275,16 +276,7 @@ fn unix_s(p: &RidePoint) -> f64 {
 
 /// (lat, lon) against the GPX, to 1e-6°.
 fn assert_position(what: &str, i: usize, lat: f64, lon: f64, gpx: &RidePoint) {
-    assert!(
-        (lat - gpx.lat).abs() <= DEG && (lon - gpx.lon).abs() <= DEG,
-        "{what} point {i}: ({lat}, {lon}), GPX ({}, {})",
-        gpx.lat,
-        gpx.lon
-    );
-}
-
-fn f(v: &Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+    assert_position_within(DEG, what, i, lat, lon, gpx);
 }
 
 /// GoPro's C parser: OpenMP4Source finds the track, GPMF_Validate passes every payload,

@@ -12,7 +12,7 @@ use telemux_read::source;
 use telemux_read::track::Filters;
 use telemux_write::jobs::{
     self, AlignError, Anchor, InjectOptions, JobError, Points, PointsFrom, Progress, Report,
-    StartedFrom, TrackInput,
+    StartedFrom, TrackFormats, TrackInput,
 };
 use telemux_write::mp4::{MoovPlacement, Placed, TelemetryHome};
 use time::macros::datetime;
@@ -115,6 +115,24 @@ fn options_give_the_bytes_of_their_flags() {
         (alignment.from, alignment.offset),
         (StartedFrom::FirstPoint, 1.5)
     );
+}
+
+#[test]
+fn the_format_option_gives_the_bytes_of_the_format_flag() {
+    let video = fixture("ride.mp4");
+    for (format, flag, written) in [
+        (TrackFormats::Camm, "camm", ("CAMM", None)),
+        (TrackFormats::Both, "both", ("GPMF", Some(("CAMM", 4, 120)))),
+    ] {
+        let mut options = InjectOptions::default();
+        options.format = format;
+        let (bytes, report) = inject_in_memory(&video, &options);
+        assert_eq!(bytes, cli_output(&video, &["--format", flag]), "{flag}");
+        let report = report.written.unwrap();
+        let second = report.second.map(|t| (t.format, t.track_id, t.samples));
+        assert_eq!((report.format, second), written, "{flag}");
+        assert_eq!((report.track_id, report.gps_points), (3, 120), "{flag}");
+    }
 }
 
 /// Counts what the job tells its [`Progress`].

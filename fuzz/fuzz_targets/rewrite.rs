@@ -234,6 +234,7 @@ fuzz_target!(|input: Input| {
     let before = contents(&mut file);
 
     let telemetry = TelemetryTrack {
+        start_ms: 0,
         samples: input
             .telemetry
             .iter()

@@ -22,7 +22,8 @@ use super::text_output::write_text;
 use super::values::Number;
 
 /// Write a dashcam's own GPS (Novatek freeGPS: Viofo, Rexing, Kenwood, Nextbase, Azdome, …),
-/// or a DJI drone's DJI_0001.SRT beside DJI_0001.MP4, into the video as a GoPro GPMF track.
+/// or a DJI drone's DJI_0001.SRT beside DJI_0001.MP4, into the video as a GoPro GPMF track;
+/// or a GoPro's GPMF as CAMM (--format camm).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each clip's GPS blocks (read through moov/gps, else by scanning mdat) are lined up with the
@@ -33,6 +34,9 @@ resampled to --rate Hz and written as a GPMF track; every other byte and track i
 MPEG-TS recordings cannot carry the track: use telemux extract for them. With --street-view
 (and --make/--model) the creation times are rewritten to the video's start in UTC, the
 camera's zone removed, so Street View's time check passes.
+With --format camm the track is CAMM; a GoPro file (whose GPMF is its GPS) is then a source
+too: its GPS and ACCL/GYRO (and 3-axis MAGN) become a CAMM track beside the GPMF, lined up by
+the GPMF's own media times (GoPro MAX -> CAMM for Street View).
 
 A video with a subtitle file of the same name beside it (DJI_0001.MP4 and DJI_0001.SRT, any
 case) is a DJI drone's: the SRT's GPS is written instead. Its subtitle times are the video's own
@@ -46,7 +50,8 @@ Examples:
   telemux convert clip.MP4 --in-place
   telemux convert clip.MP4 --gps-tz +09:00 --sync first-point -o out.mp4
   telemux convert DJI_0001.MP4 --gps-tz +02:00 -o DJI_0001-gps.MP4   (reads DJI_0001.SRT)
-  telemux convert DCIM/100MEDIA/ --out-dir gps/                       (each video with its SRT)")]
+  telemux convert DCIM/100MEDIA/ --out-dir gps/                       (each video with its SRT)
+  telemux convert GS010042.360 --format camm -o GS010042-camm.360")]
 pub struct ConvertArgs {
     /// Dashcam videos (MP4/MOV) or folders of them
     #[arg(required = true)]

@@ -1,4 +1,4 @@
-//! Writing a GPS track into a video as a GPMF track, the CLI's side of
+//! Writing a GPS track into a video as a GPMF and/or CAMM track, the CLI's side of
 //! `telemux_write::jobs` (what `inject` and `convert` share): the write flags as job options,
 //! the job's report in words, and its errors in words that name the flags.
 
@@ -16,7 +16,7 @@ use telemux_read::FourCC;
 use telemux_write::file_lock::{lock, LockMode};
 use telemux_write::jobs::{
     self, Anchor, Failure, InjectOptions, JobError, NameField, OptionError, Points, PointsFrom,
-    Progress, Report, TrackInput, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
+    Progress, Report, TrackFormats, TrackInput, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
 };
 use telemux_write::mp4::{MdatHeader, MoovPlacement, Placed, TelemetryHome};
 use telemux_write::output::AtomicOutput;
@@ -27,7 +27,7 @@ use super::quiet;
 use super::sync::{self, rfc3339};
 use super::values::Number;
 
-/// How the GPMF track is written (flags shared by `inject` and `convert`).
+/// How the telemetry track is written (flags shared by `inject` and `convert`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct WriteArgs {
     /// Modify the video itself: append the telemetry and a new moov (moov-at-end files only;
@@ -43,9 +43,16 @@ pub struct WriteArgs {
     #[arg(long, conflicts_with = "in_place")]
     pub faststart: bool,
 
-    /// Replace an existing GPMF track instead of refusing
+    /// Replace an existing track of the format written instead of refusing (GPMF: its GPS,
+    /// keeping the camera's other streams; CAMM: the whole track)
     #[arg(long)]
     pub replace: bool,
+
+    /// Which telemetry track is written: gpmf (GoPro's, read by Mapillary, GoPro tools,
+    /// ExifTool), camm (Google's Camera Motion Metadata, Street View's own format), or both
+    /// (two tracks in one rewrite)
+    #[arg(long, value_enum, default_value_t = Format::Gpmf)]
+    pub format: Format,
 
     /// GPS samples per second written
     #[arg(long, default_value_t = 10.0, value_parser = Number::within(RATE_RANGE, "Hz"))]
@@ -99,6 +106,17 @@ pub struct WriteArgs {
     pub dop: f64,
 }
 
+/// `--format`: the telemetry tracks written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A GoPro GPMF track
+    Gpmf,
+    /// A CAMM track (Street View's Camera Motion Metadata)
+    Camm,
+    /// Both, as two tracks
+    Both,
+}
+
 impl WriteArgs {
     /// Refuses values that cannot make a track, before any file is touched.
     pub fn check(&self) -> anyhow::Result<()> {
@@ -127,6 +145,11 @@ impl WriteArgs {
             MoovPlacement::Keep
         };
         options.replace = self.replace;
+        options.format = match self.format {
+            Format::Gpmf => TrackFormats::Gpmf,
+            Format::Camm => TrackFormats::Camm,
+            Format::Both => TrackFormats::Both,
+        };
         options.anchor = anchor;
         options.offset = offset;
         options
@@ -271,10 +294,20 @@ pub fn embed(
     let (report, gps) = result?;
     if let Some(written) = report.written.as_ref().filter(|_| !quiet()) {
         eprintln!("{written_to}: {}", describe(written.placed));
+        let samples = match written.format {
+            "GPMF" => "payloads",
+            _ => "packets",
+        };
         eprintln!(
-            "{written_to}: GPMF track {} written: {} GPS points at {} Hz in {} payloads",
-            written.track_id, written.gps_points, written.rate, written.payloads
+            "{written_to}: {} track {} written: {} GPS points at {} Hz in {} {samples}",
+            written.format, written.track_id, written.gps_points, written.rate, written.payloads
         );
+        if let Some(second) = written.second {
+            eprintln!(
+                "{written_to}: {} track {} written: {} packets",
+                second.format, second.track_id, second.samples
+            );
+        }
     }
     Ok(gps)
 }
@@ -376,6 +409,13 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
              {}'s own sensor streams cannot be written too",
             label(points_from)
         ),
+        JobError::ReplaceLosesCamm { .. } => anyhow!(
+            "{video}: {error}; telemux does not drop a camera's data (--format gpmf adds a GPMF \
+             track and keeps this one)"
+        ),
+        JobError::AlreadyGpmf { .. } => {
+            anyhow!("{video}: {error} (--format camm writes the GoPro's GPMF as a CAMM track)")
+        }
         JobError::TransportStream => anyhow!(
             "{video}: an MPEG-TS recording cannot carry a GPMF track; use telemux extract for \
              its GPS"
@@ -591,11 +631,15 @@ fn show_default_dop(dop: &jobs::DefaultDop, points_from: PointsFrom) {
 /// What became of the sensor streams given beside the GPS.
 fn show_sensors(sensors: &jobs::SensorsWritten) {
     for (key, count, scale) in &sensors.written {
-        eprintln!("sensor stream {key}: {count} samples written (SCAL {scale})");
+        match sensors.format {
+            "GPMF" => eprintln!("sensor stream {key}: {count} samples written (SCAL {scale})"),
+            format => eprintln!("sensor stream {key}: {count} samples written as {format}"),
+        }
     }
     if !sensors.unsupported.is_empty() {
         eprintln!(
-            "sensor streams not written (no GPMF layout): {}",
+            "sensor streams not written (no {} layout): {}",
+            sensors.format,
             sensors.unsupported.join(", ")
         );
     }

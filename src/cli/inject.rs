@@ -1,5 +1,5 @@
 //! `telemux inject`: a GPS track file (GPX, FIT, DJI SRT, …) written into a video as a GoPro
-//! GPMF telemetry track.
+//! GPMF and/or CAMM telemetry track.
 
 use std::path::{Path, PathBuf};
 
@@ -16,8 +16,8 @@ use super::inputs;
 use super::sync::{parse_time, parse_utc_offset};
 use super::values::Number;
 
-/// Write a GPS track (GPX, FIT, DJI SRT, …) into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
-/// and every GoPro-aware tool).
+/// Write a GPS track (GPX, FIT, DJI SRT, …) into a video as a GoPro GPMF telemetry track (for
+/// Street View, Mapillary, and every GoPro-aware tool), or as CAMM (--format camm|both).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 The track is lined up by time: by default the video starts at its own creation time (mvhd),
@@ -34,6 +34,8 @@ First (0,0) points and spikes faster than --max-speed (150 m/s) are dropped and 
 (--keep-outliers keeps them); of points at the same time the first is kept.
 Points without <hdop>/<pdop> get DOP --dop (4.0 by default, which Mapillary accepts), points
 without <fix> a 3D fix (2D without <ele>). Every other byte and track of the video is kept.
+--format camm writes Google's CAMM (Street View's own format: one packet per point, GPS time,
+accuracy = DOP x 5 m) instead of GPMF; --format both writes the two tracks in one go.
 
 Examples:
   telemux inject ride.mp4 --gpx ride.gpx -o ride-gps.mp4
@@ -48,6 +50,9 @@ Examples:
       --model 'HERO7 Black' -o ride-sv.mp4   (creation time written as UTC)
   telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4
   telemux inject ride.mp4 --gpx watch.gpx --max-gap 60 -o ride-gps.mp4
+  telemux inject pano.mp4 --gpx ride.gpx --format camm --street-view --make Insta360 \\
+      --model 'ONE X2' -o pano-sv.mp4   (CAMM for Street View)
+  telemux inject ride.mp4 --gpx ride.gpx --format both -o ride-gps.mp4
 
 Several videos, or folders of them (an SD card: subfolders are searched, .LRV proxies and
 .THM thumbnails beside their video skipped), take one track: each clip gets its slice of it,

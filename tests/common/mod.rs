@@ -168,3 +168,21 @@ fn audio_video_streams(path: &Path) -> usize {
         .filter(|l| *l == "video" || *l == "audio")
         .count()
 }
+
+/// The samples of track `index` (among the `trak` boxes) of the MP4 at `path`: decode time in
+/// seconds, duration in the track's timescale, and the bytes at the sample's offset.
+pub fn track_samples(path: &Path, index: usize) -> Vec<(f64, u32, Vec<u8>)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = std::fs::File::open(path).unwrap();
+    let mp4 = telemux_read::mp4::Mp4::open(&mut file).unwrap();
+    let track = mp4.tracks().nth(index).unwrap().unwrap();
+    let mut out = Vec::new();
+    for sample in track.samples() {
+        let sample = sample.unwrap();
+        let mut bytes = vec![0; sample.size as usize];
+        file.seek(SeekFrom::Start(sample.offset)).unwrap();
+        file.read_exact(&mut bytes).unwrap();
+        out.push((sample.decode_seconds, sample.duration, bytes));
+    }
+    out
+}

@@ -114,3 +114,18 @@ pub fn ride_points() -> Vec<RidePoint> {
         })
         .collect()
 }
+
+/// (lat, lon) a reader gives for point `i` against the GPX, to `deg` degrees.
+pub fn assert_position_within(deg: f64, what: &str, i: usize, lat: f64, lon: f64, gpx: &RidePoint) {
+    assert!(
+        (lat - gpx.lat).abs() <= deg && (lon - gpx.lon).abs() <= deg,
+        "{what} point {i}: ({lat}, {lon}), GPX ({}, {})",
+        gpx.lat,
+        gpx.lon
+    );
+}
+
+/// A number of a reader's JSON.
+pub fn number(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
+}

@@ -4,6 +4,7 @@
 // binary's parts (docs/architecture.md, "Public API").
 #![deny(missing_docs)]
 
+pub mod camm;
 pub mod export;
 pub mod file_lock;
 pub mod gpmf;

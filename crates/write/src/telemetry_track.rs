@@ -65,6 +65,16 @@ pub enum TrackError {
     /// A sample cannot be built.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// A value of the GPS point at a media time that a CAMM packet cannot hold.
+    #[error("the GPS point at {time:.3} s of the video: {field} {value} cannot be stored in CAMM")]
+    Camm {
+        /// Media time of the point, seconds.
+        time: f64,
+        /// The value's name (`latitude`, `altitude`, …).
+        field: &'static str,
+        /// The value.
+        value: f64,
+    },
     /// The GPS points of one payload cannot be stored (a value out of the format's range,
     /// such as the speed implied by a far outlier).
     #[error("the GPS points from {start:.1} s to {end:.1} s of the video: {source}")]

@@ -24,6 +24,7 @@ fn telemetry_trak_matches_gopro_byte_for_byte() {
         0x00291491, 0x002e700e, 0x0033cb10, 0x00392937, 0x003de25a, 0x003e00fa,
     ];
     let track = MetaTrack {
+        start: 0,
         track_id: 4,
         creation_time: 0xd51a_c7bd,
         movie_timescale: 90_000,
@@ -41,6 +42,7 @@ fn telemetry_trak_matches_gopro_byte_for_byte() {
 #[test]
 fn offsets_past_4_gib_switch_to_co64_and_long_times_to_version_1() {
     let track = MetaTrack {
+        start: 0,
         track_id: 7,
         creation_time: 1 << 33,
         movie_timescale: 600,

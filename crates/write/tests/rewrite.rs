@@ -33,6 +33,7 @@ fn top_level(path: &Path) -> Vec<String> {
 
 fn telemetry() -> TelemetryTrack {
     TelemetryTrack {
+        start_ms: 0,
         samples: vec![
             b"DEVC\0\x01\0\x04abcd".to_vec(),
             b"DEVC\0\x01\0\x08abcdefgh".to_vec(),

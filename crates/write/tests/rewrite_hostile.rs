@@ -14,6 +14,7 @@ use telemux_write::mp4::{prepare, MoovPlacement, RewriteOptions, Target, Telemet
 
 fn telemetry() -> TelemetryTrack {
     TelemetryTrack {
+        start_ms: 0,
         samples: vec![b"DEVC\0\x01\0\x04abcd".to_vec()],
         durations_ms: vec![1001],
     }

@@ -59,6 +59,7 @@ impl TrackFormat for Dummy {
         let slotted: Vec<(usize, GpsPoint)> = points.collect();
         let ms = |slot: usize| (slot as f64 * 1000.0 / options.rate_hz).round() as u32;
         let mut track = TelemetryTrack {
+            start_ms: 0,
             samples: Vec::new(),
             durations_ms: Vec::new(),
         };

@@ -96,6 +96,7 @@ fn payloads(
     );
     let boundary_ms = |k: usize| (k as f64 * 1000.0 / rate).round() as u64;
     let mut track = TelemetryTrack {
+        start_ms: 0,
         samples: Vec::new(),
         durations_ms: Vec::new(),
     };

@@ -91,6 +91,7 @@ impl GpsReplaced {
     fn empty() -> GpsReplaced {
         GpsReplaced {
             track: TelemetryTrack {
+                start_ms: 0,
                 samples: Vec::new(),
                 durations_ms: Vec::new(),
             },

@@ -1,6 +1,7 @@
 //! The convert job: a dashcam clip's own GPS (Novatek `freeGPS`, a TomTom Bandit's TTAD), or
 //! the GPS of the file beside a drone's video (a DJI `.SRT`), written into the video as a GPMF
-//! track, through the inject job.
+//! track, through the inject job; or, with [`TrackFormats::Camm`], a GoPro's own GPMF (GPS and
+//! ACCL/GYRO/MAGN) written beside it as a CAMM track, lined up by the GPMF's own media times.
 
 use std::fs::File;
 use std::io::{Read, Seek, Write};
@@ -16,7 +17,7 @@ use time::{Duration, UtcOffset};
 use super::align::Anchor;
 use super::error::{Failure, JobError};
 use super::inject::{clean, copy, finish, in_place, Points, Progress};
-use super::options::InjectOptions;
+use super::options::{InjectOptions, TrackFormats};
 use super::report::{Report, SourceRead};
 use super::track_input::{read_whole, TrackInput};
 
@@ -31,8 +32,8 @@ pub struct Converted {
 }
 
 /// Reads the clip `input`'s own GPS (and sensor streams) as `read` says, and writes them into
-/// a copy of it in `output` as a GPMF track. Refuses clips that already carry GPMF, MPEG-TS
-/// recordings and raw GPMF tracks.
+/// a copy of it in `output` as the tracks `options.format` names. Refuses MPEG-TS recordings,
+/// raw GPMF tracks, and clips that already carry GPMF unless only CAMM is written.
 pub fn convert<R, W>(
     input: &mut R,
     output: &mut W,
@@ -44,7 +45,7 @@ where
     R: Read + Seek,
     W: Write + Seek,
 {
-    converted(input, read, |input, points, report| {
+    converted(input, read, options, |input, points, options, report| {
         copy(input, output, points, options, report, progress)
     })
 }
@@ -57,7 +58,7 @@ pub fn convert_in_place(
     options: &InjectOptions,
     progress: &mut dyn Progress,
 ) -> Result<Converted, Failure> {
-    converted(file, read, |file, points, report| {
+    converted(file, read, options, |file, points, options, report| {
         in_place(file, path, points, options, report, progress)
     })
 }
@@ -66,30 +67,40 @@ pub fn convert_in_place(
 fn converted<R: Read + Seek>(
     input: &mut R,
     read: source::Options,
-    write: impl FnOnce(&mut R, Points<'_>, &mut Report) -> Result<(), JobError>,
+    options: &InjectOptions,
+    write: impl FnOnce(&mut R, Points<'_>, &InjectOptions, &mut Report) -> Result<(), JobError>,
 ) -> Result<Converted, Failure> {
     let mut report = Report::default();
     let mut gps = Vec::new();
-    let result = read_clip(input, read, &mut report).and_then(|telemetry| {
+    let result = read_clip(input, read, options, &mut report).and_then(|(telemetry, gopro)| {
         gps = telemetry.gps;
         let points = Points::Loaded {
             gps: &gps,
             sensors: &telemetry.sensors,
         };
-        write(input, points, &mut report)
+        let mut options = options.clone();
+        // A GoPro's GPS sits on the video's own timeline: line up by its media times, not
+        // by the dashcam rule, which would take a late first fix for the start.
+        if gopro && options.anchor == Anchor::Dashcam {
+            options.anchor = Anchor::CameraGps;
+        }
+        write(input, points, &options, &mut report)
     });
     finish(result, report).map(|report| Converted { report, gps })
 }
 
-/// The clip's own telemetry, when it is a dashcam's that a GPMF track can carry.
+/// The clip's own telemetry, when it is a dashcam's that a GPMF track can carry or a GoPro's
+/// to be written as CAMM (then also `true`).
 fn read_clip<R: Read + Seek>(
     input: &mut R,
-    options: source::Options,
+    read: source::Options,
+    options: &InjectOptions,
     report: &mut Report,
-) -> Result<Telemetry, JobError> {
-    let read = source::read(input, options)?;
+) -> Result<(Telemetry, bool), JobError> {
+    let read = source::read(input, read)?;
+    let gopro = read.origin == Origin::GoproTrack;
     match read.origin {
-        Origin::GoproTrack => {
+        Origin::GoproTrack if options.format != TrackFormats::Camm => {
             return Err(JobError::AlreadyGpmf {
                 summary: read.summary,
             })
@@ -104,7 +115,7 @@ fn read_clip<R: Read + Seek>(
         warnings: read.warnings,
         details: read.details,
     });
-    Ok(read.telemetry)
+    Ok((read.telemetry, gopro))
 }
 
 /// The GPS file beside a video that belongs to it: `DJI_0001.SRT` (any case of the extension)

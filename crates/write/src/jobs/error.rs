@@ -115,6 +115,18 @@ pub enum JobError {
         /// What the points are.
         points_from: PointsFrom,
     },
+    /// Replacing the existing CAMM tracks would lose packets the new track does not carry (a
+    /// camera's orientation, exposure or sensor packets).
+    #[error(
+        "replacing CAMM track {track_id} would lose its packets of type {kinds:?}, which the \
+         new track does not carry"
+    )]
+    ReplaceLosesCamm {
+        /// Track id of the CAMM track holding them.
+        track_id: u32,
+        /// The packet types lost.
+        kinds: Vec<u16>,
+    },
     /// The existing GPMF track could not be rewritten with the new GPS.
     #[error(transparent)]
     Replace(#[from] ReplaceError),

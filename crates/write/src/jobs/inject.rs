@@ -1,22 +1,26 @@
-//! The inject job: GPS points (given, or read from track files) lined up with a video, resampled and written into it as a GPMF
-//! track, either as a copy (any `Read + Seek` into any `Write + Seek`) or into the file itself.
+//! The inject job: GPS points (given, or read from track files) lined up with a video,
+//! resampled and written into it as a GPMF track, a CAMM track or both
+//! (`InjectOptions::format`), either as a copy (any `Read + Seek` into any `Write + Seek`) or
+//! into the file itself.
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{Read, Seek, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use telemux_read::camm;
 use telemux_read::gpx::{MergeReport, Totals};
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::{mac_time_to_utc, Mp4};
 use telemux_read::source::{self, open_mp4, SourceError};
 use telemux_read::track::{resample_lazily, Filters, ResampleOptions};
 
+use crate::camm::{Camm, SENSOR_TYPES};
 use crate::file_lock::{lock, LockMode};
 use crate::gpmf::{replace_gps, Gpmf};
 use crate::mp4::in_place::remove_unfinished;
-use crate::mp4::{prepare, Prepared, RewriteOptions, Target};
-use crate::telemetry_track::{self, TrackOptions};
+use crate::mp4::{prepare_tracks, NewTrack, Prepared, RewriteOptions, Target};
+use crate::telemetry_track::{self, SensorTrack, TrackOptions};
 use crate::track_format::TrackFormat;
 
 use super::align::{align, camera_fix, utc_creation, window, AlignError, Anchor};
@@ -24,6 +28,7 @@ use super::error::{Failure, JobError};
 use super::options::InjectOptions;
 use super::report::{
     Aligned, Cleaned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten, Written,
+    WrittenTrack,
 };
 use super::track_input::{read_tracks, TrackInput};
 
@@ -248,13 +253,36 @@ fn prepared<R: Read + Seek>(
         default_dop: options.dop,
     };
     // Dashcams may name other data `gpmd`: only tracks that hold GPMF count as telemetry.
-    let gpmf_tracks = Gpmf.existing_tracks(&mp4, input)?;
+    let gpmf_tracks = match options.format.gpmf() {
+        true => Gpmf.existing_tracks(&mp4, input)?,
+        false => Vec::new(),
+    };
+    let camm_tracks = match options.format.camm() {
+        true => Camm.existing_tracks(&mp4, input)?,
+        false => Vec::new(),
+    };
     let existing = match gpmf_tracks.first() {
         Some(&index) if options.replace => mp4.tracks().nth(index).transpose()?,
         _ => None,
     };
-    let (track, gps_points, handler_name) = match &existing {
-        Some(existing) => {
+    // The CAMM track is built first, from its own copy of the lazy samples, since GPMF's
+    // build takes them.
+    let camm = match options.format.camm() {
+        true => Some(telemetry_track::build_format(
+            &Camm,
+            samples.clone(),
+            sensors,
+            duration,
+            &track_options,
+        )?),
+        false => None,
+    };
+    if let Some(built) = &camm {
+        check_camm_replace(&mp4, input, &camm_tracks, built)?;
+    }
+    let gpmf = match (options.format.gpmf(), &existing) {
+        (false, _) => None,
+        (true, Some(existing)) => {
             if !sensors.is_empty() {
                 return Err(JobError::ReplaceWithSensors { points_from });
             }
@@ -265,32 +293,57 @@ fn prepared<R: Read + Seek>(
                 removed: replaced.removed,
                 kept: replaced.kept,
             });
-            (
+            Some((
                 replaced.track,
                 replaced.gps_points,
-                Some(existing.hdlr.name.clone()),
-            )
+                Some(&existing.hdlr.name),
+            ))
         }
-        None => {
+        (true, None) => {
             let built =
                 telemetry_track::build_streamed(samples, sensors, duration, &track_options)?;
             report.sensors = Some(SensorsWritten {
                 written: built.written,
                 unsupported: built.unsupported,
                 left_out: built.left_out,
+                format: Gpmf.name(),
             });
-            (built.track, built.gps_points, None)
+            Some((built.track, built.gps_points, None))
         }
     };
+    if let (None, Some(built)) = (&gpmf, &camm) {
+        report.sensors = Some(SensorsWritten {
+            written: built.written.clone(),
+            unsupported: built.unsupported.clone(),
+            left_out: built.left_out,
+            format: Camm.name(),
+        });
+    }
+    let mut new = Vec::new();
+    if let Some((track, _, handler_name)) = &gpmf {
+        new.push(NewTrack {
+            format: &Gpmf,
+            track,
+            handler_name: handler_name.map(String::as_str),
+            existing_tracks: &gpmf_tracks,
+        });
+    }
+    if let Some(built) = &camm {
+        new.push(NewTrack {
+            format: &Camm,
+            track: &built.track,
+            handler_name: None,
+            existing_tracks: &camm_tracks,
+        });
+    }
     let rewrite = RewriteOptions {
         target,
         replace: options.replace,
         user_data: options.user_data(),
-        handler_name,
-        existing_tracks: gpmf_tracks,
         time_shift: retime.map_or(0, |(_, shift)| shift),
+        ..RewriteOptions::default()
     };
-    let prepared = prepare(&mp4, &track, &rewrite)?;
+    let prepared = prepare_tracks(&mp4, &new, &rewrite)?;
     report.retimed = retime.and_then(|(now, shift)| {
         Some(Retimed {
             was: mac_time_to_utc(creation)?,
@@ -298,17 +351,82 @@ fn prepared<R: Read + Seek>(
             shift,
         })
     });
-    // Only the first GPMF track has its GPS replaced; any other is removed, as before.
+    // Only the first GPMF track has its GPS replaced; any other, and every CAMM track, is
+    // removed, as before.
     report.removed_tracks = prepared.replaced - usize::from(existing.is_some());
+    let (format, payloads, gps_points) = match (&gpmf, &camm) {
+        (Some((track, points, _)), _) => (Gpmf.name(), track.samples.len(), *points),
+        (None, Some(built)) => (Camm.name(), built.track.samples.len(), built.gps_points),
+        // Every `TrackFormats` writes at least one track.
+        (None, None) => ("", 0, 0),
+    };
+    let second = match (&gpmf, &camm, prepared.track_ids.get(1)) {
+        (Some(_), Some(built), Some(&track_id)) => Some(WrittenTrack {
+            format: Camm.name(),
+            track_id,
+            samples: built.track.samples.len(),
+        }),
+        _ => None,
+    };
     report.written = Some(Written {
         placed: prepared.placed(),
         track_id: prepared.track_id,
         gps_points,
         rate: options.rate,
-        payloads: track.samples.len(),
+        payloads,
         size: prepared.output_size(),
+        format,
+        second,
     });
     Ok(prepared)
+}
+
+/// Refuses to replace CAMM tracks holding packet types the new track `built` does not carry:
+/// GPS (types 5 and 6) is what a replacement replaces; a camera's other packets (orientation,
+/// exposure, sensors) would be lost. Only each packet's 4-byte header is read.
+fn check_camm_replace<R: Read + Seek>(
+    mp4: &Mp4,
+    input: &mut R,
+    camm_tracks: &[usize],
+    built: &SensorTrack,
+) -> Result<(), JobError> {
+    let written: Vec<u16> = built
+        .written
+        .iter()
+        .filter(|(_, count, _)| *count > 0)
+        .filter_map(|(key, ..)| {
+            let (_, make, _) = SENSOR_TYPES.iter().find(|(k, ..)| k == key)?;
+            Some(make([0.0; 3]).kind())
+        })
+        .collect();
+    for &index in camm_tracks {
+        let Some(track) = mp4.tracks().nth(index).transpose()? else {
+            continue;
+        };
+        let mut kinds = Vec::new();
+        for sample in track.samples() {
+            let sample = sample?;
+            let mut header = [0; camm::HEADER_LEN];
+            if sample.size < header.len() as u32
+                || input.seek(SeekFrom::Start(sample.offset)).is_err()
+                || input.read_exact(&mut header).is_err()
+            {
+                continue;
+            }
+            let kind = u16::from_le_bytes([header[2], header[3]]);
+            if !matches!(kind, 5 | 6) && !written.contains(&kind) && !kinds.contains(&kind) {
+                kinds.push(kind);
+            }
+        }
+        if !kinds.is_empty() {
+            kinds.sort_unstable();
+            return Err(JobError::ReplaceLosesCamm {
+                track_id: track.tkhd.track_id,
+                kinds,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// `anchor`, with [`Anchor::CameraGps`] turned into the video's own first fix: from the

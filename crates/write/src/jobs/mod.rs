@@ -36,9 +36,11 @@ pub use convert::{
 pub use error::{Failure, JobError};
 pub use extract::{extract, filter_file, Export, ExtractError, FileReport, Format};
 pub use inject::{inject, inject_in_place, Points, Progress};
-pub use options::{InjectOptions, NameField, OptionError, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE};
+pub use options::{
+    InjectOptions, NameField, OptionError, TrackFormats, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
+};
 pub use report::{
     Aligned, Cleaned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten,
-    SourceRead, Written,
+    SourceRead, Written, WrittenTrack,
 };
 pub use track_input::{TrackInput, TrackRead};

@@ -1,4 +1,4 @@
-//! How a job writes the GPMF track: the options of `telemux inject` and `convert` as one
+//! How a job writes its telemetry tracks: the options of `telemux inject` and `convert` as one
 //! value, checked before any file is touched.
 
 use std::ops::RangeInclusive;
@@ -51,6 +51,33 @@ pub struct InjectOptions {
     pub anchor: Anchor,
     /// Seconds added to the video's start (negative moves it earlier).
     pub offset: f64,
+    /// Which telemetry tracks are written. Default [`TrackFormats::Gpmf`].
+    pub format: TrackFormats,
+}
+
+/// Which telemetry tracks a job writes (`--format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TrackFormats {
+    /// A GoPro GPMF track, as GoPro cameras write it.
+    #[default]
+    Gpmf,
+    /// A CAMM track (Google's Camera Motion Metadata), as Street View reads it.
+    Camm,
+    /// Both, as two tracks written in one rewrite (GPMF first).
+    Both,
+}
+
+impl TrackFormats {
+    /// Whether a GPMF track is written.
+    pub fn gpmf(self) -> bool {
+        matches!(self, TrackFormats::Gpmf | TrackFormats::Both)
+    }
+
+    /// Whether a CAMM track is written.
+    pub fn camm(self) -> bool {
+        matches!(self, TrackFormats::Camm | TrackFormats::Both)
+    }
 }
 
 impl Default for InjectOptions {
@@ -71,6 +98,7 @@ impl Default for InjectOptions {
             replace: false,
             anchor: Anchor::default(),
             offset: 0.0,
+            format: TrackFormats::Gpmf,
         }
     }
 }

@@ -57,7 +57,8 @@ pub struct Report {
     pub replaced: Option<Replaced>,
     /// Without `replace`: the sensor streams given beside the GPS.
     pub sensors: Option<SensorsWritten>,
-    /// Existing GPMF tracks removed (beyond the one whose GPS was replaced).
+    /// Existing telemetry tracks removed: GPMF beyond the one whose GPS was replaced, and
+    /// every CAMM track of a CAMM write.
     pub removed_tracks: usize,
     /// With `street_view`: the creation times rewritten to the video's start in UTC.
     pub retimed: Option<Retimed>,
@@ -149,12 +150,15 @@ pub struct Replaced {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SensorsWritten {
-    /// Per stream written: key, samples written and the SCAL chosen.
+    /// Per stream written: key, samples written and the SCAL chosen (1 for CAMM, whose
+    /// floats are not scaled). With both formats, GPMF's.
     pub written: Vec<(String, u64, i32)>,
-    /// Keys of streams GPMF has no layout for.
+    /// Keys of streams the format has no layout for.
     pub unsupported: Vec<String>,
     /// Samples outside the video (or without a media time), left out.
     pub left_out: u64,
+    /// The format they were written in ("GPMF", "CAMM").
+    pub format: &'static str,
 }
 
 /// The track written.
@@ -163,7 +167,7 @@ pub struct SensorsWritten {
 pub struct Written {
     /// Where the telemetry went in the file.
     pub placed: Placed,
-    /// Track id of the GPMF track.
+    /// Track id of the (first) track written.
     pub track_id: u32,
     /// GPS points written.
     pub gps_points: u64,
@@ -173,4 +177,20 @@ pub struct Written {
     pub payloads: usize,
     /// Size of the finished file, bytes.
     pub size: u64,
+    /// The format of the track `track_id` and `payloads` describe ("GPMF", "CAMM").
+    pub format: &'static str,
+    /// With [`super::TrackFormats::Both`]: the CAMM track written beside the GPMF one.
+    pub second: Option<WrittenTrack>,
+}
+
+/// One more telemetry track written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct WrittenTrack {
+    /// Its format ("CAMM").
+    pub format: &'static str,
+    /// Its track id.
+    pub track_id: u32,
+    /// Its samples (CAMM: one per packet).
+    pub samples: usize,
 }

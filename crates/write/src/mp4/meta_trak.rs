@@ -20,6 +20,9 @@ pub struct MetaTrack<'a> {
     pub movie_timescale: u32,
     /// Units per second of the track's own times (`mdhd`, `stts`).
     pub timescale: u32,
+    /// Where the first sample starts on the movie's timeline, track timescale units; above 0
+    /// an empty edit (`edts/elst`) holds the track back.
+    pub start: u64,
     /// Handler name ([`TrackFormat::handler_name`] unless the track keeps another's).
     pub handler_name: &'a str,
     /// Pascal string as GoPro and QuickTime write it, or C string as ISO files do (ffmpeg
@@ -39,9 +42,14 @@ impl MetaTrack<'_> {
         self.sample_durations.iter().map(|&d| u64::from(d)).sum()
     }
 
-    /// Total duration in the movie's timescale (for tkhd and mvhd).
+    /// Total duration in the movie's timescale (for tkhd and mvhd), the delay included.
     pub fn movie_duration(&self) -> u64 {
-        let scaled = u128::from(self.duration()) * u128::from(self.movie_timescale)
+        self.to_movie(self.start.saturating_add(self.duration()))
+    }
+
+    /// `units` of the track's timescale in the movie's.
+    fn to_movie(&self, units: u64) -> u64 {
+        let scaled = u128::from(units) * u128::from(self.movie_timescale)
             / u128::from(self.timescale.max(1));
         u64::try_from(scaled).unwrap_or(u64::MAX)
     }
@@ -56,6 +64,9 @@ impl MetaTrack<'_> {
         let mut w = BoxWriter::new();
         w.boxed(b"trak", |w| {
             self.tkhd(w);
+            if self.start > 0 {
+                self.edts(w);
+            }
             w.boxed(b"mdia", |w| {
                 self.mdhd(w);
                 self.hdlr(w, format.handler_type());
@@ -86,6 +97,23 @@ impl MetaTrack<'_> {
             identity_matrix(w);
             w.u32(0); // width
             w.u32(0); // height
+        });
+    }
+
+    /// An empty edit for the delay, then the whole media at normal rate.
+    fn edts(&self, w: &mut BoxWriter) {
+        let delay = self.to_movie(self.start);
+        let media = self.to_movie(self.duration());
+        let long = needs_v1(delay) || needs_v1(media);
+        w.boxed(b"edts", |w| {
+            w.full_box(b"elst", u8::from(long), 0, |w| {
+                w.u32(2);
+                for (duration, media_time) in [(delay, -1i64), (media, 0)] {
+                    sized(w, long, duration);
+                    sized(w, long, media_time as u64);
+                    w.u32(0x0001_0000); // media rate 1.0
+                }
+            });
         });
     }
 

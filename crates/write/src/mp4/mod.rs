@@ -14,5 +14,6 @@ pub use box_writer::BoxWriter;
 pub use layout::{MdatHeader, MoovPlacement, TelemetryHome};
 pub use meta_trak::MetaTrack;
 pub use rewrite::{
-    prepare, prepare_format, Placed, Prepared, RewriteError, RewriteOptions, Target, TelemetryTrack,
+    prepare, prepare_format, prepare_tracks, NewTrack, Placed, Prepared, RewriteError,
+    RewriteOptions, Target, TelemetryTrack,
 };

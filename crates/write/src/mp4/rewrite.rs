@@ -29,6 +29,10 @@ pub struct TelemetryTrack {
     pub samples: Vec<Vec<u8>>,
     /// Each sample's duration, milliseconds.
     pub durations_ms: Vec<u32>,
+    /// Where the first sample starts on the movie's timeline, milliseconds: 0 for GPMF
+    /// (payloads without GPS fill a gap); a CAMM track whose first packet comes later is held
+    /// back by an empty edit (`edts`), as a packet cannot be empty.
+    pub start_ms: u64,
 }
 
 /// Where the result goes.
@@ -232,8 +236,10 @@ pub struct Prepared {
     moov: Vec<u8>,
     telemetry: Vec<u8>,
     layout: Layout,
-    /// Track id given to the telemetry track.
+    /// Track id given to the (first) telemetry track.
     pub track_id: u32,
+    /// Track ids of the new tracks, in the order given ([`prepare_tracks`]).
+    pub track_ids: Vec<u32>,
     /// Tracks removed by `replace`.
     pub replaced: usize,
 }
@@ -375,11 +381,45 @@ pub fn prepare_format(
     track: &TelemetryTrack,
     options: &RewriteOptions,
 ) -> Result<Prepared, RewriteError> {
-    if track.samples.len() != track.durations_ms.len() {
-        return Err(RewriteError::SampleCountMismatch {
-            samples: track.samples.len(),
-            durations: track.durations_ms.len(),
-        });
+    let new = NewTrack {
+        format,
+        track,
+        handler_name: options.handler_name.as_deref(),
+        existing_tracks: &options.existing_tracks,
+    };
+    prepare_tracks(mp4, &[new], options)
+}
+
+/// One telemetry track a rewrite adds, with what it replaces.
+#[derive(Clone, Copy)]
+pub struct NewTrack<'a> {
+    /// The track's format.
+    pub format: &'a dyn TrackFormat,
+    /// Its samples and their durations.
+    pub track: &'a TelemetryTrack,
+    /// Handler name; `None`: the format's ([`TrackFormat::handler_name`]).
+    pub handler_name: Option<&'a str>,
+    /// The existing tracks of its format ([`TrackFormat::existing_tracks`]): removed with
+    /// `replace`, else refused.
+    pub existing_tracks: &'a [usize],
+}
+
+/// Lays out the rewrite of `mp4` with the tracks of `new` added in one pass (`--format
+/// both`), after the existing tracks in the order given, with consecutive track ids. Each
+/// track's own handler name and existing tracks come from its [`NewTrack`]; `options`'
+/// `handler_name` and `existing_tracks` are [`prepare_format`]'s.
+pub fn prepare_tracks(
+    mp4: &Mp4,
+    new: &[NewTrack<'_>],
+    options: &RewriteOptions,
+) -> Result<Prepared, RewriteError> {
+    for NewTrack { track, .. } in new {
+        if track.samples.len() != track.durations_ms.len() {
+            return Err(RewriteError::SampleCountMismatch {
+                samples: track.samples.len(),
+                durations: track.durations_ms.len(),
+            });
+        }
     }
     if let (Target::InPlace, Some(trailing)) = (options.target, mp4.trailing_data()) {
         return Err(in_place_after(trailing));
@@ -407,14 +447,27 @@ pub fn prepare_format(
             message: check.message,
         });
     }
-    let telemetry_tracks = &options.existing_tracks;
-    if let (Some(&index), false) = (telemetry_tracks.first(), options.replace) {
-        return Err(RewriteError::HasTelemetry {
-            format: format.name(),
-            index,
-            track_id: tracks.get(index).map_or(0, |t| t.tkhd.track_id),
-        });
+    for NewTrack {
+        format,
+        existing_tracks,
+        ..
+    } in new
+    {
+        if let (Some(&index), false) = (existing_tracks.first(), options.replace) {
+            return Err(RewriteError::HasTelemetry {
+                format: format.name(),
+                index,
+                track_id: tracks.get(index).map_or(0, |t| t.tkhd.track_id),
+            });
+        }
     }
+    let mut telemetry_tracks: Vec<usize> = new
+        .iter()
+        .flat_map(|n| n.existing_tracks.iter().copied())
+        .collect();
+    telemetry_tracks.sort_unstable();
+    telemetry_tracks.dedup();
+    let telemetry_tracks = &telemetry_tracks;
     let kept: Vec<&Track<'_>> = tracks
         .iter()
         .filter(|t| !telemetry_tracks.contains(&t.index))
@@ -430,7 +483,11 @@ pub fn prepare_format(
 
     let mut base = EditBox::from_tree(mp4.moov(), mp4.moov().root());
     remove_traks(&mut base, telemetry_tracks);
-    set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
+    let track_ids: Vec<u32> = (0..new.len() as u32)
+        .map(|i| track_id.saturating_add(i))
+        .collect();
+    let next_id = track_id.saturating_add(new.len() as u32);
+    set_next_track_id(&mut base, mvhd.version, next_id);
     set_user_data(&mut base, &options.user_data);
     shift_times(&mut base, options.time_shift)?;
     // The new track was created with the movie, on the same (corrected) clock.
@@ -462,36 +519,52 @@ pub fn prepare_format(
         .iter()
         .position(|h| h.offset == mp4.moov().root().header.offset)
         .unwrap_or_default();
-    let telemetry: Vec<u8> = track.samples.concat();
+    let telemetry: Vec<u8> = new.iter().flat_map(|n| n.track.samples.concat()).collect();
     let telemetry_len = telemetry.len() as u64;
 
     // Name the handler the way the file's own tracks do.
     let name_style = kept
         .first()
         .map_or(NameStyle::CString, |t| t.hdlr.name_style);
-    let sizes: Vec<u32> = track.samples.iter().map(|s| s.len() as u32).collect();
-    let meta = |offsets: &[u64]| -> Vec<u8> {
-        MetaTrack {
-            track_id,
-            creation_time,
-            movie_timescale: mvhd.timescale,
-            timescale: 1000,
-            handler_name: options
-                .handler_name
-                .as_deref()
-                .unwrap_or(format.handler_name()),
-            name_style,
-            sample_durations: &track.durations_ms,
-            sample_sizes: &sizes,
-            chunk_offsets: offsets,
-        }
-        .to_bytes_for(format)
+    let sizes: Vec<Vec<u32>> = new
+        .iter()
+        .map(|n| n.track.samples.iter().map(|s| s.len() as u32).collect())
+        .collect();
+    // The `trak` of each new track, its samples at the offsets given (all tracks' in order).
+    let traks = |offsets: &[u64]| -> Vec<Vec<u8>> {
+        let mut offsets = offsets;
+        new.iter()
+            .zip(&sizes)
+            .zip(&track_ids)
+            .map(|((n, sizes), &track_id)| {
+                let (own, rest) = offsets.split_at(sizes.len().min(offsets.len()));
+                offsets = rest;
+                MetaTrack {
+                    track_id,
+                    creation_time,
+                    movie_timescale: mvhd.timescale,
+                    timescale: 1000,
+                    start: n.track.start_ms,
+                    handler_name: n.handler_name.unwrap_or(n.format.handler_name()),
+                    name_style,
+                    sample_durations: &n.track.durations_ms,
+                    sample_sizes: sizes,
+                    chunk_offsets: own,
+                }
+                .to_bytes_for(n.format)
+            })
+            .collect()
     };
+    let sample_count: usize = sizes.iter().map(Vec::len).sum();
 
     // The moov's size depends on the offsets (stco or co64) and, when it precedes the media,
     // the offsets depend on its size: lay out until the size stops changing. Sizes only
     // grow, so this ends within a few rounds.
-    let mut moov_size = base.encoded_len() + meta(&vec![0; sizes.len()]).len() as u64;
+    let mut moov_size = base.encoded_len()
+        + traks(&vec![0; sample_count])
+            .iter()
+            .map(|t| t.len() as u64)
+            .sum::<u64>();
     loop {
         let (layout, telemetry_offset) = match options.target {
             Target::Copy(placement) => {
@@ -536,13 +609,16 @@ pub fn prepare_format(
         patch_chunk_offsets(&mut moov, &kept, relocate)?;
         let offsets: Vec<u64> = sizes
             .iter()
+            .flatten()
             .scan(telemetry_offset, |pos, &size| {
                 let at = *pos;
                 *pos += u64::from(size);
                 Some(at)
             })
             .collect();
-        add_trak(&mut moov, meta(&offsets));
+        for trak in traks(&offsets) {
+            add_trak(&mut moov, trak);
+        }
         let encoded = moov.encoded_len();
         if encoded == moov_size {
             if u32::try_from(encoded).is_err() {
@@ -553,6 +629,7 @@ pub fn prepare_format(
                 telemetry,
                 layout,
                 track_id,
+                track_ids,
                 replaced: telemetry_tracks.len(),
             });
         }
