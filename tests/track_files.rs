@@ -292,3 +292,31 @@ fn convert_a_folder_pairs_each_video_with_its_srt() {
     assert_eq!((rows[0].1, rows[0].2), (-34.237922, -58.851745));
     assert!(!out_dir.join("DJI_0001.SRT").exists());
 }
+
+#[test]
+fn inject_of_an_srt_without_dates_points_to_convert() {
+    let Some(srt) = track("dji/dji-mavic_mini.SRT") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = telemux()
+        .arg("inject")
+        .arg(fixture("ride.mp4"))
+        .arg("--track")
+        .arg(&srt)
+        .arg("-o")
+        .arg(dir.path().join("out.mp4"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("the track has no points with times")
+            && stderr.contains("telemux convert VIDEO"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("warning: 117 track points without a time were ignored"),
+        "{stderr}"
+    );
+}

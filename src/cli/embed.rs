@@ -375,7 +375,8 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
         JobError::Align(error) => anyhow!(sync::explain(&error)).context(video.to_owned()),
         JobError::NoTimedPoints => anyhow!(
             "the track has no points with times: inject lines the track up with the video by time \
-             (export the track with timestamps)"
+             (export the track with timestamps; a drone's SRT without dates lines up with its \
+             own video by telemux convert VIDEO)"
         ),
         JobError::NoOverlap { points_from } => anyhow::Error::new(NotCovered(format!(
             "the {} and the video do not overlap in time: check --video-tz (cameras often \

@@ -20,6 +20,10 @@ use super::values::Number;
 /// Street View, Mapillary, and every GoPro-aware tool), or as CAMM (--format camm|both).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
+--track reads GPX, FIT (Garmin watches, bike computers, VIRB) and DJI SRT files, the format
+decided by the content, else the extension (--gpx is the same option); several are merged by
+time. Each file's warnings (a cut FIT, a broken subtitle) name their byte offset or line.
+
 The track is lined up by time: by default the video starts at its own creation time (mvhd),
 read as UTC. Cameras that write local time need --video-tz; --offset shifts by seconds;
 --start gives the start directly; --sync first-point starts the video at the first GPS point;
@@ -38,6 +42,8 @@ without <fix> a 3D fix (2D without <ele>). Every other byte and track of the vid
 accuracy = DOP x 5 m) instead of GPMF; --format both writes the two tracks in one go.
 
 Examples:
+  telemux inject ride.mp4 --track ride.fit -o ride-gps.mp4
+  telemux inject ride.mp4 --track watch.fit --track phone.gpx -o ride-gps.mp4
   telemux inject ride.mp4 --gpx ride.gpx -o ride-gps.mp4
   telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 -o ride-gps.mp4
   telemux inject ride.mp4 --gpx a.gpx --gpx b.gpx --offset -2.5 --faststart -o out.mp4

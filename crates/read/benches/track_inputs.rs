@@ -21,6 +21,7 @@ const INPUTS: &[(&str, &str)] = &[
         "FIT COROS (259 KB)",
         "fit/coros-pace-2-cycling-misaligned-fields.fit",
     ),
+    ("FIT fenix 2 (122 KB)", "fit/activity-small-fenix2-run.fit"),
     (
         "DJI SRT Mavic 3 (3.6 MB, 12318 subtitles)",
         "dji/dji-MAVIC3.srt",
@@ -55,6 +56,13 @@ fn bench(c: &mut Criterion) {
         };
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.bench_function(*name, |b| b.iter(|| parse(&bytes)));
+    }
+    // For comparison: fitparser decoding the same file whole (every message, into memory).
+    if let Some(bytes) = corpus("fit/garmin-edge-500-activity.fit") {
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function("fitparser::from_bytes edge 500 (whole file)", |b| {
+            b.iter(|| fitparser::from_bytes(&bytes).map(|records| records.len()))
+        });
     }
     group.finish();
 }

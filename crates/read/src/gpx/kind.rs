@@ -16,13 +16,14 @@ pub static KIND: Kind = Kind {
     read,
 };
 
-/// A `<gpx` root, with any namespace prefix, in the head.
+/// A `<gpx` element, with any namespace prefix, in the head: `<gpx` or `:gpx` followed by
+/// whitespace, `>` or `/`.
 fn detect(head: &[u8]) -> bool {
-    head.windows(4).enumerate().any(|(at, w)| {
-        w.eq_ignore_ascii_case(b"gpx ") || w.eq_ignore_ascii_case(b"gpx>")
-            || w.eq_ignore_ascii_case(b"gpx\n") || w.eq_ignore_ascii_case(b"gpx\r")
-    } && at > 0
-        && matches!(head[at - 1], b'<' | b':'))
+    head.windows(5).any(|w| {
+        matches!(w[0], b'<' | b':')
+            && w[1..4].eq_ignore_ascii_case(b"gpx")
+            && matches!(w[4], b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')
+    })
 }
 
 /// The whole document (as `extract` reads a file whole), its chosen points in file order.

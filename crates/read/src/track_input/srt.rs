@@ -71,7 +71,6 @@ fn read(
     emit: &mut dyn FnMut(GpsPoint),
     parsed: &mut Parsed,
 ) -> Result<(), TrackInputError> {
-    parsed.device = Some("DJI".into());
     parsed.altitude_ref = AltitudeRef::MeanSeaLevel;
     let mut line = Vec::new();
     let mut number = 0u64;
