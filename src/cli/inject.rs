@@ -47,6 +47,15 @@ Examples:
       --model 'HERO7 Black' -o ride-sv.mp4   (creation time written as UTC)
   telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4
   telemux inject ride.mp4 --gpx watch.gpx --max-gap 60 -o ride-gps.mp4
+  telemux inject pano.mp4 --gpx ride.gpx --spherical -o pano-gps.mp4
+  telemux inject pano.mp4 --spherical -o pano-360.mp4   (the 360 metadata alone, no GPS)
+  telemux inject pano.mp4 --spherical --stereo top-bottom --in-place
+
+--spherical marks the first video track as a 360° equirectangular video (Spherical Video V1
+uuid XML in its trak, V2 st3d/sv3d in its sample entry), replacing any spherical metadata it
+has, so players and Street View show it as 360°. Without --gpx only that metadata (and
+--make/--model/--firmware; --street-view then adds manu/modl but keeps the creation times) is
+written, no track.
 
 Several videos, or folders of them (an SD card: subfolders are searched, .LRV proxies and
 .THM thumbnails beside their video skipped), take one track: each clip gets its slice of it,
@@ -61,8 +70,9 @@ pub struct InjectArgs {
     #[arg(required = true)]
     pub videos: Vec<PathBuf>,
 
-    /// GPX file(s) with timestamps; several are merged by time; - reads standard input
-    #[arg(long, required = true)]
+    /// GPX file(s) with timestamps; several are merged by time; - reads standard input.
+    /// Without it, --spherical (and --make/--model/--firmware) are written alone
+    #[arg(long, required_unless_present = "spherical")]
     pub gpx: Vec<PathBuf>,
 
     /// Output file, for one video (the input is never modified unless --in-place)
@@ -144,8 +154,14 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     // clip, and each output is what a run on that clip alone writes.
     let finished = each_clip(&videos, |video| {
         let output = destination.output(video, args.write.force, &inputs)?;
-        let gpx = args.gpx.iter().cloned().map(gpx_input).collect();
-        embed(video, output, Job::Inject(Points::Gpx(gpx)), &options)
+        let job = if args.gpx.is_empty() {
+            Job::Metadata
+        } else {
+            Job::Inject(Points::Gpx(
+                args.gpx.iter().cloned().map(gpx_input).collect(),
+            ))
+        };
+        embed(video, output, job, &options)
     })?;
     Ok(finished.code)
 }

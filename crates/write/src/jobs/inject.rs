@@ -145,6 +145,7 @@ pub(super) fn finish(result: Result<(), JobError>, mut report: Report) -> Result
             // Nothing was written: neither the track nor the new creation times.
             report.written = None;
             report.retimed = None;
+            report.spherical = None;
             Err(Failure {
                 error,
                 report: Box::new(report),
@@ -285,8 +286,10 @@ fn prepared<R: Read + Seek>(
         handler_name,
         existing_tracks: gpmf_tracks,
         time_shift: retime.map_or(0, |(_, shift)| shift),
+        spherical: options.spherical,
     };
     let prepared = prepare(&mp4, &track, &rewrite)?;
+    report.spherical.clone_from(&prepared.spherical);
     report.retimed = retime.and_then(|(now, shift)| {
         Some(Retimed {
             was: mac_time_to_utc(creation)?,

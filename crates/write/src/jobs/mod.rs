@@ -23,6 +23,7 @@ mod error;
 mod extract;
 mod gpx_input;
 mod inject;
+mod metadata;
 mod options;
 mod report;
 
@@ -35,6 +36,7 @@ pub use error::{Failure, JobError};
 pub use extract::{extract, filter_file, Export, ExtractError, FileReport, Format};
 pub use gpx_input::GpxInput;
 pub use inject::{inject, inject_in_place, Points, Progress};
+pub use metadata::{set_metadata, set_metadata_in_place};
 pub use options::{InjectOptions, NameField, OptionError, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE};
 pub use report::{
     Aligned, Cleaned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten,

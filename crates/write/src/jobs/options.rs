@@ -6,6 +6,7 @@ use std::ops::RangeInclusive;
 use telemux_read::track::jumps::DEFAULT_MAX_SPEED;
 use telemux_read::track::resample::DEFAULT_MAX_GAP;
 
+use crate::mp4::spherical::Spherical;
 use crate::mp4::MoovPlacement;
 use crate::telemetry_track::DEFAULT_DOP;
 
@@ -51,6 +52,9 @@ pub struct InjectOptions {
     pub anchor: Anchor,
     /// Seconds added to the video's start (negative moves it earlier).
     pub offset: f64,
+    /// Spherical Video metadata (V1 and V2) written into the first video track, replacing
+    /// any it has (`--spherical`).
+    pub spherical: Option<Spherical>,
 }
 
 impl Default for InjectOptions {
@@ -71,6 +75,7 @@ impl Default for InjectOptions {
             replace: false,
             anchor: Anchor::default(),
             offset: 0.0,
+            spherical: None,
         }
     }
 }

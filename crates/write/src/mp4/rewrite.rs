@@ -18,6 +18,7 @@ use super::in_place::write_in_place;
 use super::layout::{plan_in_place, Exposure, InPlaceRefusal, MoovPlacement, Plan, TelemetryHome};
 use super::meta_trak::{chunk_offsets, MetaTrack};
 use super::retime::{shift_times, RetimeError};
+use super::spherical::{apply as apply_spherical, Spherical, SphericalError, SphericalWritten};
 use crate::gpmf::Gpmf;
 use crate::track_format::TrackFormat;
 
@@ -60,6 +61,8 @@ pub struct RewriteOptions {
     /// Seconds added to every non-zero creation and modification time of mvhd and of each
     /// track's tkhd and mdhd (a camera clock corrected to UTC); 0 keeps them.
     pub time_shift: i64,
+    /// Spherical Video metadata to write into the first video track (`--spherical`).
+    pub spherical: Option<Spherical>,
 }
 
 impl Default for RewriteOptions {
@@ -71,6 +74,7 @@ impl Default for RewriteOptions {
             handler_name: None,
             existing_tracks: Vec::new(),
             time_shift: 0,
+            spherical: None,
         }
     }
 }
@@ -218,6 +222,9 @@ pub enum RewriteError {
         /// Durations given.
         durations: usize,
     },
+    /// Spherical metadata cannot be written.
+    #[error(transparent)]
+    Spherical(#[from] SphericalError),
     /// A creation time cannot be moved to UTC (`--street-view` with a local camera clock).
     #[error(transparent)]
     Retime(#[from] RetimeError),
@@ -232,10 +239,12 @@ pub struct Prepared {
     moov: Vec<u8>,
     telemetry: Vec<u8>,
     layout: Layout,
-    /// Track id given to the telemetry track.
+    /// Track id given to the telemetry track (0 when [`prepare_metadata`] adds none).
     pub track_id: u32,
     /// Tracks removed by `replace`.
     pub replaced: usize,
+    /// The video track marked as spherical, with `RewriteOptions::spherical`.
+    pub spherical: Option<SphericalWritten>,
 }
 
 #[derive(Debug, Clone)]
@@ -375,6 +384,26 @@ pub fn prepare_format(
     track: &TelemetryTrack,
     options: &RewriteOptions,
 ) -> Result<Prepared, RewriteError> {
+    prepare_rewrite(mp4, Some(format), track, options)
+}
+
+/// Lays out the rewrite of `mp4` with no track added: only the moov's metadata changes
+/// (`user_data`, `spherical`, `time_shift`), every sample stays where the layout puts its box.
+pub fn prepare_metadata(mp4: &Mp4, options: &RewriteOptions) -> Result<Prepared, RewriteError> {
+    static NO_TRACK: TelemetryTrack = TelemetryTrack {
+        samples: Vec::new(),
+        durations_ms: Vec::new(),
+    };
+    prepare_rewrite(mp4, None, &NO_TRACK, options)
+}
+
+/// [`prepare_format`], or [`prepare_metadata`] without a `format`.
+fn prepare_rewrite(
+    mp4: &Mp4,
+    format: Option<&dyn TrackFormat>,
+    track: &TelemetryTrack,
+    options: &RewriteOptions,
+) -> Result<Prepared, RewriteError> {
     if track.samples.len() != track.durations_ms.len() {
         return Err(RewriteError::SampleCountMismatch {
             samples: track.samples.len(),
@@ -408,7 +437,8 @@ pub fn prepare_format(
         });
     }
     let telemetry_tracks = &options.existing_tracks;
-    if let (Some(&index), false) = (telemetry_tracks.first(), options.replace) {
+    if let (Some(format), Some(&index), false) = (format, telemetry_tracks.first(), options.replace)
+    {
         return Err(RewriteError::HasTelemetry {
             format: format.name(),
             index,
@@ -429,8 +459,14 @@ pub fn prepare_format(
     };
 
     let mut base = EditBox::from_tree(mp4.moov(), mp4.moov().root());
+    let spherical = match &options.spherical {
+        Some(spherical) => Some(apply_spherical(&mut base, mp4.moov(), &tracks, spherical)?),
+        None => None,
+    };
     remove_traks(&mut base, telemetry_tracks);
-    set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
+    if format.is_some() {
+        set_next_track_id(&mut base, mvhd.version, track_id.saturating_add(1));
+    }
     set_user_data(&mut base, &options.user_data);
     shift_times(&mut base, options.time_shift)?;
     // The new track was created with the movie, on the same (corrected) clock.
@@ -470,8 +506,9 @@ pub fn prepare_format(
         .first()
         .map_or(NameStyle::CString, |t| t.hdlr.name_style);
     let sizes: Vec<u32> = track.samples.iter().map(|s| s.len() as u32).collect();
-    let meta = |offsets: &[u64]| -> Vec<u8> {
-        MetaTrack {
+    let meta = |offsets: &[u64]| -> Option<Vec<u8>> {
+        let format = format?;
+        let trak = MetaTrack {
             track_id,
             creation_time,
             movie_timescale: mvhd.timescale,
@@ -485,13 +522,15 @@ pub fn prepare_format(
             sample_sizes: &sizes,
             chunk_offsets: offsets,
         }
-        .to_bytes_for(format)
+        .to_bytes_for(format);
+        Some(trak)
     };
 
     // The moov's size depends on the offsets (stco or co64) and, when it precedes the media,
     // the offsets depend on its size: lay out until the size stops changing. Sizes only
     // grow, so this ends within a few rounds.
-    let mut moov_size = base.encoded_len() + meta(&vec![0; sizes.len()]).len() as u64;
+    let mut moov_size =
+        base.encoded_len() + meta(&vec![0; sizes.len()]).map_or(0, |t| t.len() as u64);
     loop {
         let (layout, telemetry_offset) = match options.target {
             Target::Copy(placement) => {
@@ -542,7 +581,9 @@ pub fn prepare_format(
                 Some(at)
             })
             .collect();
-        add_trak(&mut moov, meta(&offsets));
+        if let Some(trak) = meta(&offsets) {
+            add_trak(&mut moov, trak);
+        }
         let encoded = moov.encoded_len();
         if encoded == moov_size {
             if u32::try_from(encoded).is_err() {
@@ -552,8 +593,9 @@ pub fn prepare_format(
                 moov: moov.to_bytes(),
                 telemetry,
                 layout,
-                track_id,
+                track_id: if format.is_some() { track_id } else { 0 },
                 replaced: telemetry_tracks.len(),
+                spherical,
             });
         }
         moov_size = encoded;
