@@ -213,11 +213,7 @@ pub struct VisualEntry {
 /// byte is at `offset`). QuickTime may end the list with zero bytes, which are no box and are
 /// left out; any other bytes that are no box are an error naming `path`.
 pub fn visual_entry(entry: &[u8], offset: u64, path: &str) -> Result<VisualEntry, Mp4Error> {
-    let header_len = if entry.get(..4) == Some(&[0, 0, 0, 1]) {
-        16
-    } else {
-        8
-    };
+    let header_len = entry_header_len(entry);
     let start = header_len + VISUAL_ENTRY_FIELDS as usize;
     let Some(body) = entry.get(start..) else {
         return Err(Mp4Error::new(
@@ -254,6 +250,15 @@ pub fn visual_entry(entry: &[u8], offset: u64, path: &str) -> Result<VisualEntry
         children,
         children_end: at,
     })
+}
+
+/// 8, or 16 for an entry with a 64-bit size (never seen, but a header may say so).
+pub(crate) fn entry_header_len(entry: &[u8]) -> usize {
+    if entry.get(..4) == Some(&[0, 0, 0, 1]) {
+        16
+    } else {
+        8
+    }
 }
 
 /// The V2 boxes of a visual sample entry; `None` when it has neither `st3d` nor `sv3d`.
