@@ -269,20 +269,26 @@ fn spherical_lines(found: &TrackSpherical, out: &mut String) {
     for boxes in &found.v2 {
         let stereo = match boxes.stereo {
             None => "no st3d".to_owned(),
-            Some(code) => Stereo::from_code(code)
-                .map_or_else(|| format!("st3d mode {code}"), |s| format!("st3d {}", s.name())),
+            Some(code) => Stereo::from_code(code).map_or_else(
+                || format!("st3d mode {code}"),
+                |s| format!("st3d {}", s.name()),
+            ),
         };
         let projection = match &boxes.projection {
-            Some(Projection::Equirectangular { bounds: [t, b, l, r] }) => {
+            Some(Projection::Equirectangular {
+                bounds: [t, b, l, r],
+            }) => {
                 format!("equi bounds top {t} bottom {b} left {l} right {r}")
             }
             Some(other) => other.name().to_owned(),
             None if boxes.has_sv3d => "no projection telemux knows".to_owned(),
             None => "no sv3d".to_owned(),
         };
-        let pose = boxes.pose.map_or("no prhd".to_owned(), |[yaw, pitch, roll]| {
-            format!("pose yaw {yaw} pitch {pitch} roll {roll}")
-        });
+        let pose = boxes
+            .pose
+            .map_or("no prhd".to_owned(), |[yaw, pitch, roll]| {
+                format!("pose yaw {yaw} pitch {pitch} roll {roll}")
+            });
         let _ = writeln!(
             out,
             "      spherical V2 ({} at byte {}): {stereo}, svhd source {}, {pose}, {projection}",

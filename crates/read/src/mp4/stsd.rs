@@ -87,9 +87,6 @@ impl SampleEntry<'_> {
         // reserved (6), data reference index (2), pre-defined and reserved (16).
         let at = header_len + 24;
         let field = |i: usize| word::<2>(self.bytes.get(at + i..).unwrap_or_default(), 0);
-        Some((
-            u16::from_be_bytes(field(0)?),
-            u16::from_be_bytes(field(2)?),
-        ))
+        Some((u16::from_be_bytes(field(0)?), u16::from_be_bytes(field(2)?)))
     }
 }

@@ -118,7 +118,10 @@ pub fn check(video: Option<&Video<'_, '_>>) -> Check {
             ID,
             section,
             Status::Pass,
-            format!("video track {}: {says} ({versions})", video.track.tkhd.track_id),
+            format!(
+                "video track {}: {says} ({versions})",
+                video.track.tkhd.track_id
+            ),
         )
         .with_value(says.to_string()),
         Err(message) => Check::new(ID, section, Status::Warn, message),
@@ -161,7 +164,10 @@ fn sv_spherical(agreed: Result<Option<(Says, &'static str)>, String>) -> Check {
             ID,
             section,
             Status::Fail,
-            format!("the projection is {}; Street View takes equirectangular video", says.projection),
+            format!(
+                "the projection is {}; Street View takes equirectangular video",
+                says.projection
+            ),
         )
         .with_value(says.projection),
         Ok(Some((says, versions))) => Check::new(
@@ -179,7 +185,12 @@ fn resolution(track: &Track<'_>, stereo: Option<Stereo>) -> Check {
     const ID: &str = "sv_resolution";
     let section = Section::StreetView;
     let Some((width, height)) = track.stsd.entries.first().and_then(|e| e.visual_size()) else {
-        return Check::new(ID, section, Status::Skip, "the video's sample entry has no size");
+        return Check::new(
+            ID,
+            section,
+            Status::Skip,
+            "the video's sample entry has no size",
+        );
     };
     let size = format!("{width}×{height}");
     let mut problems = Vec::new();
