@@ -11,6 +11,7 @@ use quick_xml::Reader;
 
 use super::box_header::{child_headers, BoxHeader};
 use super::error::{ErrorKind, Mp4Error};
+use super::fragments::{child_error, children};
 use super::stsd::SampleEntry;
 use super::track::Track;
 use super::tree::{BoxNode, Moov};
@@ -234,14 +235,7 @@ pub fn visual_entry(entry: &[u8], offset: u64, path: &str) -> Result<VisualEntry
                 at += header.size as usize;
             }
             Err(_) if entry[at..].iter().all(|&b| b == 0) => break,
-            Err(error) => {
-                let kind = error.kind.map_or_else(|| "?".to_owned(), |k| k.to_string());
-                return Err(Mp4Error::new(
-                    format!("{path}/{kind}"),
-                    error.offset,
-                    error.error,
-                ));
-            }
+            Err(error) => return Err(child_error(path, error)),
         }
     }
     Ok(VisualEntry {
@@ -342,22 +336,6 @@ fn parse_proj(
         }
     }
     Ok(())
-}
-
-/// The boxes of `body` (at file offset `base`), each with its body.
-fn children<'a>(
-    body: &'a [u8],
-    base: u64,
-    path: &str,
-) -> Result<Vec<(BoxHeader, &'a [u8])>, Mp4Error> {
-    child_headers(body, base, false)
-        .map(|child| {
-            child.map_err(|error| {
-                let kind = error.kind.map_or_else(|| "?".to_owned(), |k| k.to_string());
-                Mp4Error::new(format!("{path}/{kind}"), error.offset, error.error)
-            })
-        })
-        .collect()
 }
 
 /// A full box's payload after version and flags (version 0 only).

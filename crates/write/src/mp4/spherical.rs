@@ -188,32 +188,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn v2_boxes_are_the_rfc_layout() {
-        let bytes = Spherical::new(Stereo::LeftRight).v2_boxes();
-        let expected = [
-            &[0, 0, 0, 13][..],
-            b"st3d",
-            &[0, 0, 0, 0, 2],
-            &[0, 0, 0, 88],
-            b"sv3d",
-            &[0, 0, 0, 20],
-            b"svhd",
-            &[0, 0, 0, 0],
-            b"telemux\0",
-            &[0, 0, 0, 60],
-            b"proj",
-            &[0, 0, 0, 24],
-            b"prhd",
-            &[0; 16],
-            &[0, 0, 0, 28],
-            b"equi",
-            &[0; 20],
-        ]
-        .concat();
-        assert_eq!(bytes, expected);
-    }
-
-    #[test]
     fn the_v1_box_is_a_uuid_box_with_the_xml() {
         let bytes = Spherical::new(Stereo::Mono).v1_box();
         let xml = v1_xml(Stereo::Mono, "telemux");
