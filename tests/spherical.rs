@@ -367,3 +367,63 @@ fn an_ordinary_video_warns_and_a_file_without_video_is_refused() {
     assert!(!out.exists());
     assert_eq!(fs::read(&audio_only).unwrap(), before);
 }
+
+#[test]
+fn a_sample_entry_whose_boxes_are_broken_is_named_and_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.mp4");
+    let out = dir.path().join("out.mp4");
+    // avcC's size made to run past the end of its avc1 entry.
+    let mut bytes = fs::read(fixture("ride.mp4")).unwrap();
+    let avcc = bytes.windows(4).position(|w| w == b"avcC").unwrap() - 4;
+    bytes[avcc..avcc + 4].copy_from_slice(&0x7fffu32.to_be_bytes());
+    fs::write(&broken, &bytes).unwrap();
+    let place = format!("moov/trak[0]/mdia/minf/stbl/stsd/avc1/avcC at byte {avcc}");
+
+    let report = verify_json(&broken);
+    let spherical = check(&report, "spherical");
+    assert_eq!(spherical["status"], "warn");
+    let message = spherical["message"].as_str().unwrap();
+    assert!(message.starts_with(&place), "{message}");
+    assert_eq!(check(&report, "sv_spherical")["status"], "fail");
+
+    telemux()
+        .args(["inject", "--spherical"])
+        .arg(&broken)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(place.as_str()));
+    assert!(!out.exists());
+    assert_eq!(fs::read(&broken).unwrap(), bytes);
+}
+
+#[test]
+fn a_later_replace_keeps_the_spherical_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.mp4");
+    let second = dir.path().join("second.mp4");
+    telemux()
+        .arg("inject")
+        .arg(fixture("ride.mp4"))
+        .arg("--gpx")
+        .arg(fixture("ride.gpx"))
+        .args(["--spherical", "--stereo", "left-right", "-o"])
+        .arg(&first)
+        .assert()
+        .success();
+    telemux()
+        .arg("inject")
+        .arg(&first)
+        .arg("--gpx")
+        .arg(fixture("ride.gpx"))
+        .args(["--replace", "-o"])
+        .arg(&second)
+        .assert()
+        .success();
+    let (a, b) = (video_track(&first), video_track(&second));
+    assert_eq!(b.uuids, [expected_v1(Some("left-right"))]);
+    assert_eq!(b.entry, a.entry);
+    assert!(b.samples == a.samples);
+}
