@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{extract_points, fixture, telemux, tool};
+use common::{bandit, extract_points, fixture, telemux, tool};
 use serde_json::Value;
 use telemux_read::mp4::Mp4;
 
@@ -426,4 +426,28 @@ fn a_later_replace_keeps_the_spherical_metadata() {
     assert_eq!(b.uuids, [expected_v1(Some("left-right"))]);
     assert_eq!(b.entry, a.entry);
     assert!(b.samples == a.samples);
+}
+
+#[test]
+fn convert_writes_it_beside_the_clip_own_gps() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bandit.mp4");
+    let output = dir.path().join("out.mp4");
+    fs::write(&input, bandit::video_with_ttad(&bandit::ride_payload())).unwrap();
+    telemux()
+        .arg("convert")
+        .arg(&input)
+        .args(["--spherical", "-o"])
+        .arg(&output)
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "video track 1 marked as 360° equirectangular (mono)",
+        ));
+    let (before, after) = (video_track(&input), video_track(&output));
+    assert!(after.samples == before.samples);
+    assert_eq!(after.uuids, [expected_v1(None)]);
+    assert_eq!(&after.entry[before.entry.len()..], expected_v2(0));
+    // The Bandit ride at 10 Hz, as convert writes it without --spherical.
+    assert_eq!(extract_points(&output), 110);
 }
