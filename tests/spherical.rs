@@ -448,6 +448,6 @@ fn convert_writes_it_beside_the_clip_own_gps() {
     assert!(after.samples == before.samples);
     assert_eq!(after.uuids, [expected_v1(None)]);
     assert_eq!(&after.entry[before.entry.len()..], expected_v2(0));
-    // The Bandit ride at 10 Hz, as convert writes it without --spherical.
+    // The Bandit ride resampled at 10 Hz: its track still reads back.
     assert_eq!(extract_points(&output), 110);
 }
