@@ -38,7 +38,8 @@ Examples:
   telemux convert 2024_0501_100000_001.MP4 -o clip-gps.mp4
   telemux convert DCIM/Movie/ --out-dir converted/ --gpx drive.gpx
   telemux convert clip.MP4 --in-place
-  telemux convert clip.MP4 --gps-tz +09:00 --sync first-point -o out.mp4")]
+  telemux convert clip.MP4 --gps-tz +09:00 --sync first-point -o out.mp4
+  telemux convert pano.MP4 --spherical -o pano-gps.mp4   (a 360 dashcam: also the 360 metadata)")]
 pub struct ConvertArgs {
     /// Dashcam videos (MP4/MOV) or folders of them
     #[arg(required = true)]
