@@ -8,12 +8,14 @@ use std::io::Cursor;
 use std::path::Path;
 
 use common::{bandit, fixture, telemux};
+use telemux_read::mp4::spherical::Stereo;
 use telemux_read::source;
 use telemux_read::track::Filters;
 use telemux_write::jobs::{
     self, AlignError, Anchor, InjectOptions, JobError, Points, PointsFrom, Progress, Report,
     StartedFrom, TrackFormats, TrackInput,
 };
+use telemux_write::mp4::spherical::Spherical;
 use telemux_write::mp4::{MoovPlacement, Placed, TelemetryHome};
 use time::macros::datetime;
 
@@ -133,6 +135,39 @@ fn the_format_option_gives_the_bytes_of_the_format_flag() {
         assert_eq!((report.format, second), written, "{flag}");
         assert_eq!((report.track_id, report.gps_points), (3, 120), "{flag}");
     }
+}
+
+#[test]
+fn set_metadata_in_memory_writes_the_cli_bytes() {
+    let video = fixture("ride.mp4");
+    let mut options = InjectOptions::default();
+    options.spherical = Some(Spherical::new(Stereo::TopBottom));
+    options.model = Some("X3".into());
+    let mut input = Cursor::new(std::fs::read(&video).unwrap());
+    let mut output = Cursor::new(Vec::new());
+    let report = jobs::set_metadata(&mut input, &mut output, &options, &mut ()).unwrap();
+    let marked = report.spherical.unwrap();
+    assert_eq!((marked.track_id, marked.track_index), (1, 0));
+    assert_eq!((marked.replaced, marked.other_video_tracks), (None, 0));
+    assert!(report.written.is_none() && report.aligned.is_none());
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.mp4");
+    telemux()
+        .arg("inject")
+        .arg(&video)
+        .args([
+            "--spherical",
+            "--stereo",
+            "top-bottom",
+            "--model",
+            "X3",
+            "-o",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(output.into_inner(), std::fs::read(out).unwrap());
 }
 
 /// Counts what the job tells its [`Progress`].

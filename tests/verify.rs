@@ -47,11 +47,14 @@ fn a_sound_clip_exits_0_with_one_line_per_check() {
         .contains(&"PASS  reader_reach        GoPro's gpmf-parser reaches the moov at byte 12986"));
     assert!(lines.contains(&"SKIP  gps_fix             no decoded telemetry"));
     assert!(lines.contains(&"PASS  fragments           not fragmented"));
-    // 23 checks without --street-view, then the summary.
-    assert_eq!(lines.len(), 1 + 23 + 1, "{text}");
+    assert!(lines.contains(
+        &"PASS  spherical           no spherical (360°) metadata: not marked as a 360 video"
+    ));
+    // 24 checks without --street-view, then the summary.
+    assert_eq!(lines.len(), 1 + 24 + 1, "{text}");
     assert_eq!(
-        lines[24],
-        format!("{}: WARN — 14 pass, 1 warn, 0 fail, 8 skip", clip.display())
+        lines[25],
+        format!("{}: WARN — 15 pass, 1 warn, 0 fail, 8 skip", clip.display())
     );
 }
 
@@ -146,10 +149,12 @@ fn json_has_the_documented_fields() {
     assert_eq!(good["error"], Value::Null);
     assert_eq!(
         good["summary"],
-        serde_json::json!({"pass": 14, "warn": 2, "fail": 1, "skip": 13})
+        // The 360 checks: spherical passes (no metadata to disagree), sv_frame_rate passes,
+        // sv_spherical (not 360) and sv_resolution (under 4K) warn.
+        serde_json::json!({"pass": 16, "warn": 4, "fail": 1, "skip": 13})
     );
     let checks = good["checks"].as_array().unwrap();
-    assert_eq!(checks.len(), 30);
+    assert_eq!(checks.len(), 34);
     for check in checks {
         let keys: Vec<&str> = check
             .as_object()
@@ -175,9 +180,9 @@ fn json_has_the_documented_fields() {
         .iter()
         .map(|c| c["section"].as_str().unwrap())
         .collect();
-    assert_eq!(sections.iter().filter(|s| **s == "container").count(), 14);
+    assert_eq!(sections.iter().filter(|s| **s == "container").count(), 15);
     assert_eq!(sections.iter().filter(|s| **s == "telemetry").count(), 9);
-    assert_eq!(sections.iter().filter(|s| **s == "street_view").count(), 7);
+    assert_eq!(sections.iter().filter(|s| **s == "street_view").count(), 10);
 
     let cut_report = &files[1];
     assert_eq!(cut_report["status"], "fail");
@@ -338,10 +343,16 @@ fn files_written_by_inject_verify_clean() {
             .filter(|(_, status)| status != "pass")
             .collect();
         // The GPX has no DOP: --dop's 4.0 is written, which gps_dop passes; telemux writes
-        // no camera make and model.
+        // no camera make and model; the fixture is a 160×120 ordinary video, not 360 (the
+        // 360 checks are in tests/spherical.rs).
+        let warn = |id: &str| (id.to_string(), "warn".to_string());
         assert_eq!(
             not_passed,
-            [("sv_make_model".to_string(), "warn".to_string())],
+            [
+                warn("sv_make_model"),
+                warn("sv_spherical"),
+                warn("sv_resolution")
+            ],
             "{input} {flags:?}: {file:#}"
         );
         let checks = file["checks"].as_array().unwrap();

@@ -1,14 +1,15 @@
 //! MP4: the top-level walk, the moov tree, every typed box and every track's sample index on
 //! any bytes. Every sample the index hands out lies inside the file and reads back as exactly
 //! those bytes, and an unchanged moov rebuilt from its tree is byte-identical (what the
-//! rewrite relies on to copy boxes it does not understand).
+//! rewrite relies on to copy boxes it does not understand). The spherical metadata reader
+//! (V1 XML, V2 boxes in the sample entries) runs on every track.
 
 #![no_main]
 
 use std::io::Cursor;
 
 use libfuzzer_sys::fuzz_target;
-use telemux_read::mp4::Mp4;
+use telemux_read::mp4::{spherical, Mp4};
 use telemux_write::mp4::edit_tree::EditBox;
 
 fuzz_target!(|data: &[u8]| {
@@ -38,6 +39,7 @@ fuzz_target!(|data: &[u8]| {
     let mut buf = Vec::new();
     for track in mp4.tracks() {
         let Ok(track) = track else { continue };
+        let _ = spherical::read(moov, &track);
         let mut count = 0u32;
         for sample in track.samples() {
             let Ok(sample) = sample else { break };

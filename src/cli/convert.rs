@@ -51,7 +51,8 @@ Examples:
   telemux convert clip.MP4 --gps-tz +09:00 --sync first-point -o out.mp4
   telemux convert DJI_0001.MP4 --gps-tz +02:00 -o DJI_0001-gps.MP4   (reads DJI_0001.SRT)
   telemux convert DCIM/100MEDIA/ --out-dir gps/                       (each video with its SRT)
-  telemux convert GS010042.360 --format camm -o GS010042-camm.360")]
+  telemux convert GS010042.360 --format camm -o GS010042-camm.360
+  telemux convert pano.MP4 --spherical -o pano-gps.mp4   (a 360 dashcam: also the 360 metadata)")]
 pub struct ConvertArgs {
     /// Dashcam videos (MP4/MOV) or folders of them
     #[arg(required = true)]

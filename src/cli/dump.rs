@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context};
 use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
+use telemux_read::mp4::spherical::{self, Projection, Stereo, TrackSpherical};
 use telemux_read::mp4::{BoxNode, TrailingKind};
 use telemux_read::source::{open_mp4, SourceError};
 use telemux_read::verify::Layout;
@@ -21,7 +22,7 @@ use super::EXIT_UNREADABLE;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 For MP4/MOV: every box with its offset and size, a line per track (handler, sample entry,
-samples, duration), then the KLV listing of the GPMF payloads asked for (the first by default).
+samples, duration; a 360 video's Spherical Video V1 XML and V2 st3d/sv3d fields below it), then the KLV listing of the GPMF payloads asked for (the first by default).
 For raw GPMF files: the KLV listing. Each KLV line is KEY TYPE STRUCTSIZExREPEAT and the
 values, divided by the stream's SCAL; nests are indented; GPSU times are shown as UTC.
 
@@ -174,6 +175,12 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
             track.sample_count(),
             seconds
         );
+        match spherical::read(mp4.moov(), &track) {
+            Ok(found) => spherical_lines(&found, out),
+            Err(error) => {
+                let _ = writeln!(out, "      spherical metadata unreadable: {error}");
+            }
+        }
     }
     if let Some(global) = mp4.user_data().and_then(|u| u.get(b"GPMF")) {
         let _ = writeln!(out, "udta GPMF global settings: {} bytes", global.len());
@@ -238,6 +245,57 @@ fn damaged_top_level(file: &mut File, out: &mut String) {
     }
     for damage in &layout.damage {
         let _ = writeln!(out, "  damage: {damage}");
+    }
+}
+
+/// The Spherical Video metadata of a track: a line per version, each field as written.
+fn spherical_lines(found: &TrackSpherical, out: &mut String) {
+    use std::fmt::Write as _;
+    let text = |v: &Option<String>| v.as_deref().map_or("-".to_owned(), |t| format!("{t:?}"));
+    if let Some(xml) = &found.v1 {
+        let _ = writeln!(
+            out,
+            "      spherical V1 ({} at byte {}): Spherical {}, Stitched {}, StitchingSoftware {}, \
+             ProjectionType {}, StereoMode {}",
+            xml.path,
+            xml.offset,
+            text(&xml.spherical),
+            text(&xml.stitched),
+            text(&xml.stitching_software),
+            text(&xml.projection),
+            text(&xml.stereo)
+        );
+    }
+    for boxes in &found.v2 {
+        let stereo = match boxes.stereo {
+            None => "no st3d".to_owned(),
+            Some(code) => Stereo::from_code(code).map_or_else(
+                || format!("st3d mode {code}"),
+                |s| format!("st3d {}", s.name()),
+            ),
+        };
+        let projection = match &boxes.projection {
+            Some(Projection::Equirectangular {
+                bounds: [t, b, l, r],
+            }) => {
+                format!("equi bounds top {t} bottom {b} left {l} right {r}")
+            }
+            Some(other) => other.name().to_owned(),
+            None if boxes.has_sv3d => "no projection telemux knows".to_owned(),
+            None => "no sv3d".to_owned(),
+        };
+        let pose = boxes
+            .pose
+            .map_or("no prhd".to_owned(), |[yaw, pitch, roll]| {
+                format!("pose yaw {yaw} pitch {pitch} roll {roll}")
+            });
+        let _ = writeln!(
+            out,
+            "      spherical V2 ({} at byte {}): {stereo}, svhd source {}, {pose}, {projection}",
+            boxes.entry_path,
+            boxes.offset,
+            text(&boxes.metadata_source)
+        );
     }
 }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{anyhow, Context};
 use indicatif::{ProgressBar, ProgressStyle};
 use telemux_read::model::GpsPoint;
+use telemux_read::mp4::spherical::Stereo;
 use telemux_read::source;
 use telemux_read::track::jumps::DEFAULT_MAX_SPEED;
 use telemux_read::track::resample::DEFAULT_MAX_GAP;
@@ -18,6 +19,7 @@ use telemux_write::jobs::{
     self, Anchor, Failure, InjectOptions, JobError, NameField, OptionError, Points, PointsFrom,
     Progress, Report, TrackFormats, TrackInput, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
 };
+use telemux_write::mp4::spherical::{Spherical, SphericalWritten};
 use telemux_write::mp4::{MdatHeader, MoovPlacement, Placed, TelemetryHome};
 use telemux_write::output::AtomicOutput;
 use telemux_write::telemetry_track::DEFAULT_DOP;
@@ -104,6 +106,26 @@ pub struct WriteArgs {
     /// GPS); a track's own DOP is always kept
     #[arg(long, default_value_t = DEFAULT_DOP, value_parser = Number::within(DOP_RANGE, ""))]
     pub dop: f64,
+
+    /// Mark the video as a 360° equirectangular video: Spherical Video V1 (uuid XML) and V2
+    /// (st3d/sv3d) metadata in its first video track, replacing any it has
+    #[arg(long)]
+    pub spherical: bool,
+
+    /// How each frame holds the eyes' views, with --spherical
+    #[arg(long, value_enum, default_value_t = StereoArg::Mono, requires = "spherical")]
+    pub stereo: StereoArg,
+}
+
+/// `--stereo`: the Spherical Video stereo modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StereoArg {
+    /// One view (most 360 cameras)
+    Mono,
+    /// Left eye on top, right eye below
+    TopBottom,
+    /// Left eye on the left, right eye on the right
+    LeftRight,
 }
 
 /// `--format`: the telemetry tracks written.
@@ -152,6 +174,13 @@ impl WriteArgs {
         };
         options.anchor = anchor;
         options.offset = offset;
+        options.spherical = self.spherical.then(|| {
+            Spherical::new(match self.stereo {
+                StereoArg::Mono => Stereo::Mono,
+                StereoArg::TopBottom => Stereo::TopBottom,
+                StereoArg::LeftRight => Stereo::LeftRight,
+            })
+        });
         options
     }
 }
@@ -209,6 +238,8 @@ pub enum Job<'a> {
     /// The GPS of the track file beside the video (a DJI SRT), its dates at this UTC offset
     /// (`convert`).
     Sidecar(PathBuf, UtcOffset),
+    /// No GPS: only the metadata options (`inject --spherical` without `--gpx`).
+    Metadata,
 }
 
 /// Runs `job` on `video`, into `output` (`None`: into the video itself, `--in-place`),
@@ -253,6 +284,10 @@ pub fn embed(
                     &mut shown,
                 )
                 .map(|converted| (converted.report, converted.gps)),
+                Job::Metadata => {
+                    jobs::set_metadata_in_place(&mut input, video, options, &mut shown)
+                        .map(|report| (report, Vec::new()))
+                }
             };
             let writing = format!("{video_name}: writing in place");
             let result = result.map_err(|failure| shown.failed(failure, writing));
@@ -279,6 +314,8 @@ pub fn embed(
                     &mut shown,
                 )
                 .map(|converted| (converted.report, converted.gps)),
+                Job::Metadata => jobs::set_metadata(&mut input, out.file(), options, &mut shown)
+                    .map(|report| (report, Vec::new())),
             };
             let result =
                 result.map_err(|failure| shown.failed(failure, format!("{name}: writing")));
@@ -309,7 +346,38 @@ pub fn embed(
             );
         }
     }
+    if let (Some(marked), Some(spherical)) = (&report.spherical, &options.spherical) {
+        if !quiet() {
+            eprintln!("{written_to}: {}", describe_spherical(marked, spherical));
+        }
+    }
     Ok(gps)
+}
+
+/// What `--spherical` did, in a line.
+fn describe_spherical(marked: &SphericalWritten, spherical: &Spherical) -> String {
+    let mut line = format!(
+        "video track {} marked as 360° equirectangular ({}), Spherical Video V1 and V2",
+        marked.track_id,
+        spherical.stereo.name()
+    );
+    if let Some(before) = &marked.replaced {
+        let versions: Vec<&str> = [("V1", before.v1.is_some()), ("V2", !before.v2.is_empty())]
+            .into_iter()
+            .filter_map(|(name, had)| had.then_some(name))
+            .collect();
+        line.push_str(&format!(
+            "; replaced its {} metadata",
+            versions.join(" and ")
+        ));
+    }
+    if marked.other_video_tracks > 0 {
+        line.push_str(&format!(
+            "; {} other video track(s) left as they were",
+            marked.other_video_tracks
+        ));
+    }
+    line
 }
 
 /// The CLI's [`Progress`]: the report so far once the output is laid out, then a bar while a

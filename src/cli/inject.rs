@@ -59,6 +59,15 @@ Examples:
   telemux inject pano.mp4 --gpx ride.gpx --format camm --street-view --make Insta360 \\
       --model 'ONE X2' -o pano-sv.mp4   (CAMM for Street View)
   telemux inject ride.mp4 --gpx ride.gpx --format both -o ride-gps.mp4
+  telemux inject pano.mp4 --track ride.gpx --spherical -o pano-gps.mp4
+  telemux inject pano.mp4 --spherical -o pano-360.mp4   (the 360 metadata alone, no GPS)
+  telemux inject pano.mp4 --spherical --stereo top-bottom --in-place
+
+--spherical marks the first video track as a 360° equirectangular video (Spherical Video V1
+uuid XML in its trak, V2 st3d/sv3d in its sample entry), replacing any spherical metadata it
+has, so players and Street View show it as 360°. Without --track only that metadata (and
+--make/--model/--firmware; --street-view then adds manu/modl but keeps the creation times) is
+written, no track.
 
 Several videos, or folders of them (an SD card: subfolders are searched, .LRV proxies and
 .THM thumbnails beside their video skipped), take one track: each clip gets its slice of it,
@@ -74,8 +83,14 @@ pub struct InjectArgs {
     pub videos: Vec<PathBuf>,
 
     /// Track file(s) with timestamps (GPX, FIT, DJI SRT, …: the format is detected from the
-    /// content, else the extension); several are merged by time; - reads standard input
-    #[arg(long, required = true, visible_alias = "gpx", value_name = "FILE")]
+    /// content, else the extension); several are merged by time; - reads standard input.
+    /// Without it, --spherical (and --make/--model/--firmware) are written alone
+    #[arg(
+        long,
+        required_unless_present = "spherical",
+        visible_alias = "gpx",
+        value_name = "FILE"
+    )]
     pub track: Vec<PathBuf>,
 
     /// Output file, for one video (the input is never modified unless --in-place)
@@ -157,8 +172,14 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     // clip, and each output is what a run on that clip alone writes.
     let finished = each_clip(&videos, |video| {
         let output = destination.output(video, args.write.force, &inputs)?;
-        let tracks = args.track.iter().cloned().map(track_input).collect();
-        embed(video, output, Job::Inject(Points::Tracks(tracks)), &options)
+        let job = if args.track.is_empty() {
+            Job::Metadata
+        } else {
+            Job::Inject(Points::Tracks(
+                args.track.iter().cloned().map(track_input).collect(),
+            ))
+        };
+        embed(video, output, job, &options)
     })?;
     Ok(finished.code)
 }

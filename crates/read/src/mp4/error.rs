@@ -34,6 +34,12 @@ impl Mp4Error {
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum ErrorKind {
+    /// A Spherical Video V1 `uuid` box whose XML cannot be read.
+    #[error("the Spherical Video XML cannot be read: {reason}")]
+    SphericalXml {
+        /// What the XML reader found.
+        reason: String,
+    },
     /// Reading the file failed.
     #[error("read failed: {0}")]
     Io(#[source] io::Error),

@@ -195,26 +195,27 @@ fn trex_sizes(mp4: &Mp4) -> Result<Vec<(u32, u32)>, Mp4Error> {
         .collect()
 }
 
-/// The boxes directly inside `body` (whose first byte is at file offset `base`).
-fn children<'a>(
+/// The boxes directly inside `body` (whose first byte is at file offset `base`), children
+/// of the box at `path`.
+pub(crate) fn children<'a>(
     body: &'a [u8],
     base: u64,
     path: &str,
 ) -> Result<Vec<(BoxHeader, &'a [u8])>, Mp4Error> {
     child_headers(body, base, false)
-        .map(|child| {
-            child.map_err(
-                |HeaderError {
-                     kind,
-                     offset,
-                     error,
-                 }| {
-                    let name = kind.map_or_else(|| "?".to_string(), |k| k.to_string());
-                    Mp4Error::new(format!("{path}/{name}"), offset, error)
-                },
-            )
-        })
+        .map(|child| child.map_err(|error| child_error(path, error)))
         .collect()
+}
+
+/// A child header of the box at `path` that cannot be read, as the error naming it.
+pub(crate) fn child_error(path: &str, error: HeaderError) -> Mp4Error {
+    let HeaderError {
+        kind,
+        offset,
+        error,
+    } = error;
+    let name = kind.map_or_else(|| "?".to_string(), |k| k.to_string());
+    Mp4Error::new(format!("{path}/{name}"), offset, error)
 }
 
 #[cfg(test)]

@@ -32,6 +32,7 @@ mod fragments;
 mod hdlr;
 mod media_headers;
 mod samples;
+pub mod spherical;
 mod stsd;
 mod tables;
 mod top_level;

@@ -5,6 +5,7 @@ use crate::fourcc::FourCC;
 use super::box_header::{parse_header, HeaderError, MAX_HEADER_LEN};
 use super::error::{ErrorKind, Mp4Error};
 use super::fields::{word, Fields};
+use super::spherical::entry_header_len;
 use super::tree::{child_path, BoxNode, Moov};
 
 /// Smallest sample entry: header, 6 reserved bytes, data_reference_index.
@@ -74,5 +75,18 @@ impl<'a> Stsd<'a> {
             offset += header.size;
         }
         Ok(Stsd { entries })
+    }
+}
+
+impl SampleEntry<'_> {
+    /// Width and height in pixels of a visual sample entry (the entry of a video track), read
+    /// from the fields every VisualSampleEntry and QuickTime video description has; `None`
+    /// when the entry is too short for them.
+    pub fn visual_size(&self) -> Option<(u16, u16)> {
+        let header_len = entry_header_len(self.bytes);
+        // reserved (6), data reference index (2), pre-defined and reserved (16).
+        let at = header_len + 24;
+        let field = |i: usize| word::<2>(self.bytes.get(at + i..).unwrap_or_default(), 0);
+        Some((u16::from_be_bytes(field(0)?), u16::from_be_bytes(field(2)?)))
     }
 }

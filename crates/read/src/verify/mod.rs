@@ -6,7 +6,8 @@
 //!   parser reaches the moov, sample tables, chunk placement, chunk offset width, edit lists;
 //! - telemetry: which sources are present, GPMF payload validity and TSMP continuity, time
 //!   order, and the GPS track's fix share, DOP, rate, coverage and gaps;
-//! - street_view (on request): the reasons Street View gives for rejecting an upload.
+//! - street_view (on request): the reasons Street View gives for rejecting an upload, and what
+//!   it asks of a 360 video (spherical metadata, resolution, frame rate).
 //!
 //! A damaged top level (a file cut short, stray bytes, a size that runs over the next box) is
 //! reported as failed checks; only a file that is no MP4/MOV, or whose first box or `moov`
@@ -34,6 +35,7 @@ mod layout;
 mod reach;
 mod report;
 mod sources;
+mod spherical;
 mod street_view;
 mod telemetry;
 mod time;
@@ -106,6 +108,8 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
         chunks::offset_width(&tracks, file_len),
         tracks::edit_lists(&tracks),
     ]);
+    let video = spherical::Video::find(mp4.moov(), &tracks);
+    checks.push(spherical::check(video.as_ref()));
     checks.push(fragments::check(&mp4, reader, &mdats));
 
     let (sources, suspects) = sources::find(reader, &mp4, &tracks);
@@ -133,6 +137,7 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
             mp4.user_data(),
             &limits,
         ));
+        checks.extend(spherical::street_view(video.as_ref()));
     }
     Ok(Report {
         checks,

@@ -8,7 +8,7 @@ use telemux_read::verify::verify;
 
 use crate::edit::{fixture, options, top};
 
-const IDS: [&str; 14] = [
+const IDS: [&str; 15] = [
     "box_structure",
     "box_overlap",
     "trailing_data",
@@ -22,6 +22,7 @@ const IDS: [&str; 14] = [
     "chunk_overlap",
     "chunk_offset_width",
     "edit_lists",
+    "spherical",
     "fragments",
 ];
 
@@ -52,7 +53,7 @@ proptest! {
         if let Ok(report) = verify(&mut Cursor::new(&bytes), &options(true)) {
             let ids: Vec<&str> = report.checks.iter().map(|c| c.id).collect();
             prop_assert_eq!(&ids[..IDS.len()], &IDS[..]);
-            prop_assert_eq!(ids.len(), IDS.len() + 9 + 7);
+            prop_assert_eq!(ids.len(), IDS.len() + 9 + 10);
         }
     }
 }

@@ -151,6 +151,7 @@ pub(super) fn finish(result: Result<(), JobError>, mut report: Report) -> Result
             // Nothing was written: neither the track nor the new creation times.
             report.written = None;
             report.retimed = None;
+            report.spherical = None;
             Err(Failure {
                 error,
                 report: Box::new(report),
@@ -341,9 +342,11 @@ fn prepared<R: Read + Seek>(
         replace: options.replace,
         user_data: options.user_data(),
         time_shift: retime.map_or(0, |(_, shift)| shift),
+        spherical: options.spherical,
         ..RewriteOptions::default()
     };
     let prepared = prepare_tracks(&mp4, &new, &rewrite)?;
+    report.spherical.clone_from(&prepared.spherical);
     report.retimed = retime.and_then(|(now, shift)| {
         Some(Retimed {
             was: mac_time_to_utc(creation)?,

@@ -22,6 +22,7 @@ mod convert;
 mod error;
 mod extract;
 mod inject;
+mod metadata;
 mod options;
 mod report;
 mod track_input;
@@ -36,6 +37,7 @@ pub use convert::{
 pub use error::{Failure, JobError};
 pub use extract::{extract, filter_file, Export, ExtractError, FileReport, Format};
 pub use inject::{inject, inject_in_place, Points, Progress};
+pub use metadata::{set_metadata, set_metadata_in_place};
 pub use options::{
     InjectOptions, NameField, OptionError, TrackFormats, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
 };

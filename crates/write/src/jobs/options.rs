@@ -6,6 +6,7 @@ use std::ops::RangeInclusive;
 use telemux_read::track::jumps::DEFAULT_MAX_SPEED;
 use telemux_read::track::resample::DEFAULT_MAX_GAP;
 
+use crate::mp4::spherical::Spherical;
 use crate::mp4::MoovPlacement;
 use crate::telemetry_track::DEFAULT_DOP;
 
@@ -53,6 +54,9 @@ pub struct InjectOptions {
     pub offset: f64,
     /// Which telemetry tracks are written. Default [`TrackFormats::Gpmf`].
     pub format: TrackFormats,
+    /// Spherical Video metadata (V1 and V2) written into the first video track, replacing
+    /// any it has (`--spherical`).
+    pub spherical: Option<Spherical>,
 }
 
 /// Which telemetry tracks a job writes (`--format`).
@@ -99,6 +103,7 @@ impl Default for InjectOptions {
             anchor: Anchor::default(),
             offset: 0.0,
             format: TrackFormats::Gpmf,
+            spherical: None,
         }
     }
 }

@@ -6,6 +6,7 @@ use telemux_read::FourCC;
 use time::OffsetDateTime;
 
 use crate::mp4::in_place::Unfinished;
+use crate::mp4::spherical::SphericalWritten;
 use crate::mp4::Placed;
 
 use super::align::Alignment;
@@ -64,6 +65,9 @@ pub struct Report {
     pub retimed: Option<Retimed>,
     /// The track written and where it went; `None` until the output is complete.
     pub written: Option<Written>,
+    /// The video track marked as spherical (`spherical`); `None` until the output is
+    /// complete.
+    pub spherical: Option<SphericalWritten>,
 }
 
 /// The creation and modification times of mvhd, tkhd and mdhd moved so that mvhd's creation

@@ -9,11 +9,12 @@ pub mod layout;
 pub mod meta_trak;
 pub mod retime;
 pub mod rewrite;
+pub mod spherical;
 
 pub use box_writer::BoxWriter;
 pub use layout::{MdatHeader, MoovPlacement, TelemetryHome};
 pub use meta_trak::MetaTrack;
 pub use rewrite::{
-    prepare, prepare_format, prepare_tracks, NewTrack, Placed, Prepared, RewriteError,
-    RewriteOptions, Target, TelemetryTrack,
+    prepare, prepare_format, prepare_metadata, prepare_tracks, NewTrack, Placed, Prepared,
+    RewriteError, RewriteOptions, Target, TelemetryTrack,
 };

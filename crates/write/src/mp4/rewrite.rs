@@ -18,6 +18,7 @@ use super::in_place::write_in_place;
 use super::layout::{plan_in_place, Exposure, InPlaceRefusal, MoovPlacement, Plan, TelemetryHome};
 use super::meta_trak::{chunk_offsets, MetaTrack};
 use super::retime::{shift_times, RetimeError};
+use super::spherical::{apply as apply_spherical, Spherical, SphericalError, SphericalWritten};
 use crate::gpmf::Gpmf;
 use crate::track_format::TrackFormat;
 
@@ -64,6 +65,8 @@ pub struct RewriteOptions {
     /// Seconds added to every non-zero creation and modification time of mvhd and of each
     /// track's tkhd and mdhd (a camera clock corrected to UTC); 0 keeps them.
     pub time_shift: i64,
+    /// Spherical Video metadata to write into the first video track (`--spherical`).
+    pub spherical: Option<Spherical>,
 }
 
 impl Default for RewriteOptions {
@@ -75,6 +78,7 @@ impl Default for RewriteOptions {
             handler_name: None,
             existing_tracks: Vec::new(),
             time_shift: 0,
+            spherical: None,
         }
     }
 }
@@ -222,6 +226,9 @@ pub enum RewriteError {
         /// Durations given.
         durations: usize,
     },
+    /// Spherical metadata cannot be written.
+    #[error(transparent)]
+    Spherical(#[from] SphericalError),
     /// A creation time cannot be moved to UTC (`--street-view` with a local camera clock).
     #[error(transparent)]
     Retime(#[from] RetimeError),
@@ -236,12 +243,14 @@ pub struct Prepared {
     moov: Vec<u8>,
     telemetry: Vec<u8>,
     layout: Layout,
-    /// Track id given to the (first) telemetry track.
+    /// Track id given to the (first) telemetry track (0 when [`prepare_metadata`] adds none).
     pub track_id: u32,
     /// Track ids of the new tracks, in the order given ([`prepare_tracks`]).
     pub track_ids: Vec<u32>,
     /// Tracks removed by `replace`.
     pub replaced: usize,
+    /// The video track marked as spherical, with `RewriteOptions::spherical`.
+    pub spherical: Option<SphericalWritten>,
 }
 
 #[derive(Debug, Clone)]
@@ -390,6 +399,12 @@ pub fn prepare_format(
     prepare_tracks(mp4, &[new], options)
 }
 
+/// Lays out the rewrite of `mp4` with no track added: only the moov's metadata changes
+/// (`user_data`, `spherical`, `time_shift`), every sample stays where the layout puts its box.
+pub fn prepare_metadata(mp4: &Mp4, options: &RewriteOptions) -> Result<Prepared, RewriteError> {
+    prepare_tracks(mp4, &[], options)
+}
+
 /// One telemetry track a rewrite adds, with what it replaces.
 #[derive(Clone, Copy)]
 pub struct NewTrack<'a> {
@@ -482,12 +497,18 @@ pub fn prepare_tracks(
     };
 
     let mut base = EditBox::from_tree(mp4.moov(), mp4.moov().root());
+    let spherical = match &options.spherical {
+        Some(spherical) => Some(apply_spherical(&mut base, mp4.moov(), &tracks, spherical)?),
+        None => None,
+    };
     remove_traks(&mut base, telemetry_tracks);
     let track_ids: Vec<u32> = (0..new.len() as u32)
         .map(|i| track_id.saturating_add(i))
         .collect();
     let next_id = track_id.saturating_add(new.len() as u32);
-    set_next_track_id(&mut base, mvhd.version, next_id);
+    if !new.is_empty() {
+        set_next_track_id(&mut base, mvhd.version, next_id);
+    }
     set_user_data(&mut base, &options.user_data);
     shift_times(&mut base, options.time_shift)?;
     // The new track was created with the movie, on the same (corrected) clock.
@@ -628,9 +649,10 @@ pub fn prepare_tracks(
                 moov: moov.to_bytes(),
                 telemetry,
                 layout,
-                track_id,
+                track_id: if new.is_empty() { 0 } else { track_id },
                 track_ids,
                 replaced: telemetry_tracks.len(),
+                spherical,
             });
         }
         moov_size = encoded;
