@@ -115,6 +115,7 @@ fn from_gopro(t: gopro::GoproTelemetry, origin: Origin) -> FileTelemetry {
         warnings: t.skipped,
         details: Vec::new(),
         cut: t.cut,
+        camm: None,
         telemetry: t.telemetry,
     }
 }

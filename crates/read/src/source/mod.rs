@@ -7,6 +7,7 @@
 //! in that module. A new format is one module and one registry line; the "nothing found"
 //! message and the file extensions a folder is searched for derive from the registry.
 
+mod camm;
 mod container;
 mod gpmf;
 mod inputs;
@@ -59,6 +60,8 @@ pub enum Origin {
     Novatek(Located),
     /// A TomTom Bandit's `moov/udta/TTMD/TTAD` box.
     Ttad,
+    /// A CAMM track (`camm` sample entry: 360 cameras, the Street View app).
+    Camm,
 }
 
 /// A file's telemetry and what the user should be told about it.
@@ -78,6 +81,8 @@ pub struct FileTelemetry {
     /// Raw GPMF: where the payloads stopped being readable before the end of the file, and
     /// why (also in `warnings`).
     pub cut: Option<(u64, String)>,
+    /// CAMM: the track packet by packet (valid packets by type, bad ones), for `verify`.
+    pub camm: Option<crate::camm::CammFacts>,
 }
 
 /// What one format found in a file: where, how much, and what it read or why it could not.

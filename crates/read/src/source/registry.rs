@@ -65,9 +65,10 @@ impl PartialEq for Format {
 }
 
 /// Every format telemux reads, in the order they are tried within each [`Reach`].
-pub static FORMATS: [&Format; 6] = [
+pub static FORMATS: [&Format; 7] = [
     &super::gpmf::RAW,
     &super::gpmf::TRACK,
+    &super::camm::FORMAT,
     &super::ttad::FORMAT,
     &super::novatek::MP4,
     &super::novatek::TS,

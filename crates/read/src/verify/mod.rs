@@ -27,6 +27,7 @@
 //! ```
 
 mod boxes;
+mod camm;
 mod chunks;
 mod fragments;
 mod gpmf;
@@ -112,6 +113,10 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     checks.push(telemetry::sources(&sources, &suspects));
     checks.extend(gpmf_checks(&sources));
     let primary = telemetry::primary(&sources);
+    // Only a file whose telemetry is CAMM has these checks, so other reports stay as they were.
+    if let Some(facts) = sources.iter().find_map(|s| s.camm.as_ref()) {
+        checks.extend(camm::checks(facts, primary));
+    }
     let mvhd = mp4.mvhd().ok().filter(|m| m.timescale > 0);
     let duration = mvhd.map(|m| m.duration as f64 / f64::from(m.timescale));
     checks.extend(telemetry::checks(primary, duration));

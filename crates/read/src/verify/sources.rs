@@ -5,6 +5,7 @@
 
 use std::io::{Read, Seek};
 
+use crate::camm::CammFacts;
 use crate::gopro;
 use crate::gpmf;
 use crate::model::Telemetry;
@@ -27,6 +28,8 @@ pub struct Source {
     pub telemetry: Result<Telemetry, String>,
     /// Per-payload validity and TSMP counters, for GPMF.
     pub gpmf: Option<GpmfFacts>,
+    /// The packets of a CAMM track, as the reader counted them.
+    pub camm: Option<CammFacts>,
 }
 
 /// What looks like telemetry but is not readable as its kind, e.g. a `gpmd` track whose
@@ -101,15 +104,17 @@ fn checked(found: Found, mut facts: GpmfFacts) -> Source {
         }
         Err(_) => {}
     }
+    let (telemetry, camm) = match found.telemetry {
+        Ok(read) => (Ok(read.telemetry), read.camm),
+        Err(error) => (Err(error.to_string()), None),
+    };
     Source {
         format: found.format,
         location: found.location,
         extent: found.extent,
-        telemetry: found
-            .telemetry
-            .map(|read| read.telemetry)
-            .map_err(|error| error.to_string()),
+        telemetry,
         gpmf: found.format.gpmf.then_some(facts),
+        camm,
     }
 }
 
