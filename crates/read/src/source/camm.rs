@@ -10,7 +10,7 @@ use crate::mp4::Mp4;
 /// The first track with a `camm` sample entry.
 pub(super) static FORMAT: Format = Format {
     name: "CAMM",
-    looked_for: &["a CAMM track"],
+    looked_for: &["a CAMM track (camm sample entry)"],
     gpmf: false,
     extensions: &["mp4", "mov"],
     reach: Reach::Mp4(read),
