@@ -364,3 +364,81 @@ fn reads_what_mapillary_tools_writes() {
     assert!((number(&samples[3]["media_time"]) - 3.5).abs() < 1e-3);
     assert_eq!(samples[3]["values"], json!([0.75, -1.0, 2.0]));
 }
+
+/// The gpmd payloads `inject` writes for fixtures/ride.gpx (12 payloads, 120 points at 10 Hz).
+fn injected_payloads(dir: &Path) -> Vec<Vec<u8>> {
+    let injected = dir.join("ride-gps.mp4");
+    common::inject_ride_gpx(&fixture("ride.mp4"), Some(&injected), &[]);
+    let mut file = std::fs::File::open(&injected).unwrap();
+    let mp4 = telemux_read::mp4::Mp4::open(&mut file).unwrap();
+    let track = telemux_read::gopro::find_track(&mp4, &mut file)
+        .unwrap()
+        .unwrap();
+    track
+        .samples()
+        .map(|s| track.read_sample(&mut file, &s.unwrap()).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_file_with_gpmf_and_camm_reads_gpmf_unless_camm_is_preferred() {
+    let dir = tempfile::tempdir().unwrap();
+    let both = common::synthetic::SynthVideo {
+        tracks: vec![
+            common::synthetic::SynthTrack::gpmd(injected_payloads(dir.path())),
+            common::synthetic::SynthTrack {
+                handler: *b"meta",
+                sample_entry: *b"camm",
+                timescale: 1000,
+                samples: ride(),
+                sample_duration: 250,
+                chunking: vec![8],
+                co64: false,
+            },
+        ],
+        moov_first: true,
+        creation_time: camm::CREATED_1904,
+    }
+    .build();
+    let path = write(dir.path(), "both.mp4", &both);
+
+    let (json, _) = extract_json(&path);
+    assert_eq!(json["source"], "GoPro GPMF (GPS5)");
+    assert_eq!(json["gps"].as_array().unwrap().len(), 120);
+    let out = telemux()
+        .arg("extract")
+        .arg(&path)
+        .args(["--format", "json", "--prefer-camm"])
+        .assert()
+        .success();
+    let json: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["source"], "CAMM (GPS type 6)");
+    assert_eq!(json["gps"].as_array().unwrap().len(), 12);
+
+    // verify checks both tracks' payloads, and the GPS of the one preferred.
+    let report = verify_json(&path);
+    let sources = check(&report, "telemetry_sources");
+    assert_eq!(sources["value"], 2);
+    assert_eq!(
+        sources["message"],
+        "GoPro GPMF at moov/trak[0] (12 payloads; 120 GPS points), CAMM at moov/trak[1] (48 \
+         packets; 12 GPS points)"
+    );
+    assert_eq!(check(&report, "gpmf_payloads")["status"], "pass");
+    assert_eq!(check(&report, "camm_packets")["status"], "pass");
+    assert_eq!(check(&report, "camm_timing")["value"], 0.0);
+    assert!((number(&check(&report, "gps_rate")["value"]) - 10.0).abs() < 0.1);
+    let out = telemux()
+        .args(["verify", "--json", "--prefer-camm"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(check(&report, "gps_rate")["value"], 1.0);
+    assert_eq!(
+        check(&report, "telemetry_sources")["message"],
+        "CAMM at moov/trak[1] (48 packets; 12 GPS points), GoPro GPMF at moov/trak[0] (12 \
+         payloads; 120 GPS points)"
+    );
+    assert_eq!(check(&report, "gpmf_payloads")["status"], "pass");
+}

@@ -8,7 +8,7 @@ use crate::camm;
 use crate::mp4::Mp4;
 
 /// The first track with a `camm` sample entry.
-pub(super) static FORMAT: Format = Format {
+pub static FORMAT: Format = Format {
     name: "CAMM",
     looked_for: &["a CAMM track (camm sample entry)"],
     gpmf: false,

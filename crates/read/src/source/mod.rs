@@ -23,8 +23,10 @@ use crate::mp4::{Mp4, Mp4Error};
 use crate::novatek::{DecodeOptions, Located, NovatekError};
 use crate::ttad::TtadError;
 
+pub use camm::FORMAT as CAMM;
 pub use container::{check_mp4, open_mp4};
 pub use gpmf::is_raw_gpmf;
+pub use gpmf::TRACK as GPMF_TRACK;
 pub use inputs::{expand, input_extensions, Expanded, Expansion, InputsError, Skipped};
 pub use registry::{looked_for, read_head, Format, Reach, ReadSeek, FORMATS};
 
@@ -46,6 +48,9 @@ pub struct Options {
     pub force_scan: bool,
     /// Keep a line per dashcam block in `FileTelemetry::details` (`--verbose`).
     pub details: bool,
+    /// Read a file's CAMM track even when it also has a GPMF track, which is read by default
+    /// (`--prefer-camm`).
+    pub prefer_camm: bool,
 }
 
 /// Where a file's telemetry was found.
@@ -202,7 +207,8 @@ pub fn read_observed<R: Read + Seek>(
 }
 
 /// The telemetry of an opened MP4/MOV: what the first format of [`FORMATS`] that finds any
-/// in it reads, or `None` when none does. `verify` calls this on the MP4 it opened itself.
+/// in it reads (the CAMM track first with `Options::prefer_camm`), or `None` when none does.
+/// `verify` calls this on the MP4 it opened itself.
 pub fn read_mp4<R: Read + Seek>(
     mp4: &Mp4,
     reader: &mut R,
@@ -210,4 +216,20 @@ pub fn read_mp4<R: Read + Seek>(
     observer: &mut Observer<'_>,
 ) -> Option<Found> {
     registry::read_mp4(mp4, reader, &options, observer)
+}
+
+/// What one [`Reach::Mp4`] format of the registry reads in an opened MP4/MOV, `None` when it
+/// finds nothing there (or is no `Mp4` format): `verify` checks a file's CAMM track beside the
+/// GPMF track that [`read_mp4`] reads first, and the other way round.
+pub fn read_format<R: Read + Seek>(
+    format: &'static Format,
+    mp4: &Mp4,
+    reader: &mut R,
+    options: Options,
+    observer: &mut Observer<'_>,
+) -> Option<Found> {
+    match format.reach {
+        Reach::Mp4(read) => read(mp4, reader, &options, observer),
+        _ => None,
+    }
 }

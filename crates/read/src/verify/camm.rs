@@ -6,6 +6,7 @@ use crate::camm::CammFacts;
 use crate::model::Telemetry;
 
 use super::report::{Check, Section, Status};
+use super::sources::Source;
 use super::time::{seconds, show};
 
 const SECTION: Section = Section::Telemetry;
@@ -15,9 +16,12 @@ const SECTION: Section = Section::Telemetry;
 /// a second places points a second's travel away from their frames.
 const MAX_DRIFT_SECONDS: f64 = 1.0;
 
-/// `camm_packets` and `camm_timing` for a CAMM source.
-pub fn checks(facts: &CammFacts, telemetry: Option<&Telemetry>) -> [Check; 2] {
-    [packets(facts), timing(telemetry)]
+/// `camm_packets` and `camm_timing` for a CAMM source (none without its facts).
+pub fn checks(source: &Source) -> Vec<Check> {
+    let Some(facts) = &source.camm else {
+        return Vec::new();
+    };
+    vec![packets(facts), timing(source.telemetry.as_ref().ok())]
 }
 
 /// `camm_packets`: every sample of the track is a packet of a defined type and length, with a
