@@ -39,7 +39,8 @@ Examples:
   telemux verify GX010001.MP4
   telemux verify --street-view *.MP4
   telemux verify DCIM/100GOPRO/             # every video in the folder, one report each
-  telemux verify --json --street-view --max-speed 60 ride.mp4 > report.json")]
+  telemux verify --json --street-view --max-speed 60 ride.mp4 > report.json
+  telemux verify --street-view --prefer-camm pano.mp4   # GPS checks on its CAMM track")]
 pub struct VerifyArgs {
     /// Videos to check (MP4 or QuickTime), or folders of them
     #[arg(required = true, value_name = "FILE")]
