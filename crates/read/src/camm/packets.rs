@@ -10,6 +10,10 @@ use crate::mp4::{Mp4, Mp4Error, Sample, Samples, Track};
 /// only its header is read, so no claimed size decides an allocation.
 pub const MAX_PACKET_LEN: usize = HEADER_LEN + 56;
 
+/// Most bytes read at once: a run of packets stored back to back (a chunk) is read in one go,
+/// as an IMU at 200 Hz would otherwise cost a seek and a read per packet.
+const WINDOW_LEN: u64 = 64 * 1024;
+
 /// One sample of a CAMM track.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -29,7 +33,9 @@ pub struct Packets<'t, 'a, R> {
     reader: R,
     samples: Samples<'a>,
     shift: f64,
-    buf: Vec<u8>,
+    /// The bytes of the samples read last, from the file offset `window_start`.
+    window: Vec<u8>,
+    window_start: u64,
 }
 
 impl<'t, 'a, R: Read + Seek> Packets<'t, 'a, R> {
@@ -40,31 +46,73 @@ impl<'t, 'a, R: Read + Seek> Packets<'t, 'a, R> {
             reader,
             samples: track.samples(),
             shift: movie_shift(mp4, track),
-            buf: Vec::with_capacity(MAX_PACKET_LEN),
+            window: Vec::new(),
+            window_start: 0,
         }
     }
 
     fn entry(&mut self, sample: Sample) -> Result<Entry, Mp4Error> {
-        let oversized = sample.size as usize > MAX_PACKET_LEN;
-        let probe = match oversized {
+        let packet = if sample.size as usize > MAX_PACKET_LEN {
             // The header says which type the sample claims to be, for the error.
-            true => Sample {
+            let probe = Sample {
                 size: HEADER_LEN as u32,
                 ..sample
-            },
-            false => sample,
-        };
-        self.track
-            .read_sample_into(&mut self.reader, &probe, &mut self.buf)?;
-        let packet = match oversized {
-            true => Err(oversized_error(&self.buf, sample.size as usize)),
-            false => decode(&self.buf),
+            };
+            self.fill(&probe, probe.offset + u64::from(probe.size))?;
+            Err(oversized_error(&self.window, sample.size as usize))
+        } else {
+            decode(self.bytes(&sample)?)
         };
         Ok(Entry {
             sample,
             media_time: sample.decode_seconds + self.shift,
             packet,
         })
+    }
+}
+
+impl<R: Read + Seek> Packets<'_, '_, R> {
+    /// The bytes of `sample` (at most [`MAX_PACKET_LEN`]), from the window, which is first
+    /// refilled with it and the packets stored right after it when it is not there.
+    fn bytes(&mut self, sample: &Sample) -> Result<&[u8], Mp4Error> {
+        let start = sample.offset - self.window_start.min(sample.offset);
+        let inside = sample.offset >= self.window_start
+            && start + u64::from(sample.size) <= self.window.len() as u64;
+        if !inside {
+            let mut end = sample.offset + u64::from(sample.size);
+            for next in self.samples.clone().map_while(Result::ok) {
+                let next_end = end + u64::from(next.size);
+                if next.offset != end
+                    || next.size as usize > MAX_PACKET_LEN
+                    || next_end - sample.offset > WINDOW_LEN
+                {
+                    break;
+                }
+                end = next_end;
+            }
+            self.fill(sample, end)?;
+        }
+        let start = (sample.offset - self.window_start) as usize;
+        Ok(&self.window[start..start + sample.size as usize])
+    }
+
+    /// Reads the file from `first`'s offset to `end` into the window. When that run fails,
+    /// `first` alone is read, so an error names the sample it is about.
+    fn fill(&mut self, first: &Sample, end: u64) -> Result<(), Mp4Error> {
+        self.window_start = first.offset;
+        let run = Sample {
+            size: (end - first.offset) as u32,
+            ..*first
+        };
+        let read = self
+            .track
+            .read_sample_into(&mut self.reader, &run, &mut self.window);
+        if read.is_err() && run.size != first.size {
+            return self
+                .track
+                .read_sample_into(&mut self.reader, first, &mut self.window);
+        }
+        read
     }
 }
 
