@@ -442,3 +442,40 @@ fn a_file_with_gpmf_and_camm_reads_gpmf_unless_camm_is_preferred() {
     );
     assert_eq!(check(&report, "gpmf_payloads")["status"], "pass");
 }
+
+/// `convert` takes a CAMM track as it takes a dashcam's GPS: its points (and its gyro,
+/// accelerometer and magnetometer) become a GPMF track beside it.
+#[test]
+fn convert_writes_a_camm_track_as_gpmf() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "camm.mp4", &video(ride()));
+    let output = dir.path().join("gpmf.mp4");
+    telemux()
+        .arg("convert")
+        .arg(&path)
+        .arg("-o")
+        .arg(&output)
+        .assert()
+        .success();
+    let (json, stderr) = extract_json(&output);
+    assert!(stderr.contains("GoPro GPMF (GPS5): 111 points"), "{stderr}");
+    let gps = json["gps"].as_array().unwrap();
+    // 10 Hz from the first CAMM point (0 s) to the last (11 s), GPS5 precision (1e-7°).
+    assert_eq!(gps.len(), 111);
+    for (p, i) in [(&gps[0], 0), (&gps[110], 11)] {
+        let (lat, lon) = ride_position(i);
+        assert!((number(&p["latitude"]) - lat).abs() < 1e-7, "{p}");
+        assert!((number(&p["longitude"]) - lon).abs() < 1e-7, "{p}");
+        assert_eq!(
+            utc(p),
+            datetime!(2024-05-01 10:00:00 UTC) + time::Duration::seconds(i as i64)
+        );
+    }
+    let keys: Vec<&str> = json["sensors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect();
+    assert!(keys.contains(&"GYRO") && keys.contains(&"ACCL") && keys.contains(&"MAGN"));
+}
