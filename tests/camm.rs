@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::camm::{self, ride, ride_position, video};
-use common::{fixture, telemux};
+use common::{extract_json_and_summary as extract_json, fixture, telemux};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::macros::datetime;
@@ -18,17 +18,35 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// `telemux extract PATH --format json`: the JSON and stderr; the run must succeed.
-fn extract_json(path: &Path) -> (Value, String) {
+/// The stdout of `telemux COMMAND PATH ARGS…`, which must succeed.
+fn stdout(command: &str, path: &Path, args: &[&str]) -> String {
     let out = telemux()
-        .arg("extract")
+        .arg(command)
         .arg(path)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(out.status.success(), "{stderr}");
-    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+        .args(args)
+        .assert()
+        .success();
+    String::from_utf8(out.get_output().stdout.clone()).unwrap()
+}
+
+/// Asserts that a JSON point is within `tolerance` degrees of (`lat`, `lon`).
+#[track_caller]
+fn assert_position(point: &Value, (lat, lon): (f64, f64), tolerance: f64) {
+    let (x_lat, x_lon) = (number(&point["latitude"]), number(&point["longitude"]));
+    assert!(
+        (x_lat - lat).abs() < tolerance && (x_lon - lon).abs() < tolerance,
+        "({x_lat}, {x_lon}) is not ({lat}, {lon}): {point}"
+    );
+}
+
+/// The keys of an export's sensor streams, in order.
+fn sensor_keys(json: &Value) -> Vec<&str> {
+    json["sensors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["key"].as_str().unwrap())
+        .collect()
 }
 
 fn utc(point: &Value) -> OffsetDateTime {
@@ -39,10 +57,13 @@ fn number(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
 
-fn verify_json(path: &Path) -> Value {
+/// `telemux verify --json --street-view PATH ARGS…` (whatever its exit code: 1 when a check
+/// fails).
+fn verify_json(path: &Path, args: &[&str]) -> Value {
     let out = telemux()
         .args(["verify", "--json", "--street-view"])
         .arg(path)
+        .args(args)
         .output()
         .unwrap();
     serde_json::from_slice(&out.stdout).unwrap()
@@ -73,15 +94,7 @@ fn extract_reads_gps_and_sensors_of_a_camm_track() {
     let gps = json["gps"].as_array().unwrap();
     assert_eq!(gps.len(), 12);
     for (i, p) in gps.iter().enumerate() {
-        let (lat, lon) = ride_position(i);
-        assert!(
-            (number(&p["latitude"]) - lat).abs() < 1e-9,
-            "point {i}: {p}"
-        );
-        assert!(
-            (number(&p["longitude"]) - lon).abs() < 1e-9,
-            "point {i}: {p}"
-        );
+        assert_position(p, ride_position(i), 1e-9);
         assert_eq!(
             utc(p),
             datetime!(2024-05-01 10:00:00 UTC) + time::Duration::seconds(i as i64)
@@ -95,8 +108,7 @@ fn extract_reads_gps_and_sensors_of_a_camm_track() {
         assert!(p.get("dop").is_none(), "{p}");
     }
     let sensors = json["sensors"].as_array().unwrap();
-    let keys: Vec<&str> = sensors.iter().map(|s| s["key"].as_str().unwrap()).collect();
-    assert_eq!(keys, ["GYRO", "ACCL", "MAGN"]);
+    assert_eq!(sensor_keys(&json), ["GYRO", "ACCL", "MAGN"]);
     for (stream, (unit, scale, offset)) in sensors.iter().zip([
         ("rad/s", 0.5, 0.25),
         ("m/s²", -1.0, 0.5),
@@ -113,15 +125,7 @@ fn extract_reads_gps_and_sensors_of_a_camm_track() {
         );
     }
 
-    let gpx = telemux()
-        .arg("extract")
-        .arg(&path)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let gpx = String::from_utf8(gpx).unwrap();
+    let gpx = stdout("extract", &path, &[]);
     assert_eq!(gpx.matches("<trkpt").count(), 12);
     assert!(
         gpx.contains(
@@ -130,16 +134,7 @@ fn extract_reads_gps_and_sensors_of_a_camm_track() {
         "{gpx}"
     );
 
-    let csv = telemux()
-        .arg("extract")
-        .arg(&path)
-        .args(["--format", "sensors-csv"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let csv = String::from_utf8(csv).unwrap();
+    let csv = stdout("extract", &path, &["--format", "sensors-csv"]);
     assert_eq!(csv.lines().count(), 1 + 36);
     assert!(csv.contains("\r\n2.25,,GYRO,rad/s,1,2,3\r\n"), "{csv}");
 }
@@ -172,7 +167,7 @@ fn damaged_packets_are_skipped_and_named() {
     ] {
         assert!(stderr.contains(&line), "{line} not in {stderr}");
     }
-    let report = verify_json(&path);
+    let report = verify_json(&path, &[]);
     let packets = check(&report, "camm_packets");
     assert_eq!(packets["status"], "fail");
     assert_eq!(packets["value"], 3);
@@ -190,7 +185,7 @@ fn damaged_packets_are_skipped_and_named() {
 fn verify_checks_a_camm_track_like_any_gps_track() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "camm.mp4", &video(ride()));
-    let report = verify_json(&path);
+    let report = verify_json(&path, &[]);
     assert_eq!(
         check(&report, "telemetry_sources")["message"],
         "CAMM at moov/trak[1] (48 packets; 12 GPS points)"
@@ -225,7 +220,7 @@ fn verify_checks_a_camm_track_like_any_gps_track() {
         *packet = camm::gps(t, 3, lat, lon, 250.0, [2.5, 4.0, 3.0, 4.0, 0.5, 0.3]);
     }
     let path = write(dir.path(), "drift.mp4", &video(drifting));
-    let timing = check(&verify_json(&path), "camm_timing").clone();
+    let timing = check(&verify_json(&path, &[]), "camm_timing").clone();
     assert_eq!(timing["status"], "warn", "{timing}");
     assert!((number(&timing["value"]) - 1.1).abs() < 1e-6, "{timing}");
     assert_eq!(
@@ -239,7 +234,7 @@ fn verify_checks_a_camm_track_like_any_gps_track() {
 fn a_camm_track_without_samples_is_reported_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "empty.mp4", &video(Vec::new()));
-    let packets = check(&verify_json(&path), "camm_packets").clone();
+    let packets = check(&verify_json(&path, &[]), "camm_packets").clone();
     assert_eq!(packets["status"], "warn");
     assert_eq!(
         packets["message"],
@@ -258,8 +253,7 @@ fn a_camm_track_without_samples_is_reported_not_a_panic() {
 fn dump_lists_the_packets() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "camm.mp4", &video(ride()));
-    let out = telemux().arg("dump").arg(&path).assert().success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let text = stdout("dump", &path, &[]);
     assert!(
         text.contains(
             "CAMM track [1] (moov/trak[1]): 48 samples (sample, media time, byte, packet):\n"
@@ -284,13 +278,7 @@ fn dump_lists_the_packets() {
     );
     assert!(text.contains("\n  … 28 more samples (--all prints every one)\n"));
     assert_eq!(text.matches(" s byte ").count(), 20);
-    let out = telemux()
-        .arg("dump")
-        .arg(&path)
-        .arg("--all")
-        .assert()
-        .success();
-    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let text = stdout("dump", &path, &["--all"]);
     assert_eq!(text.matches(" s byte ").count(), 48);
     assert!(text.contains("\n  47 11.750 s byte "), "{text}");
 }
@@ -332,16 +320,11 @@ fn reads_what_mapillary_tools_writes() {
     let points = json["gps"].as_array().unwrap();
     assert_eq!(points.len(), times.len());
     for (i, (p, &t)) in points.iter().zip(&times).enumerate() {
-        let lat = 45.123_456_789 + 1e-5 * i as f64;
-        let lon = -7.987_654_321 - 3e-5 * i as f64;
-        assert!(
-            (number(&p["latitude"]) - lat).abs() < 1e-9,
-            "point {i}: {p}"
+        let position = (
+            45.123_456_789 + 1e-5 * i as f64,
+            -7.987_654_321 - 3e-5 * i as f64,
         );
-        assert!(
-            (number(&p["longitude"]) - lon).abs() < 1e-9,
-            "point {i}: {p}"
-        );
+        assert_position(p, position, 1e-9);
         assert!(
             (number(&p["media_time"]) - t).abs() < 1e-3,
             "point {i}: {p}"
@@ -405,18 +388,17 @@ fn a_file_with_gpmf_and_camm_reads_gpmf_unless_camm_is_preferred() {
     let (json, _) = extract_json(&path);
     assert_eq!(json["source"], "GoPro GPMF (GPS5)");
     assert_eq!(json["gps"].as_array().unwrap().len(), 120);
-    let out = telemux()
-        .arg("extract")
-        .arg(&path)
-        .args(["--format", "json", "--prefer-camm"])
-        .assert()
-        .success();
-    let json: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout(
+        "extract",
+        &path,
+        &["--format", "json", "--prefer-camm"],
+    ))
+    .unwrap();
     assert_eq!(json["source"], "CAMM (GPS type 6)");
     assert_eq!(json["gps"].as_array().unwrap().len(), 12);
 
     // verify checks both tracks' payloads, and the GPS of the one preferred.
-    let report = verify_json(&path);
+    let report = verify_json(&path, &[]);
     let sources = check(&report, "telemetry_sources");
     assert_eq!(sources["value"], 2);
     assert_eq!(
@@ -428,12 +410,7 @@ fn a_file_with_gpmf_and_camm_reads_gpmf_unless_camm_is_preferred() {
     assert_eq!(check(&report, "camm_packets")["status"], "pass");
     assert_eq!(check(&report, "camm_timing")["value"], 0.0);
     assert!((number(&check(&report, "gps_rate")["value"]) - 10.0).abs() < 0.1);
-    let out = telemux()
-        .args(["verify", "--json", "--prefer-camm"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let report = verify_json(&path, &["--prefer-camm"]);
     assert_eq!(check(&report, "gps_rate")["value"], 1.0);
     assert_eq!(
         check(&report, "telemetry_sources")["message"],
@@ -463,19 +440,15 @@ fn convert_writes_a_camm_track_as_gpmf() {
     // 10 Hz from the first CAMM point (0 s) to the last (11 s), GPS5 precision (1e-7°).
     assert_eq!(gps.len(), 111);
     for (p, i) in [(&gps[0], 0), (&gps[110], 11)] {
-        let (lat, lon) = ride_position(i);
-        assert!((number(&p["latitude"]) - lat).abs() < 1e-7, "{p}");
-        assert!((number(&p["longitude"]) - lon).abs() < 1e-7, "{p}");
+        assert_position(p, ride_position(i), 1e-7);
         assert_eq!(
             utc(p),
             datetime!(2024-05-01 10:00:00 UTC) + time::Duration::seconds(i as i64)
         );
     }
-    let keys: Vec<&str> = json["sensors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["key"].as_str().unwrap())
-        .collect();
-    assert!(keys.contains(&"GYRO") && keys.contains(&"ACCL") && keys.contains(&"MAGN"));
+    let keys = sensor_keys(&json);
+    assert!(
+        ["GYRO", "ACCL", "MAGN"].iter().all(|k| keys.contains(k)),
+        "{keys:?}"
+    );
 }
