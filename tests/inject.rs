@@ -249,7 +249,7 @@ fn bad_inputs_are_refused_cleanly() {
         &video,
         &untimed,
         &out,
-        "the GPX has no points with times",
+        "the track has no points with times",
     );
 
     assert_refused(

@@ -11,8 +11,8 @@ use common::{bandit, fixture, telemux};
 use telemux_read::source;
 use telemux_read::track::Filters;
 use telemux_write::jobs::{
-    self, AlignError, Anchor, GpxInput, InjectOptions, JobError, Points, PointsFrom, Progress,
-    Report, StartedFrom,
+    self, AlignError, Anchor, InjectOptions, JobError, Points, PointsFrom, Progress, Report,
+    StartedFrom, TrackInput,
 };
 use telemux_write::mp4::{MoovPlacement, Placed, TelemetryHome};
 use time::macros::datetime;
@@ -21,7 +21,7 @@ use time::macros::datetime;
 fn inject_in_memory(video: &Path, options: &InjectOptions) -> (Vec<u8>, Report) {
     let mut input = Cursor::new(std::fs::read(video).unwrap());
     let mut output = Cursor::new(Vec::new());
-    let points = Points::Gpx(vec![GpxInput::File(fixture("ride.gpx"))]);
+    let points = Points::Tracks(vec![TrackInput::File(fixture("ride.gpx"))]);
     let report = jobs::inject(&mut input, &mut output, points, options, &mut ()).unwrap();
     (output.into_inner(), report)
 }
@@ -147,7 +147,7 @@ fn in_place_writes_the_cli_bytes_and_progress_is_told() {
         .write(true)
         .open(&library)
         .unwrap();
-    let gpx = vec![GpxInput::Reader {
+    let gpx = vec![TrackInput::Reader {
         name: "ride.gpx".into(),
         reader: Box::new(std::io::BufReader::new(
             File::open(fixture("ride.gpx")).unwrap(),
@@ -157,7 +157,7 @@ fn in_place_writes_the_cli_bytes_and_progress_is_told() {
     let report = jobs::inject_in_place(
         &mut file,
         &library,
-        Points::Gpx(gpx),
+        Points::Tracks(gpx),
         &InjectOptions::default(),
         &mut seen,
     )
@@ -187,7 +187,7 @@ fn in_place_writes_the_cli_bytes_and_progress_is_told() {
 fn a_copy_tells_progress_up_to_the_whole_size() {
     let mut input = Cursor::new(std::fs::read(fixture("ride.mp4")).unwrap());
     let mut output = Cursor::new(Vec::new());
-    let points = Points::Gpx(vec![GpxInput::File(fixture("ride.gpx"))]);
+    let points = Points::Tracks(vec![TrackInput::File(fixture("ride.gpx"))]);
     let mut seen = Seen::default();
     jobs::inject(
         &mut input,
@@ -239,14 +239,14 @@ fn convert_in_memory_writes_the_cli_bytes() {
 fn a_failed_job_says_how_far_it_came() {
     let mut input = Cursor::new(std::fs::read(fixture("ride.mp4")).unwrap());
     let mut output = Cursor::new(Vec::new());
-    let points = Points::Gpx(vec![GpxInput::File(fixture("ride.gpx"))]);
+    let points = Points::Tracks(vec![TrackInput::File(fixture("ride.gpx"))]);
     let mut options = InjectOptions::default();
     options.anchor = Anchor::Start(datetime!(2030-01-01 00:00:00 UTC));
     let failure = jobs::inject(&mut input, &mut output, points, &options, &mut ()).unwrap_err();
     assert!(matches!(
         failure.error,
         JobError::NoOverlap {
-            points_from: PointsFrom::Gpx
+            points_from: PointsFrom::Track("GPX")
         }
     ));
     let aligned = failure.report.aligned.unwrap();
@@ -262,7 +262,7 @@ fn a_failed_job_says_how_far_it_came() {
     // An offset that is no number stops the job before the GPX is read.
     let mut options = InjectOptions::default();
     options.offset = f64::INFINITY;
-    let points = Points::Gpx(vec![GpxInput::File(fixture("ride.gpx"))]);
+    let points = Points::Tracks(vec![TrackInput::File(fixture("ride.gpx"))]);
     let mut input = Cursor::new(std::fs::read(fixture("ride.mp4")).unwrap());
     let failure = jobs::inject(&mut input, &mut output, points, &options, &mut ()).unwrap_err();
     assert!(matches!(
@@ -327,7 +327,7 @@ fn extract_in_memory_writes_the_cli_text() {
 #[test]
 fn a_failure_reads_as_its_error() {
     let mut input = Cursor::new(b"not a video at all".to_vec());
-    let points = Points::Gpx(vec![GpxInput::File(fixture("ride.gpx"))]);
+    let points = Points::Tracks(vec![TrackInput::File(fixture("ride.gpx"))]);
     let failure = jobs::inject(
         &mut input,
         &mut Cursor::new(Vec::new()),

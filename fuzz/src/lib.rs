@@ -44,3 +44,31 @@ impl std::io::Read for Trickle<'_> {
         Ok(n)
     }
 }
+
+/// Runs a track file reader (`track_input::KINDS`) on `data` whole and a few bytes at a time:
+/// its points are real coordinates, and its points, warnings and error do not depend on how
+/// the bytes arrive.
+pub fn check_track_reader(kind: &telemux_read::track_input::Kind, data: &[u8]) {
+    type Result = (
+        Vec<GpsPoint>,
+        telemux_read::track_input::Parsed,
+        Option<String>,
+    );
+    let read = |input: &mut dyn std::io::BufRead| -> Result {
+        let mut points = Vec::new();
+        let mut parsed = telemux_read::track_input::Parsed::default();
+        let result = (kind.read)(input, &mut |p| points.push(p), &mut parsed);
+        (points, parsed, result.err().map(|e| e.to_string()))
+    };
+    let whole = read(&mut &data[..]);
+    assert_plausible(&whole.0, kind.name);
+    let step = data.first().map_or(1, |&b| usize::from(b % 7) + 1);
+    let trickled = read(&mut std::io::BufReader::with_capacity(
+        8,
+        Trickle::new(data, step),
+    ));
+    assert_eq!(
+        whole, trickled,
+        "the result depends on how the bytes arrive"
+    );
+}

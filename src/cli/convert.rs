@@ -1,5 +1,5 @@
-//! `telemux convert`: a dashcam's own GPS (Novatek `freeGPS`) written into its video as a
-//! GoPro GPMF track, through the same writer as `inject`.
+//! `telemux convert`: a dashcam's own GPS (Novatek `freeGPS`), or a drone's sidecar (DJI
+//! `.SRT`), written into its video as a GoPro GPMF track, through the same writer as `inject`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,7 +9,7 @@ use clap::ValueEnum;
 use telemux_read::model::GpsPoint;
 use telemux_read::novatek;
 use telemux_write::export::gpx;
-use telemux_write::jobs::Anchor;
+use telemux_write::jobs::{self, Anchor};
 use telemux_write::output::{check_replaceable, AtomicOutput};
 use time::UtcOffset;
 
@@ -21,8 +21,8 @@ use super::sync::parse_utc_offset;
 use super::text_output::write_text;
 use super::values::Number;
 
-/// Write a dashcam's own GPS (Novatek freeGPS: Viofo, Rexing, Kenwood, Nextbase, Azdome, …)
-/// into its video as a GoPro GPMF telemetry track.
+/// Write a dashcam's own GPS (Novatek freeGPS: Viofo, Rexing, Kenwood, Nextbase, Azdome, …),
+/// or a DJI drone's DJI_0001.SRT beside DJI_0001.MP4, into the video as a GoPro GPMF track.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each clip's GPS blocks (read through moov/gps, else by scanning mdat) are lined up with the
@@ -34,11 +34,19 @@ MPEG-TS recordings cannot carry the track: use telemux extract for them. With --
 (and --make/--model) the creation times are rewritten to the video's start in UTC, the
 camera's zone removed, so Street View's time check passes.
 
+A video with a subtitle file of the same name beside it (DJI_0001.MP4 and DJI_0001.SRT, any
+case) is a DJI drone's: the SRT's GPS is written instead. Its subtitle times are the video's own
+timeline, so --sync auto lines it up by them, without any clock; the SRT's dates are the
+drone's local clock, read as UTC unless --gps-tz gives its offset. A folder pairs each video
+with its SRT.
+
 Examples:
   telemux convert 2024_0501_100000_001.MP4 -o clip-gps.mp4
   telemux convert DCIM/Movie/ --out-dir converted/ --gpx drive.gpx
   telemux convert clip.MP4 --in-place
-  telemux convert clip.MP4 --gps-tz +09:00 --sync first-point -o out.mp4")]
+  telemux convert clip.MP4 --gps-tz +09:00 --sync first-point -o out.mp4
+  telemux convert DJI_0001.MP4 --gps-tz +02:00 -o DJI_0001-gps.MP4   (reads DJI_0001.SRT)
+  telemux convert DCIM/100MEDIA/ --out-dir gps/                       (each video with its SRT)")]
 pub struct ConvertArgs {
     /// Dashcam videos (MP4/MOV) or folders of them
     #[arg(required = true)]
@@ -136,12 +144,13 @@ fn convert_one(
             video_tz: args.video_tz,
         },
     };
+    let options = args.write.options(anchor, args.offset);
+    // A drone's video has its GPS beside it (DJI_0001.SRT), not inside.
+    if let Some(track) = jobs::sidecar(path) {
+        let tz = args.dashcam.gps_tz.unwrap_or(UtcOffset::UTC);
+        return embed(path, output, Job::Sidecar(track, tz), &options);
+    }
     // A TomTom Bandit's IMU, barometer and thermometer go into the GPMF too.
     let read = args.dashcam.options(true, false);
-    embed(
-        path,
-        output,
-        Job::Convert(read),
-        &args.write.options(anchor, args.offset),
-    )
+    embed(path, output, Job::Convert(read), &options)
 }

@@ -16,12 +16,12 @@ use telemux_read::FourCC;
 use telemux_write::file_lock::{lock, LockMode};
 use telemux_write::jobs::{
     self, Anchor, Failure, InjectOptions, JobError, NameField, OptionError, Points, PointsFrom,
-    Progress, Report, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
+    Progress, Report, TrackInput, DOP_RANGE, MAX_NAME_BYTES, RATE_RANGE,
 };
 use telemux_write::mp4::{MdatHeader, MoovPlacement, Placed, TelemetryHome};
 use telemux_write::output::AtomicOutput;
 use telemux_write::telemetry_track::DEFAULT_DOP;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcOffset};
 
 use super::quiet;
 use super::sync::{self, rfc3339};
@@ -183,6 +183,9 @@ pub enum Job<'a> {
     Inject(Points<'a>),
     /// The clip's own GPS, read with these options (`convert`).
     Convert(source::Options),
+    /// The GPS of the track file beside the video (a DJI SRT), its dates at this UTC offset
+    /// (`convert`).
+    Sidecar(PathBuf, UtcOffset),
 }
 
 /// Runs `job` on `video`, into `output` (`None`: into the video itself, `--in-place`),
@@ -218,6 +221,15 @@ pub fn embed(
                     jobs::convert_in_place(&mut input, video, read, options, &mut shown)
                         .map(|converted| (converted.report, converted.gps))
                 }
+                Job::Sidecar(track, tz) => jobs::convert_sidecar_in_place(
+                    &mut input,
+                    video,
+                    TrackInput::File(track),
+                    tz,
+                    options,
+                    &mut shown,
+                )
+                .map(|converted| (converted.report, converted.gps)),
             };
             let writing = format!("{video_name}: writing in place");
             let result = result.map_err(|failure| shown.failed(failure, writing));
@@ -235,6 +247,15 @@ pub fn embed(
                     jobs::convert(&mut input, out.file(), read, options, &mut shown)
                         .map(|converted| (converted.report, converted.gps))
                 }
+                Job::Sidecar(track, tz) => jobs::convert_sidecar(
+                    &mut input,
+                    out.file(),
+                    TrackInput::File(track),
+                    tz,
+                    options,
+                    &mut shown,
+                )
+                .map(|converted| (converted.report, converted.gps)),
             };
             let result =
                 result.map_err(|failure| shown.failed(failure, format!("{name}: writing")));
@@ -320,7 +341,7 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
         JobError::Options(error) => anyhow!(explain_option(&error)),
         JobError::Align(error) => anyhow!(sync::explain(&error)).context(video.to_owned()),
         JobError::NoTimedPoints => anyhow!(
-            "the GPX has no points with times: inject lines the track up with the video by time \
+            "the track has no points with times: inject lines the track up with the video by time \
              (export the track with timestamps)"
         ),
         JobError::NoOverlap { points_from } => anyhow::Error::new(NotCovered(format!(
@@ -372,7 +393,7 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
         // A value that cannot be stored is about the points at a time of this video.
         JobError::Track(error) => anyhow::Error::new(error).context(video.to_owned()),
         // These name their file themselves.
-        error @ (JobError::GpxOpen { .. } | JobError::Gpx { .. } | JobError::Write(_)) => {
+        error @ (JobError::TrackOpen { .. } | JobError::TrackFile { .. } | JobError::Write(_)) => {
             error.into()
         }
         error => anyhow::Error::new(error).context(video.to_owned()),
@@ -398,9 +419,12 @@ fn show_found(report: &Report, video: &str) {
             unfinished.len, unfinished.offset
         );
     }
+    for track in &report.tracks {
+        show_track(track);
+    }
     if report.untimed_ignored > 0 {
         eprintln!(
-            "warning: {} GPX points without a time were ignored",
+            "warning: {} track points without a time were ignored",
             report.untimed_ignored
         );
     }
@@ -422,6 +446,18 @@ fn show_found(report: &Report, video: &str) {
     }
     if let Some(retimed) = &report.retimed {
         eprintln!("{}", sync::retimed(retimed, report.aligned.as_ref()));
+    }
+}
+
+/// A track file's warnings, each naming its line or byte offset (its format is named by the
+/// alignment's lines).
+fn show_track(track: &jobs::TrackRead) {
+    for warning in &track.warnings {
+        eprintln!("{}: warning: {warning}", track.name);
+    }
+    let more = track.warning_count.saturating_sub(track.warnings.len());
+    if more > 0 {
+        eprintln!("{}: warning: {more} more like these", track.name);
     }
 }
 
@@ -537,7 +573,7 @@ fn show_sampling(sampling: &Sampling, points_from: PointsFrom) {
 fn show_default_dop(dop: &jobs::DefaultDop, points_from: PointsFrom) {
     let label = points_from.label();
     let what = match points_from {
-        PointsFrom::Gpx => "hdop",
+        PointsFrom::Track("GPX") => "hdop",
         _ => "DOP",
     };
     let whose = if dop.without == dop.of {

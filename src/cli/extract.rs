@@ -2,6 +2,7 @@
 //! JSON, or the sensor samples alone as CSV.
 
 use std::fs::File;
+use std::io::{BufReader, Seek};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -10,6 +11,7 @@ use telemux_read::model::{Fix, Telemetry};
 use telemux_read::novatek;
 use telemux_read::source::{self, FileTelemetry, Options, Origin};
 use telemux_read::track::Filters;
+use telemux_read::track_input;
 use telemux_write::export::gpx::GpxVersion;
 use telemux_write::jobs::{self, filter_file, Export};
 
@@ -20,7 +22,8 @@ use super::values::Number;
 use super::EXIT_UNREADABLE;
 
 /// Export the GPS track of videos (GoPro GPMF, CAMM, TomTom Bandit, dashcams, telemux output)
-/// as GPX, KML, GeoJSON, CSV or JSON, or their sensor samples as CSV.
+/// or track files (GPX, FIT, DJI SRT, …) as GPX, KML, GeoJSON, CSV or JSON, or their sensor
+/// samples as CSV.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Several files (GoPro chapters, a folder of clips) become one track: each file is a segment, in
@@ -45,9 +48,11 @@ Examples:
   telemux extract DCIM/Movie/ --gps-tz +09:00 -o drive.gpx
   telemux extract GX010042.MP4 --format json -o all-sensors.json
   telemux extract bandit.mp4 --format sensors-csv -o imu.csv
+  telemux extract ride.fit -o ride.gpx          (a track file, read whole)
+  telemux extract DJI_0001.SRT --format csv -o flight.csv
   telemux extract pano.mp4 --prefer-camm -o pano.gpx")]
 pub struct ExtractArgs {
-    /// Video files or folders of them
+    /// Video files or folders of them, or track files (GPX, FIT, DJI SRT, …)
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
 
@@ -199,8 +204,15 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A video's telemetry, or a track file's points (GPX, FIT, DJI SRT, …: detected by content,
+/// else by extension) read whole through the same readers as `inject --track`.
 fn read_file(path: &Path, options: Options) -> anyhow::Result<FileTelemetry> {
-    let mut file = File::open(path)?;
+    let mut file = BufReader::new(File::open(path)?);
+    if let Some(track) = track_input::read_file(&mut file, path)? {
+        return Ok(track);
+    }
+    let mut file = file.into_inner();
+    file.rewind()?;
     Ok(source::read(&mut file, options)?)
 }
 

@@ -1,4 +1,5 @@
-//! `telemux inject`: a GPX track written into a video as a GoPro GPMF telemetry track.
+//! `telemux inject`: a GPS track file (GPX, FIT, DJI SRT, …) written into a video as a GoPro
+//! GPMF telemetry track.
 
 use std::path::{Path, PathBuf};
 
@@ -6,7 +7,7 @@ use anyhow::bail;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use telemux_write::jobs::{Anchor, GpxInput, Points};
+use telemux_write::jobs::{Anchor, Points, TrackInput};
 use time::{OffsetDateTime, UtcOffset};
 
 use super::batch::{each_clip, Destination};
@@ -15,7 +16,7 @@ use super::inputs;
 use super::sync::{parse_time, parse_utc_offset};
 use super::values::Number;
 
-/// Write a GPX track into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
+/// Write a GPS track (GPX, FIT, DJI SRT, …) into a video as a GoPro GPMF telemetry track (for Street View, Mapillary,
 /// and every GoPro-aware tool).
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
@@ -61,9 +62,10 @@ pub struct InjectArgs {
     #[arg(required = true)]
     pub videos: Vec<PathBuf>,
 
-    /// GPX file(s) with timestamps; several are merged by time; - reads standard input
-    #[arg(long, required = true)]
-    pub gpx: Vec<PathBuf>,
+    /// Track file(s) with timestamps (GPX, FIT, DJI SRT, …: the format is detected from the
+    /// content, else the extension); several are merged by time; - reads standard input
+    #[arg(long, required = true, visible_alias = "gpx", value_name = "FILE")]
+    pub track: Vec<PathBuf>,
 
     /// Output file, for one video (the input is never modified unless --in-place)
     #[arg(
@@ -114,21 +116,21 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     args.write.check()?;
     let videos = inputs::expand(&args.videos)?;
     let destination = Destination::new(args.output.as_deref(), args.out_dir.as_deref(), &videos)?;
-    let from_stdin = args.gpx.iter().filter(|p| is_stdin(p)).count();
+    let from_stdin = args.track.iter().filter(|p| is_stdin(p)).count();
     if from_stdin > 1 {
-        bail!("--gpx - is given more than once: standard input holds one GPX");
+        bail!("--track - (--gpx -) is given more than once: standard input holds one track");
     }
     if from_stdin > 0 && videos.len() > 1 {
         bail!(
-            "--gpx - with {} videos: each clip reads the track anew and standard input can be \
-             read once; save the GPX to a file",
+            "--track - with {} videos: each clip reads the track anew and standard input can \
+             be read once; save the track to a file",
             videos.len()
         );
     }
     // Never write over an input.
     let inputs: Vec<PathBuf> = videos
         .iter()
-        .chain(args.gpx.iter().filter(|p| !is_stdin(p)))
+        .chain(args.track.iter().filter(|p| !is_stdin(p)))
         .cloned()
         .collect();
     let anchor = match (args.start, args.sync) {
@@ -140,12 +142,12 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
         },
     };
     let options = args.write.options(anchor, args.offset);
-    // Each clip reads the GPX anew, keeping only its own window of time: memory follows one
+    // Each clip reads the track anew, keeping only its own window of time: memory follows one
     // clip, and each output is what a run on that clip alone writes.
     let finished = each_clip(&videos, |video| {
         let output = destination.output(video, args.write.force, &inputs)?;
-        let gpx = args.gpx.iter().cloned().map(gpx_input).collect();
-        embed(video, output, Job::Inject(Points::Gpx(gpx)), &options)
+        let tracks = args.track.iter().cloned().map(track_input).collect();
+        embed(video, output, Job::Inject(Points::Tracks(tracks)), &options)
     })?;
     Ok(finished.code)
 }
@@ -154,14 +156,15 @@ fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// `--gpx -` reads the GPX from standard input (`gpsbabel … -F - | telemux inject …`).
-fn gpx_input(path: PathBuf) -> GpxInput<'static> {
+/// `--track -` reads the track from standard input (`gpsbabel … -F - | telemux inject …`);
+/// its format is detected from its content.
+fn track_input(path: PathBuf) -> TrackInput<'static> {
     if is_stdin(&path) {
-        GpxInput::Reader {
+        TrackInput::Reader {
             name: "standard input".into(),
             reader: Box::new(std::io::stdin().lock()),
         }
     } else {
-        GpxInput::File(path)
+        TrackInput::File(path)
     }
 }

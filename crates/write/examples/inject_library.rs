@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use telemux_read::source::{self, Origin};
-use telemux_write::jobs::{self, GpxInput, InjectOptions, Points};
+use telemux_write::jobs::{self, InjectOptions, Points, TrackInput};
 
 /// GPS points the fixture's 12 s at the default 10 Hz make.
 const EXPECTED_POINTS: usize = 120;
@@ -18,7 +18,7 @@ fn main() -> Result<ExitCode, Box<dyn Error>> {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures");
     let mut video = Cursor::new(std::fs::read(fixtures.join("ride.mp4"))?);
     let mut output = Cursor::new(Vec::new());
-    let points = Points::Gpx(vec![GpxInput::File(fixtures.join("ride.gpx"))]);
+    let points = Points::Tracks(vec![TrackInput::File(fixtures.join("ride.gpx"))]);
     // The video's creation time is UTC, as the GPX: the default anchor lines them up.
     let options = InjectOptions::default();
     let report = jobs::inject(&mut video, &mut output, points, &options, &mut ())?;

@@ -10,6 +10,7 @@
 mod collect;
 mod error;
 mod input;
+mod kind;
 mod merge;
 mod parser;
 mod point;
@@ -17,7 +18,9 @@ mod timestamp;
 mod window;
 
 pub use error::{GpxError, Position};
+pub use kind::KIND;
 pub use merge::{merge_by_time, MergeReport, Merged};
+pub(crate) use window::Keep;
 pub use window::{merge_windows, read_window, Totals, Window, Windowed, WindowedTrack};
 
 use crate::model::{AltitudeRef, GpsPoint, Telemetry};

@@ -135,8 +135,10 @@ enum Place {
     After,
 }
 
-/// The kept points of one kind (track, route or waypoint points).
-struct Keep {
+/// The sieve: keeps of the points pushed through it (one kind of a GPX file, or every point
+/// of another track format, see `track_input::read_window`) those a window needs, with totals
+/// of the rest.
+pub(crate) struct Keep {
     window: Window,
     before: Option<GpsPoint>,
     inside: Vec<GpsPoint>,
@@ -148,7 +150,7 @@ struct Keep {
 }
 
 impl Keep {
-    fn new(window: Window) -> Keep {
+    pub(crate) fn new(window: Window) -> Keep {
         Keep {
             window,
             before: None,
@@ -171,7 +173,7 @@ impl Keep {
         }
     }
 
-    fn push(&mut self, point: GpsPoint) {
+    pub(crate) fn push(&mut self, point: GpsPoint) {
         let Some(time) = point.time else {
             self.report.untimed += 1;
             return;
@@ -229,7 +231,7 @@ impl Keep {
         }
     }
 
-    fn finish(self) -> (Vec<GpsPoint>, Totals, MergeReport) {
+    pub(crate) fn finish(self) -> (Vec<GpsPoint>, Totals, MergeReport) {
         let mut points = self.inside;
         points.extend(self.before);
         points.extend(self.after);

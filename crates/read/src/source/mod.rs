@@ -67,6 +67,8 @@ pub enum Origin {
     Ttad,
     /// A CAMM track (`camm` sample entry: 360 cameras, the Street View app).
     Camm,
+    /// A track file (GPX, FIT, DJI SRT, …), read whole: `crate::track_input::read_file`.
+    TrackFile,
 }
 
 /// A file's telemetry and what the user should be told about it.

@@ -5,11 +5,22 @@
 //! streams: it hands each point to `emit` as it is read and keeps nothing itself, so what is
 //! kept (the window of time a video needs) is decided by the caller and memory does not grow
 //! with the file.
+//!
+//! A file's format is decided by content first ([`Kind::detect`] on its head, in [`KINDS`]
+//! order), then by its extension ([`detect_file`]). Every format's points go through one sieve
+//! ([`read_window`], the one GPX uses), or are read whole for `extract` ([`read_all`]).
+
+pub mod fit;
+pub mod srt;
+mod window;
 
 use std::fmt;
 use std::io::BufRead;
 
+use crate::gpx::GpxError;
 use crate::model::{AltitudeRef, GpsPoint};
+
+pub use window::{read_all, read_file, read_window, WholeTrack};
 
 /// Where in a track file something is: a line of a text format, a byte of a binary one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,6 +104,16 @@ pub enum TrackInputError {
         /// What is wrong, in words a user can act on.
         message: String,
     },
+    /// A GPX document that cannot be read (GPX keeps its own errors, which name line, column
+    /// and element path).
+    #[error(transparent)]
+    Gpx(#[from] GpxError),
+    /// No format's detection accepts the file's head, and its extension is none of theirs.
+    #[error(
+        "not a track file telemux reads (by content, else by extension: {})",
+        formats_read()
+    )]
+    UnknownFormat,
 }
 
 /// Bytes of a file's head that [`Kind::detect`] is shown.
@@ -123,10 +144,55 @@ impl fmt::Debug for Kind {
     }
 }
 
-/// Every track file format telemux reads, in the order their detections are tried.
-pub static KINDS: &[&Kind] = &[];
+impl Kind {
+    /// Whether this is GPX, which keeps its own streaming parser ([`crate::gpx::read_window`]).
+    pub fn is_gpx(&self) -> bool {
+        std::ptr::eq(self, &crate::gpx::KIND)
+    }
+}
+
+/// Every track file format telemux reads, in the order their detections are tried: binary
+/// magic numbers first, then XML roots, then text shapes.
+pub static KINDS: &[&Kind] = &[&fit::KIND, &crate::gpx::KIND, &srt::KIND];
 
 /// The first format whose detection accepts `head`.
 pub fn detect(head: &[u8]) -> Option<&'static Kind> {
     KINDS.iter().copied().find(|kind| (kind.detect)(head))
+}
+
+/// The format of a file: by its first [`HEAD_LEN`] bytes `head`, else by its `extension`
+/// (any case; a file whose content says nothing, such as an empty one, still gets its own
+/// format's error).
+pub fn detect_file(head: &[u8], extension: Option<&str>) -> Option<&'static Kind> {
+    let head = head.get(..HEAD_LEN).unwrap_or(head);
+    detect(head).or_else(|| {
+        let extension = extension?.to_ascii_lowercase();
+        KINDS
+            .iter()
+            .copied()
+            .find(|kind| kind.extensions.contains(&extension.as_str()))
+    })
+}
+
+/// The format of the input `input` (its head is looked at, not consumed), named `name` for
+/// the extension; [`TrackInputError::UnknownFormat`] when neither content nor name says.
+pub fn detect_input(
+    input: &mut (impl BufRead + ?Sized),
+    name: &std::path::Path,
+) -> Result<&'static Kind, TrackInputError> {
+    let extension = name.extension().and_then(|e| e.to_str());
+    let head = input.fill_buf()?;
+    detect_file(head, extension).ok_or(TrackInputError::UnknownFormat)
+}
+
+/// The formats read with their extensions, for messages: "GPX (.gpx), FIT (.fit)".
+pub fn formats_read() -> String {
+    let formats: Vec<String> = KINDS
+        .iter()
+        .map(|kind| {
+            let extensions: Vec<String> = kind.extensions.iter().map(|e| format!(".{e}")).collect();
+            format!("{} ({})", kind.name, extensions.join(", "))
+        })
+        .collect();
+    formats.join(", ")
 }

@@ -3,9 +3,9 @@
 
 use std::io;
 
-use telemux_read::gpx::GpxError;
 use telemux_read::mp4::Mp4Error;
 use telemux_read::source::SourceError;
+use telemux_read::track_input::TrackInputError;
 
 use crate::file_lock::LockError;
 use crate::gpmf::ReplaceError;
@@ -16,7 +16,7 @@ use super::align::AlignError;
 use super::options::OptionError;
 use super::report::{PointsFrom, Report};
 
-/// Why an inject or convert job stopped. Every variant but `Lock`, `GpxOpen`, `Gpx` and
+/// Why an inject or convert job stopped. Every variant but `Lock`, `TrackOpen`, `TrackFile` and
 /// `Write` is about the video, whose name the caller knows and adds.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -54,26 +54,26 @@ pub enum JobError {
     /// The video's start could not be decided.
     #[error(transparent)]
     Align(#[from] AlignError),
-    /// A GPX file could not be opened.
+    /// A track file could not be opened.
     #[error("{name}: {source}")]
-    GpxOpen {
+    TrackOpen {
         /// The file's name.
         name: String,
         /// What failed.
         #[source]
         source: io::Error,
     },
-    /// A GPX document could not be read.
+    /// A track file could not be read, or is in no format telemux reads.
     #[error("{name}: {source}")]
-    Gpx {
-        /// The document's name.
+    TrackFile {
+        /// The file's name.
         name: String,
-        /// What is wrong, with its line.
+        /// What is wrong, with its line or byte offset.
         #[source]
-        source: GpxError,
+        source: TrackInputError,
     },
-    /// The GPX has no point with a time, so nothing to line up with the video.
-    #[error("the GPX has no points with times")]
+    /// The track has no point with a time, so nothing to line up with the video.
+    #[error("the track has no points with times")]
     NoTimedPoints,
     /// The track and the video do not overlap in time.
     #[error("the {} and the video do not overlap in time", .points_from.label())]

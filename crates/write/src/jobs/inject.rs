@@ -1,4 +1,4 @@
-//! The inject job: GPS points lined up with a video, resampled and written into it as a GPMF
+//! The inject job: GPS points (given, or read from track files) lined up with a video, resampled and written into it as a GPMF
 //! track, either as a copy (any `Read + Seek` into any `Write + Seek`) or into the file itself.
 
 use std::borrow::Cow;
@@ -21,11 +21,11 @@ use crate::track_format::TrackFormat;
 
 use super::align::{align, camera_fix, utc_creation, window, AlignError, Anchor};
 use super::error::{Failure, JobError};
-use super::gpx_input::{read_gpx, GpxInput};
 use super::options::InjectOptions;
 use super::report::{
     Aligned, Cleaned, DefaultDop, PointsFrom, Replaced, Report, Retimed, SensorsWritten, Written,
 };
+use super::track_input::{read_tracks, TrackInput};
 
 /// The GPS points of a job.
 #[non_exhaustive]
@@ -38,10 +38,11 @@ pub enum Points<'a> {
         /// Sensor streams with media times.
         sensors: &'a [SensorStream],
     },
-    /// GPX documents, merged by time, read as a stream once the video says which window of
-    /// time it needs: only the points that window needs are kept, so memory follows the
-    /// video, not the files.
-    Gpx(Vec<GpxInput<'a>>),
+    /// Track files of any format telemux reads (GPX, FIT, DJI SRT, …; detected by content),
+    /// merged by time, read as a stream once the video says which window of time it needs:
+    /// only the points that window needs are kept, so memory follows the video, not the
+    /// files.
+    Tracks(Vec<TrackInput<'a>>),
 }
 
 /// Told how a job advances, to show progress; every method does nothing unless implemented.
@@ -179,15 +180,18 @@ fn prepared<R: Read + Seek>(
             sensors,
             PointsFrom::Gps,
         ),
-        Points::Gpx(files) => {
+        Points::Tracks(files) => {
             let window = window(anchor, creation, options.offset, duration)?;
-            let read = read_gpx(files, window)?;
+            let read = read_tracks(files, window)?;
+            let format = read.format();
+            report.tracks = read.files;
             report.untimed_ignored = read.merge.untimed;
             if read.totals.count == 0 {
                 return Err(JobError::NoTimedPoints);
             }
             let points = clean(read.points, &read.merge, options, report);
-            (Cow::Owned(points), read.totals, &[][..], PointsFrom::Gpx)
+            let from = PointsFrom::Track(format);
+            (Cow::Owned(points), read.totals, &[][..], from)
         }
     };
     let alignment = align(anchor, creation, totals.first, options.offset, duration)?;
@@ -319,7 +323,7 @@ fn resolve_anchor<R: Read + Seek>(
     }
     let fix = match points {
         Points::Loaded { gps, .. } => camera_fix(gps),
-        Points::Gpx(_) => match source::read(input, source::Options::default()) {
+        Points::Tracks(_) => match source::read(input, source::Options::default()) {
             Ok(read) => camera_fix(&read.telemetry.gps),
             Err(SourceError::NoTelemetry) => None,
             Err(error) => return Err(error.into()),
@@ -329,9 +333,9 @@ fn resolve_anchor<R: Read + Seek>(
         .ok_or(JobError::Align(AlignError::NoCameraFix))
 }
 
-/// The GPX points cleaned before resampling (`Filters::before_resampling`) unless
+/// The track files' points cleaned before resampling (`Filters::before_resampling`) unless
 /// `keep_outliers`, with what the merge by time dropped and reordered, into `report.cleaned`.
-fn clean(
+pub(super) fn clean(
     points: Vec<GpsPoint>,
     merge: &MergeReport,
     options: &InjectOptions,

@@ -9,22 +9,23 @@ use crate::mp4::in_place::Unfinished;
 use crate::mp4::Placed;
 
 use super::align::Alignment;
+use super::track_input::TrackRead;
 
 /// Where the points of a job come from, for the words of a report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PointsFrom {
-    /// GPX files.
-    Gpx,
+    /// Track files of this format ("GPX", "FIT", "DJI SRT"; "track" for several formats).
+    Track(&'static str),
     /// GPS points given as values (a dashcam's own GPS).
     Gps,
 }
 
 impl PointsFrom {
-    /// "GPX" or "GPS", as reports and errors name the points.
+    /// The format ("GPX", "FIT") or "GPS", as reports and errors name the points.
     pub fn label(self) -> &'static str {
         match self {
-            PointsFrom::Gpx => "GPX",
+            PointsFrom::Track(format) => format,
             PointsFrom::Gps => "GPS",
         }
     }
@@ -39,9 +40,12 @@ pub struct Report {
     pub source: Option<SourceRead>,
     /// In place: the staging box of an interrupted run, removed before this one.
     pub removed_unfinished: Option<Unfinished>,
-    /// GPX points without a time, ignored.
+    /// The track files read, each with its format and warnings (empty for points given as
+    /// values).
+    pub tracks: Vec<TrackRead>,
+    /// Track points without a time, ignored.
     pub untimed_ignored: usize,
-    /// GPX: what the cleaning before resampling did (`None` for points given as values).
+    /// Track files: what the cleaning before resampling did (`None` for points given as values).
     pub cleaned: Option<Cleaned>,
     /// How the track was lined up with the video.
     pub aligned: Option<Aligned>,
