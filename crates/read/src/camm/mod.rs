@@ -5,7 +5,7 @@
 //! This module holds what the reader and the writer share: the packet model, its decoding,
 //! GPS time, and how a CAMM track is recognised; the walk over a track's samples
 //! ([`Packets`]), the track read into the model ([`read`]) and `dump`'s listing
-//! ([`print`]). Encoding lives in
+//! ([`print()`]). Encoding lives in
 //! `telemux-write`.
 
 mod packets;
