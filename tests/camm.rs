@@ -5,8 +5,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::camm::{self, ride, ride_position, video};
-use common::{extract_json_and_summary as extract_json, fixture, telemux};
+use common::camm::{self, extract_json_and_summary as extract_json, ride, ride_position, video};
+use common::{fixture, telemux};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::macros::datetime;

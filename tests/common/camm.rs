@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use super::telemux;
+
 use super::synthetic::{SynthTrack, SynthVideo};
 
 /// 2024-05-01 10:00:00 UTC in seconds since 1904 (mvhd), and as CAMM's GPS time (seconds since
@@ -119,4 +121,18 @@ pub fn mapillary_write(
     let status = child.wait().unwrap();
     assert!(status.success(), "mapillary_camm_write.py failed: {status}");
     Some(())
+}
+
+/// `telemux extract VIDEO --format json`, which must succeed: the JSON, and the summary and
+/// warnings it printed on stderr.
+pub fn extract_json_and_summary(video: &Path) -> (serde_json::Value, String) {
+    let out = telemux()
+        .arg("extract")
+        .arg(video)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
 }

@@ -67,12 +67,6 @@ pub fn extract_points(path: &Path) -> usize {
 
 /// `telemux extract VIDEO --format json`, which must succeed, parsed.
 pub fn extract_json(video: &Path) -> serde_json::Value {
-    extract_json_and_summary(video).0
-}
-
-/// `telemux extract VIDEO --format json`, which must succeed: the JSON and the summary and
-/// warnings it printed on stderr.
-pub fn extract_json_and_summary(video: &Path) -> (serde_json::Value, String) {
     let out = telemux()
         .arg("extract")
         .arg(video)
@@ -80,8 +74,7 @@ pub fn extract_json_and_summary(video: &Path) -> (serde_json::Value, String) {
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    (serde_json::from_slice(&out.stdout).unwrap(), stderr)
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Runs a command and returns its stdout; panics with its stderr when it fails.
