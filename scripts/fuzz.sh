@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 runs_cap=${RUNS:--1} # -1: no cap, libFuzzer runs until the time is up
 shift || true
-all=(gpmf_decode mp4_moov novatek_block novatek_ts gpx_parse ttad_decode rewrite nmea_parse kml_parse geojson_parse csv_parse json_parse)
+all=(gpmf_decode mp4_moov novatek_block novatek_ts gpx_parse ttad_decode rewrite camm_decode fit_parse srt_parse nmea_parse kml_parse geojson_parse csv_parse json_parse)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 shared=${TELEMUX_SHARED:-../shared}

@@ -264,8 +264,8 @@ fn files_without_gps_exit_2_saying_what_was_looked_for() {
         .code(2)
         .stderr(predicate::str::contains(
             "no GPS telemetry found (looked for a GoPro GPMF track (gpmd samples starting with \
-             DEVC), a TomTom Bandit moov/udta/TTMD/TTAD box, a Novatek moov/gps index, and \
-             freeGPS blocks in mdat)",
+             DEVC), a CAMM track (camm sample entry), a TomTom Bandit moov/udta/TTMD/TTAD box, a \
+             Novatek moov/gps index, and freeGPS blocks in mdat)",
         ));
     let dir = tempfile::tempdir().unwrap();
     let ts = dir.path().join("video.ts");

@@ -1,5 +1,5 @@
 //! Issue 15, item 6: `verify` and `extract` find the same telemetry in every corpus and
-//! fixture file (and in `inject`'s output of the ride): the same number of GPS points, the
+//! fixture file (and in `inject`'s output of the ride, and a CAMM track): the same number of GPS points, the
 //! same first and last positions and times. `verify` runs through the library (its report's
 //! `track`), `extract` through the CLI (`--format json`, which keeps points without a fix).
 
@@ -138,9 +138,13 @@ fn verify_and_extract_agree_on_the_fixtures_and_injected_output() {
     let injected = dir.path().join("ride-gps.mp4");
     inject_ride_gpx(&fixture("ride.mp4"), Some(&injected), &[]);
     files.push(injected);
+    let camm = dir.path().join("camm.mp4");
+    std::fs::write(&camm, common::camm::video(common::camm::ride())).unwrap();
+    files.push(camm);
     let counts = assert_agree(&files);
-    // The fixtures carry no telemetry; the injected ride 12 s at 10 Hz.
-    assert_eq!(counts, [0, 0, 0, 0, 0, 120]);
+    // The fixtures carry no telemetry; the injected ride 12 s at 10 Hz; the CAMM track 12 GPS
+    // packets among its 48.
+    assert_eq!(counts, [0, 0, 0, 0, 0, 120, 12]);
 }
 
 #[test]

@@ -7,22 +7,26 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
-use telemux_read::gopro;
 use telemux_read::gpmf::{self, PrintOptions};
 use telemux_read::mp4::spherical::{self, Projection, Stereo, TrackSpherical};
 use telemux_read::mp4::{BoxNode, TrailingKind};
 use telemux_read::source::{open_mp4, SourceError};
 use telemux_read::verify::Layout;
 use telemux_read::Highlight;
+use telemux_read::{camm, gopro};
 
 use super::inputs;
 use super::EXIT_UNREADABLE;
 
-/// Show what is inside a video (box tree, tracks, GPMF payloads) or a raw GPMF file.
+/// Show what is inside a video (box tree, tracks, CAMM packets, GPMF payloads) or a raw GPMF
+/// file.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 For MP4/MOV: every box with its offset and size, a line per track (handler, sample entry,
-samples, duration; a 360 video's Spherical Video V1 XML and V2 st3d/sv3d fields below it), then the KLV listing of the GPMF payloads asked for (the first by default).
+samples, duration; a 360 video's Spherical Video V1 XML and V2 st3d/sv3d fields below it), the
+packets of a CAMM track (one line each: sample, media time, byte offset, type and values; the
+first 20 unless --all), then the KLV listing of the GPMF payloads asked for (the first by
+default).
 For raw GPMF files: the KLV listing. Each KLV line is KEY TYPE STRUCTSIZExREPEAT and the
 values, divided by the stream's SCAL; nests are indented; GPSU times are shown as UTC.
 
@@ -31,6 +35,7 @@ Examples:
   telemux dump GX010042.MP4 --payload 5 --payload 6
   telemux dump GX010042.MP4 --every-payload --all > klv.txt
   telemux dump GX010042.MP4 --global      # the camera's settings (udta GPMF)
+  telemux dump pano.mp4 --all             # every CAMM packet
   telemux dump hero5.raw
   telemux dump clips/                     # every video in the folder, each under its name")]
 pub struct DumpArgs {
@@ -38,7 +43,8 @@ pub struct DumpArgs {
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Print every sample of every KLV instead of the first few and a count
+    /// Print every sample of every KLV (and every CAMM packet) instead of the first few and a
+    /// count
     #[arg(long)]
     pub all: bool,
 
@@ -189,6 +195,10 @@ fn dump_mp4(file: &mut File, args: &DumpArgs, out: &mut String) -> anyhow::Resul
         }
     }
     highlight_lines(&gopro::udta_highlights(&mp4), out);
+    if let Some(track) = camm::find_track(&mp4) {
+        camm::print(&mp4, &track, file, args.all, out)
+            .with_context(|| format!("CAMM track [{}]", track.index))?;
+    }
     let Some(track) = gopro::find_track(&mp4, file)? else {
         out.push_str("no GPMF track\n");
         return match args.payload.first() {

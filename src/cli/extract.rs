@@ -21,8 +21,9 @@ use super::text_output::write_text;
 use super::values::Number;
 use super::EXIT_UNREADABLE;
 
-/// Export the GPS track of videos (GoPro GPMF, TomTom Bandit, telemux output) or track files
-/// (GPX, FIT, DJI SRT, …) as GPX, KML, GeoJSON, CSV or JSON, or their sensor samples as CSV.
+/// Export the GPS track of videos (GoPro GPMF, CAMM, TomTom Bandit, dashcams, telemux output)
+/// or track files (GPX, FIT, DJI SRT, …) as GPX, KML, GeoJSON, CSV or JSON, or their sensor
+/// samples as CSV.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Several files (GoPro chapters, a folder of clips) become one track: each file is a segment, in
@@ -35,6 +36,11 @@ reported and skipped, and the exit code is 2.
 --format json holds the GPS and every sensor stream; --format sensors-csv writes one row per
 sensor sample (media_time, time, stream, unit, value_1, value_2, …).
 
+A CAMM track (360 cameras, the Street View app, mapillary_tools) gives GPS from its type 6 and
+5 packets and sensor streams GYRO, ACCL and MAGN (types 2, 3, 7; also ANGLE_AXIS, EXPOSURE and
+POSITION for types 0, 1, 4). A file with both a GoPro GPMF track and a CAMM track is read
+from the GPMF track unless --prefer-camm.
+
 Examples:
   telemux extract GX010042.MP4 -o ride.gpx
   telemux extract GX01*.MP4 --min-fix 3 --max-dop 5 -o ride.gpx
@@ -43,7 +49,8 @@ Examples:
   telemux extract GX010042.MP4 --format json -o all-sensors.json
   telemux extract bandit.mp4 --format sensors-csv -o imu.csv
   telemux extract ride.fit -o ride.gpx          (a track file, read whole)
-  telemux extract DJI_0001.SRT --format csv -o flight.csv")]
+  telemux extract DJI_0001.SRT --format csv -o flight.csv
+  telemux extract pano.mp4 --prefer-camm -o pano.gpx")]
 pub struct ExtractArgs {
     /// Video files or folders of them, or track files (GPX, FIT, DJI SRT, …)
     #[arg(required = true)]
@@ -88,6 +95,11 @@ pub struct ExtractArgs {
     #[arg(long, default_value_t = 1000.0, requires = "drop_outliers",
           value_parser = Number::positive("m/s"))]
     pub max_speed: f64,
+
+    /// Read the CAMM track of a file that also has a GoPro GPMF track (GPMF is read by
+    /// default)
+    #[arg(long)]
+    pub prefer_camm: bool,
 
     /// Order of several files: by their first GPS time, or by name as given
     #[arg(long, value_enum, default_value_t = Sort::Time)]
@@ -143,9 +155,10 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     filters.max_speed = args.drop_outliers.then_some(args.max_speed);
     filters.keep_null_island = false;
     filters.drop_unfixed = !(args.all_fixes || everything);
-    let options = args
+    let mut options = args
         .dashcam
         .options(everything, args.all_fixes || everything);
+    options.prefer_camm = args.prefer_camm;
     let paths = inputs::expand(&args.inputs)?;
     let several = paths.len() > 1;
     let mut read = Vec::new();

@@ -25,7 +25,9 @@ const EXIT_FAILED: u8 = 1;
 #[derive(Debug, clap::Args)]
 #[command(after_help = "\
 Each check prints PASS, WARN, FAIL or SKIP, its id and a message with the number behind it.
-The telemetry is read as telemux extract reads it. When it lives in moov or a GPMF track, only
+The telemetry is read as telemux extract reads it; a CAMM track also gets camm_packets (every
+sample a valid packet) and camm_timing (GPS time against media time), beside a GPMF track too.
+When it lives in moov or a GPMF or CAMM track, only
 the top-level box headers, moov and the telemetry samples are read, so even a file of several
 gigabytes takes well under a second; a file without it is scanned for dashcam GPS blocks.
 A folder stands for the videos directly inside it.
@@ -37,7 +39,8 @@ Examples:
   telemux verify GX010001.MP4
   telemux verify --street-view *.MP4
   telemux verify DCIM/100GOPRO/             # every video in the folder, one report each
-  telemux verify --json --street-view --max-speed 60 ride.mp4 > report.json")]
+  telemux verify --json --street-view --max-speed 60 ride.mp4 > report.json
+  telemux verify --street-view --prefer-camm pano.mp4   # GPS checks on its CAMM track")]
 pub struct VerifyArgs {
     /// Videos to check (MP4 or QuickTime), or folders of them
     #[arg(required = true, value_name = "FILE")]
@@ -50,6 +53,11 @@ pub struct VerifyArgs {
     /// Also run the checks behind Street View's upload failure reasons
     #[arg(long)]
     pub street_view: bool,
+
+    /// Run the GPS checks on the CAMM track of a file that also has a GoPro GPMF track (both
+    /// tracks' packets are checked either way)
+    #[arg(long)]
+    pub prefer_camm: bool,
 
     /// Implied speed between two GPS points above which the track "jumps", in m/s
     #[arg(long, value_name = "M/S", default_value_t = verify::DEFAULT_MAX_SPEED,
@@ -73,6 +81,7 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<ExitCode> {
     let mut options = Options::default();
     options.street_view = args.street_view;
     options.max_speed = args.max_speed;
+    options.prefer_camm = args.prefer_camm;
     let paths = inputs::expand(&args.files)?;
     let outcomes: Vec<Outcome> = paths
         .iter()

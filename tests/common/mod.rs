@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test file uses its own part of this module
 
 pub mod bandit;
+pub mod camm;
 pub mod oracle;
 pub mod readers;
 pub mod synthetic;

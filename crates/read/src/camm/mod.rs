@@ -3,13 +3,25 @@
 //! little-endian header (`u16` reserved, `u16` type) and a payload fixed by the type.
 //!
 //! This module holds what the reader and the writer share: the packet model, its decoding,
-//! GPS time, and how a CAMM track is recognised. Encoding lives in `telemux-write`.
+//! GPS time, and how a CAMM track is recognised; the walk over a track's samples
+//! ([`Packets`]), the track read into the model ([`read`]) and `dump`'s listing
+//! ([`print()`]). Encoding lives in
+//! `telemux-write`.
+
+mod packets;
+mod print;
+mod reading;
 
 use std::fmt;
 
+use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
 
-use crate::mp4::{Mp4, Mp4Error};
+use crate::mp4::{Mp4, Mp4Error, Track};
+
+pub use packets::{movie_shift, Entry, Packets, MAX_PACKET_LEN};
+pub use print::{print, LISTED_BY_DEFAULT};
+pub use reading::{read, BadPacket, CammFacts, CammTelemetry, ReadOptions, MAX_LISTED};
 
 /// One CAMM packet, its values as the spec defines them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -269,16 +281,26 @@ pub fn camm_tracks(mp4: &Mp4) -> Result<Vec<usize>, Mp4Error> {
     let mut found = Vec::new();
     for track in mp4.tracks() {
         let track = track?;
-        if track
-            .stsd
-            .entries
-            .iter()
-            .any(|entry| entry.kind.as_bytes() == &SAMPLE_ENTRY)
-        {
+        if is_camm_track(&track) {
             found.push(track.index);
         }
     }
     Ok(found)
+}
+
+/// The first track whose sample entry is `camm`. Tracks that cannot be parsed are passed
+/// over, as `gopro::find_track` does (the reader reports them).
+pub fn find_track(mp4: &Mp4) -> Option<Track<'_>> {
+    mp4.tracks().filter_map(Result::ok).find(is_camm_track)
+}
+
+/// Whether one of `track`'s sample entries is `camm`.
+pub fn is_camm_track(track: &Track<'_>) -> bool {
+    track
+        .stsd
+        .entries
+        .iter()
+        .any(|entry| entry.kind.as_bytes() == &SAMPLE_ENTRY)
 }
 
 impl fmt::Display for Packet {
@@ -300,11 +322,27 @@ impl fmt::Display for Packet {
                 longitude,
                 altitude,
             } => write!(f, "type 5 GPS {latitude}, {longitude}, {altitude} m"),
-            Packet::Gps(g) => write!(
-                f,
-                "type 6 GPS time {} fix {} {}, {}, {} m",
-                g.time_gps_epoch, g.gps_fix_type, g.latitude, g.longitude, g.altitude
-            ),
+            Packet::Gps(g) => {
+                let utc = gps_seconds_to_utc(g.time_gps_epoch)
+                    .and_then(|utc| utc.format(&Rfc3339).ok())
+                    .unwrap_or_else(|| "not a time".to_string());
+                write!(
+                    f,
+                    "type 6 GPS time {} s ({utc}) fix {} {}, {}, {} m, accuracy {} m horizontal \
+                     {} m vertical, velocity east {} north {} up {} m/s (accuracy {} m/s)",
+                    g.time_gps_epoch,
+                    g.gps_fix_type,
+                    g.latitude,
+                    g.longitude,
+                    g.altitude,
+                    g.horizontal_accuracy,
+                    g.vertical_accuracy,
+                    g.velocity_east,
+                    g.velocity_north,
+                    g.velocity_up,
+                    g.speed_accuracy
+                )
+            }
             Packet::Magnetic(v) => write!(f, "type 7 magnetic {v:?} µT"),
         }
     }

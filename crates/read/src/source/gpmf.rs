@@ -19,7 +19,7 @@ pub(super) static RAW: Format = Format {
 };
 
 /// The GPMF track of an MP4/MOV (GoPro cameras, telemux output).
-pub(super) static TRACK: Format = Format {
+pub static TRACK: Format = Format {
     name: "GoPro GPMF",
     looked_for: &["a GoPro GPMF track (gpmd samples starting with DEVC)"],
     gpmf: true,
@@ -115,6 +115,7 @@ fn from_gopro(t: gopro::GoproTelemetry, origin: Origin) -> FileTelemetry {
         warnings: t.skipped,
         details: Vec::new(),
         cut: t.cut,
+        camm: None,
         telemetry: t.telemetry,
     }
 }

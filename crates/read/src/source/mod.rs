@@ -7,6 +7,7 @@
 //! in that module. A new format is one module and one registry line; the "nothing found"
 //! message and the file extensions a folder is searched for derive from the registry.
 
+mod camm;
 mod container;
 mod gpmf;
 mod inputs;
@@ -22,8 +23,10 @@ use crate::mp4::{Mp4, Mp4Error};
 use crate::novatek::{DecodeOptions, Located, NovatekError};
 use crate::ttad::TtadError;
 
+pub use camm::FORMAT as CAMM;
 pub use container::{check_mp4, open_mp4};
 pub use gpmf::is_raw_gpmf;
+pub use gpmf::TRACK as GPMF_TRACK;
 pub use inputs::{expand, input_extensions, Expanded, Expansion, InputsError, Skipped};
 pub use registry::{looked_for, read_head, Format, Reach, ReadSeek, FORMATS};
 
@@ -45,6 +48,9 @@ pub struct Options {
     pub force_scan: bool,
     /// Keep a line per dashcam block in `FileTelemetry::details` (`--verbose`).
     pub details: bool,
+    /// Read a file's CAMM track even when it also has a GPMF track, which is read by default
+    /// (`--prefer-camm`).
+    pub prefer_camm: bool,
 }
 
 /// Where a file's telemetry was found.
@@ -59,6 +65,8 @@ pub enum Origin {
     Novatek(Located),
     /// A TomTom Bandit's `moov/udta/TTMD/TTAD` box.
     Ttad,
+    /// A CAMM track (`camm` sample entry: 360 cameras, the Street View app).
+    Camm,
     /// A track file (GPX, FIT, DJI SRT, …), read whole: `crate::track_input::read_file`.
     TrackFile,
 }
@@ -80,6 +88,8 @@ pub struct FileTelemetry {
     /// Raw GPMF: where the payloads stopped being readable before the end of the file, and
     /// why (also in `warnings`).
     pub cut: Option<(u64, String)>,
+    /// CAMM: the track packet by packet (valid packets by type, bad ones), for `verify`.
+    pub camm: Option<crate::camm::CammFacts>,
 }
 
 /// What one format found in a file: where, how much, and what it read or why it could not.
@@ -199,7 +209,8 @@ pub fn read_observed<R: Read + Seek>(
 }
 
 /// The telemetry of an opened MP4/MOV: what the first format of [`FORMATS`] that finds any
-/// in it reads, or `None` when none does. `verify` calls this on the MP4 it opened itself.
+/// in it reads (the CAMM track first with `Options::prefer_camm`), or `None` when none does.
+/// `verify` calls this on the MP4 it opened itself.
 pub fn read_mp4<R: Read + Seek>(
     mp4: &Mp4,
     reader: &mut R,
@@ -207,4 +218,20 @@ pub fn read_mp4<R: Read + Seek>(
     observer: &mut Observer<'_>,
 ) -> Option<Found> {
     registry::read_mp4(mp4, reader, &options, observer)
+}
+
+/// What one [`Reach::Mp4`] format of the registry reads in an opened MP4/MOV, `None` when it
+/// finds nothing there (or is no `Mp4` format): `verify` checks a file's CAMM track beside the
+/// GPMF track that [`read_mp4`] reads first, and the other way round.
+pub fn read_format<R: Read + Seek>(
+    format: &'static Format,
+    mp4: &Mp4,
+    reader: &mut R,
+    options: Options,
+    observer: &mut Observer<'_>,
+) -> Option<Found> {
+    match format.reach {
+        Reach::Mp4(read) => read(mp4, reader, &options, observer),
+        _ => None,
+    }
 }

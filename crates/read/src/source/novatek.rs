@@ -160,6 +160,7 @@ fn from_novatek(file: NovatekFile, mut warnings: Vec<String>) -> FileTelemetry {
         warnings,
         details: track.details,
         cut: None,
+        camm: None,
         telemetry: Telemetry {
             source: source.to_string(),
             device,

@@ -65,9 +65,10 @@ impl PartialEq for Format {
 }
 
 /// Every format telemux reads, in the order they are tried within each [`Reach`].
-pub static FORMATS: [&Format; 6] = [
+pub static FORMATS: [&Format; 7] = [
     &super::gpmf::RAW,
     &super::gpmf::TRACK,
+    &super::camm::FORMAT,
     &super::ttad::FORMAT,
     &super::novatek::MP4,
     &super::novatek::TS,
@@ -129,17 +130,23 @@ fn read_detected(
     Ok(None)
 }
 
-/// What the first [`Reach::Mp4`] format that finds telemetry in `mp4` read.
+/// What the first [`Reach::Mp4`] format that finds telemetry in `mp4` read, the CAMM track
+/// tried first when `options.prefer_camm`.
 pub(super) fn read_mp4<R: Read + Seek>(
     mp4: &Mp4,
     reader: &mut R,
     options: &Options,
     observer: &mut Observer<'_>,
 ) -> Option<Found> {
-    FORMATS.iter().find_map(|format| match format.reach {
-        Reach::Mp4(read) => read(mp4, reader, options, observer),
-        _ => None,
-    })
+    let preferred = options.prefer_camm.then_some(&super::camm::FORMAT);
+    let rest = FORMATS.iter().copied().filter(|f| Some(*f) != preferred);
+    preferred
+        .into_iter()
+        .chain(rest)
+        .find_map(|format| match format.reach {
+            Reach::Mp4(read) => read(mp4, reader, options, observer),
+            _ => None,
+        })
 }
 
 /// What the first [`Reach::Unopenable`] format recovers from a file whose boxes `error` says

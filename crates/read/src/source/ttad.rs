@@ -73,5 +73,6 @@ fn decode(payload: &[u8], options: &Options) -> Result<FileTelemetry, SourceErro
         warnings,
         details: Vec::new(),
         cut: None,
+        camm: None,
     })
 }

@@ -124,6 +124,7 @@ pub fn read_file(
         warnings,
         details: Vec::new(),
         cut: None,
+        camm: None,
     }))
 }
 

@@ -28,6 +28,7 @@
 //! ```
 
 mod boxes;
+mod camm;
 mod chunks;
 mod fragments;
 mod gpmf;
@@ -66,6 +67,8 @@ pub struct Options {
     pub max_speed: f64,
     /// The current time, for "capture time in the future".
     pub now: OffsetDateTime,
+    /// Check the CAMM track's GPS (not the GPMF track's) in a file with both.
+    pub prefer_camm: bool,
 }
 
 impl Default for Options {
@@ -74,6 +77,7 @@ impl Default for Options {
             street_view: false,
             max_speed: DEFAULT_MAX_SPEED,
             now: OffsetDateTime::now_utc(),
+            prefer_camm: false,
         }
     }
 }
@@ -112,10 +116,14 @@ pub fn verify<R: Read + Seek>(reader: &mut R, options: &Options) -> Result<Repor
     checks.push(spherical::check(video.as_ref()));
     checks.push(fragments::check(&mp4, reader, &mdats));
 
-    let (sources, suspects) = sources::find(reader, &mp4, &tracks);
+    let (sources, suspects) = sources::find(reader, &mp4, &tracks, options.prefer_camm);
     checks.push(telemetry::sources(&sources, &suspects));
     checks.extend(gpmf_checks(&sources));
     let primary = telemetry::primary(&sources);
+    // Only a file with a CAMM track has these checks, so other reports stay as they were.
+    if let Some(source) = sources.iter().find(|s| s.camm.is_some()) {
+        checks.extend(camm::checks(source));
+    }
     let mvhd = mp4.mvhd().ok().filter(|m| m.timescale > 0);
     let duration = mvhd.map(|m| m.duration as f64 / f64::from(m.timescale));
     checks.extend(telemetry::checks(primary, duration));

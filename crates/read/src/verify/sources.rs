@@ -5,6 +5,7 @@
 
 use std::io::{Read, Seek};
 
+use crate::camm::CammFacts;
 use crate::gopro;
 use crate::gpmf;
 use crate::model::Telemetry;
@@ -27,6 +28,8 @@ pub struct Source {
     pub telemetry: Result<Telemetry, String>,
     /// Per-payload validity and TSMP counters, for GPMF.
     pub gpmf: Option<GpmfFacts>,
+    /// The packets of a CAMM track, as the reader counted them.
+    pub camm: Option<CammFacts>,
 }
 
 /// What looks like telemetry but is not readable as its kind, e.g. a `gpmd` track whose
@@ -43,30 +46,44 @@ pub struct Suspect {
 /// How verify reads: GPS without a fix is kept (it counts against the fix share), GoPro
 /// sensor streams are left out (their times are spread over each payload's MP4 time span, so
 /// they cannot go back, and on long videos they are most of the memory), sensor records with
-/// their own timestamps are kept (their times are checked).
-fn options() -> source::Options {
+/// their own timestamps are kept (their times are checked); the CAMM track first when
+/// `prefer_camm`.
+fn options(prefer_camm: bool) -> source::Options {
     source::Options {
         unfixed_gps: true,
         timestamped_sensors: true,
+        prefer_camm,
         ..source::Options::default()
     }
 }
 
-/// The file's telemetry as `source::read_mp4` finds it, plus the suspects.
+/// The file's telemetry as `source::read_mp4` finds it, and the other of its GPMF and CAMM
+/// tracks when it has both (a file written with both formats has both checked), plus the
+/// suspects.
 pub fn find<R: Read + Seek>(
     reader: &mut R,
     mp4: &Mp4,
     tracks: &[Result<Track<'_>, Mp4Error>],
+    prefer_camm: bool,
 ) -> (Vec<Source>, Vec<Suspect>) {
+    let options = options(prefer_camm);
+    let mut sources = Vec::new();
     let mut facts = GpmfFacts::default();
-    let found = source::read_mp4(mp4, reader, options(), &mut facts.inspector());
-    let sources: Vec<Source> = found
-        .map(|found| checked(found, facts))
-        .into_iter()
-        .collect();
+    let found = source::read_mp4(mp4, reader, options, &mut facts.inspector());
+    sources.extend(found.map(|found| checked(found, facts)));
+    let other = match sources.first() {
+        Some(first) if first.format == &source::CAMM => Some(&source::GPMF_TRACK),
+        Some(_) => Some(&source::CAMM),
+        None => None,
+    };
+    if let Some(other) = other {
+        let mut facts = GpmfFacts::default();
+        let found = source::read_format(other, mp4, reader, options, &mut facts.inspector());
+        sources.extend(found.map(|found| checked(found, facts)));
+    }
     let read = sources
-        .first()
-        .filter(|s| s.format.gpmf)
+        .iter()
+        .find(|s| s.format.gpmf)
         .map(|s| s.location.clone());
     let suspects = suspects(reader, tracks, read.as_deref());
     (sources, suspects)
@@ -75,7 +92,7 @@ pub fn find<R: Read + Seek>(
 /// A file of its own kind (raw GPMF) as `source::read_head` finds it, or `None`.
 pub fn find_in_head<R: Read + Seek>(reader: &mut R) -> Result<Option<Source>, SourceError> {
     let mut facts = GpmfFacts::default();
-    let found = source::read_head(reader, &options(), &mut facts.inspector())?;
+    let found = source::read_head(reader, &options(false), &mut facts.inspector())?;
     Ok(found.map(|found| checked(found, facts)))
 }
 
@@ -101,15 +118,17 @@ fn checked(found: Found, mut facts: GpmfFacts) -> Source {
         }
         Err(_) => {}
     }
+    let (telemetry, camm) = match found.telemetry {
+        Ok(read) => (Ok(read.telemetry), read.camm),
+        Err(error) => (Err(error.to_string()), None),
+    };
     Source {
         format: found.format,
         location: found.location,
         extent: found.extent,
-        telemetry: found
-            .telemetry
-            .map(|read| read.telemetry)
-            .map_err(|error| error.to_string()),
+        telemetry,
         gpmf: found.format.gpmf.then_some(facts),
+        camm,
     }
 }
 

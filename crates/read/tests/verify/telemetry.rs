@@ -71,9 +71,9 @@ fn a_video_without_telemetry_warns_and_skips_the_gps_checks() {
         &r,
         "telemetry_sources",
         Status::Warn,
-        "no telemetry: looked for a GoPro GPMF track (gpmd samples starting with DEVC), a \
-         TomTom Bandit moov/udta/TTMD/TTAD box, a Novatek moov/gps index, and freeGPS blocks in \
-         mdat",
+        "no telemetry: looked for a GoPro GPMF track (gpmd samples starting with DEVC), a CAMM \
+         track (camm sample entry), a TomTom Bandit moov/udta/TTMD/TTAD box, a Novatek moov/gps \
+         index, and freeGPS blocks in mdat",
         int(0),
     );
     for id in [
