@@ -326,3 +326,79 @@ fn a_late_track_starts_after_an_empty_edit() {
         assert_eq!(common::run(ffprobe).trim(), "2.000000");
     }
 }
+
+/// The writer and the reader of CAMM together: what `--format camm` writes, `extract` reads
+/// back as the oracle's points (positions exactly, times to the millisecond as written, the
+/// altitude as the decimal the f32 holds); with `--format both`, `--prefer-camm` reads the CAMM
+/// track and the default the GPMF one, at the same places to GPMF's 1e-7°.
+#[test]
+fn extract_reads_back_what_format_camm_wrote() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = fixture("ride.mp4");
+    let camm_only = dir.path().join("camm.mp4");
+    assert_success(&inject(&input, Some(&camm_only), &["--format", "camm"]));
+    let json = common::extract_json(&camm_only);
+    assert_eq!(json["source"], "CAMM (GPS type 6)");
+    let points = json["gps"].as_array().unwrap();
+    let expected = ride_points();
+    assert_eq!(points.len(), expected.len());
+    for (k, (point, want)) in points.iter().zip(&expected).enumerate() {
+        let (lat, lon) = (
+            point["latitude"].as_f64().unwrap(),
+            point["longitude"].as_f64().unwrap(),
+        );
+        assert!(
+            (lat - want.lat).abs() < 1e-12 && (lon - want.lon).abs() < 1e-12,
+            "point {k}: {lat}, {lon} vs {want:?}"
+        );
+        let alt = point["altitude"].as_f64().unwrap();
+        assert!((alt - want.alt).abs() < 1e-4, "point {k}: {alt}");
+        let written: f64 = (want.alt as f32).to_string().parse().unwrap();
+        assert_eq!(
+            alt, written,
+            "point {k}: the altitude as the f32's shortest decimal"
+        );
+        let time = time::OffsetDateTime::parse(
+            point["time"].as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap();
+        assert_eq!(time, want.time, "point {k}");
+    }
+
+    let both = dir.path().join("both.mp4");
+    assert_success(&inject(&input, Some(&both), &["--format", "both"]));
+    let read = |extra: &[&str]| {
+        let out = telemux()
+            .arg("extract")
+            .arg(&both)
+            .args(["--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let (gpmf, camm) = (read(&[]), read(&["--prefer-camm"]));
+    assert!(
+        gpmf["source"].as_str().unwrap().starts_with("GoPro GPMF"),
+        "{}",
+        gpmf["source"]
+    );
+    assert_eq!(camm["source"], "CAMM (GPS type 6)");
+    let (gpmf, camm) = (
+        gpmf["gps"].as_array().unwrap(),
+        camm["gps"].as_array().unwrap(),
+    );
+    assert_eq!((gpmf.len(), camm.len()), (120, 120));
+    for (k, (g, c)) in gpmf.iter().zip(camm).enumerate() {
+        for field in ["latitude", "longitude"] {
+            let (g, c) = (g[field].as_f64().unwrap(), c[field].as_f64().unwrap());
+            assert!(
+                (g - c).abs() < 1e-7,
+                "point {k} {field}: GPMF {g}, CAMM {c}"
+            );
+        }
+        assert_eq!(g["time"], c["time"], "point {k}");
+    }
+}

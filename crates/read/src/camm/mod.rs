@@ -265,7 +265,11 @@ pub fn gps_seconds_to_utc(seconds: f64) -> Option<OffsetDateTime> {
     if !seconds.is_finite() || !(0.0..LATEST).contains(&seconds) {
         return None;
     }
-    let gps = GPS_EPOCH + Duration::seconds_f64(seconds);
+    // An f64 of today's GPS seconds (about 1.4e9) holds about 0.24 µs, so anything finer is
+    // the rounding of the writer's sum, not a time: 10:00:00.1 must not read back as
+    // 10:00:00.099999905. Whole microseconds keep every time a writer can mean.
+    let micros = (seconds * 1e6).round() as i64;
+    let gps = GPS_EPOCH + Duration::microseconds(micros);
     // The leap count is the one in force at the UTC moment; one step back from the GPS
     // reading finds it except within the leap second itself, which UTC repeats.
     let first = gps - Duration::seconds(leap_seconds_at(gps));
@@ -365,6 +369,13 @@ mod tests {
         assert_eq!(leap_seconds_at(datetime!(2016-12-31 23:59:59 UTC)), 17);
         assert_eq!(gps_seconds_to_utc(-1.0), None);
         assert_eq!(gps_seconds_to_utc(f64::NAN), None);
+        // A tenth of a second after a whole GPS second reads back as written, not as the f64
+        // sum's 0.099999905.
+        let tenth = utc_to_gps_seconds(datetime!(2024-05-01 10:00:00.1 UTC));
+        assert_eq!(
+            gps_seconds_to_utc(tenth),
+            Some(datetime!(2024-05-01 10:00:00.1 UTC))
+        );
     }
 
     #[test]

@@ -226,7 +226,7 @@ fn gps_point(g: &Gps, media_time: f64) -> GpsPoint {
             .then(|| gps_seconds_to_utc(g.time_gps_epoch))
             .flatten(),
         media_time: Some(media_time),
-        altitude: finite(f64::from(g.altitude)),
+        altitude: finite(shortest_decimal(g.altitude)),
         speed_2d,
         speed_3d: finite((east * east + north * north + up * up).sqrt()),
         course,
@@ -235,6 +235,13 @@ fn gps_point(g: &Gps, media_time: f64) -> GpsPoint {
         satellites: None,
         ..GpsPoint::new(g.latitude, g.longitude)
     }
+}
+
+/// The f64 of the shortest decimal that reads back as `value`: an altitude written as 250.01
+/// is stored as the f32 nearest it, which widened is 250.00999450683594; exports should say
+/// 250.01, as the writer meant.
+fn shortest_decimal(value: f32) -> f64 {
+    value.to_string().parse().unwrap_or(f64::from(value))
 }
 
 /// Whether a point's latitude and longitude are a place on Earth.
