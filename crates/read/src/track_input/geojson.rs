@@ -3,8 +3,8 @@
 //! Garmin converters write; a `Feature`, a `FeatureCollection` or a bare geometry.
 //!
 //! Per position `i` of a feature (counted over all its coordinates, in order): the time is
-//! `properties.coordTimes[i]` (or `times[i]`, or `coordinateProperties.times[i]`; nested lists
-//! of a multi-geometry are flattened), else, for a single `Point`, `properties.time`; speed
+//! `properties.coordTimes[i]` (or `times[i]`, `coordinateProperties.times[i]`, or
+//! gopro-telemetry's `AbsoluteUtcMicroSec[i]`; nested lists of a multi-geometry are flattened), else, for a single `Point`, `properties.time`; speed
 //! (m/s) and course are `speeds[i]` and `courses[i]` (telemux's names). Positions are
 //! `[longitude, latitude, altitude]`, altitude above the WGS84 ellipsoid (RFC 7946).
 //!
@@ -413,7 +413,8 @@ impl<'de> Visitor<'de> for PropsSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "coordTimes" | "times" => map.next_value_seed(Flat {
+                // gopro-telemetry's name; it holds milliseconds (JS getTime()).
+                "coordTimes" | "times" | "AbsoluteUtcMicroSec" => map.next_value_seed(Flat {
                     out: &mut self.props.times,
                 })?,
                 "speeds" => map.next_value_seed(Flat {
