@@ -12,7 +12,7 @@
 mod common;
 
 use common::readers::node_script;
-use common::{run, telemux};
+use common::{extract_as, run};
 use telemux_read::track_input::{self, Kind};
 use telemux_read::GpsPoint;
 use telemux_testkit::{corpus_or_skip, kept_fields, read_track};
@@ -23,14 +23,7 @@ fn max_video() -> Option<std::path::PathBuf> {
 
 /// telemux's own points for the video (its JSON export, read back).
 fn telemux_points(video: &std::path::Path) -> Vec<GpsPoint> {
-    let out = telemux()
-        .arg("extract")
-        .arg(video)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    read_track(&track_input::json::KIND, &out.stdout).0
+    read_track(&track_input::json::KIND, &extract_as(video, "json")).0
 }
 
 fn gopro_telemetry(video: &std::path::Path, preset: &str) -> Option<Vec<u8>> {

@@ -535,28 +535,10 @@ mod tests {
     use crate::track_input::Place;
     use time::macros::datetime;
 
-    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
-        let mut points = Vec::new();
-        let mut parsed = Parsed::default();
-        read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
-        Ok((points, parsed))
-    }
+    use crate::track_input::text::summary;
 
-    fn summary(points: &[GpsPoint]) -> Vec<String> {
-        points
-            .iter()
-            .map(|p| {
-                format!(
-                    "{:?} {} {} {:?} {:?} {:?}",
-                    p.time.map(|t| t.unix_timestamp_nanos()),
-                    p.latitude,
-                    p.longitude,
-                    p.altitude,
-                    p.speed_2d,
-                    p.course
-                )
-            })
-            .collect()
+    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
+        crate::track_input::text::read_all(read, text)
     }
 
     #[test]

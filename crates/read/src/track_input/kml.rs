@@ -424,21 +424,10 @@ fn clean(message: &str) -> String {
 mod tests {
     use super::*;
 
-    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
-        let mut points = Vec::new();
-        let mut parsed = Parsed::default();
-        read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
-        Ok((points, parsed))
-    }
+    use crate::track_input::text::summary;
 
-    fn summary(points: &[GpsPoint]) -> Vec<String> {
-        points
-            .iter()
-            .map(|p| {
-                let time = p.time.map(|t| t.unix_timestamp_nanos());
-                format!("{time:?} {} {} {:?}", p.latitude, p.longitude, p.altitude)
-            })
-            .collect()
+    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
+        crate::track_input::text::read_all(read, text)
     }
 
     const OURS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -491,9 +480,9 @@ mod tests {
         assert_eq!(
             summary(&points),
             [
-                "Some(1000000000) 47 8 Some(-1.5)",
-                "Some(2000000000) 48 9 Some(2.0)",
-                "Some(3000000000) -90 -180 None",
+                "Some(1000000000) 47 8 Some(-1.5) None None",
+                "Some(2000000000) 48 9 Some(2.0) None None",
+                "Some(3000000000) -90 -180 None None None",
             ]
         );
     }
@@ -509,21 +498,27 @@ mod tests {
         assert_eq!(
             summary(&points),
             [
-                "Some(1704063600000000000) 2 1 Some(3.0)",
-                "Some(1704063601000000000) 4 3 None",
+                "Some(1704063600000000000) 2 1 Some(3.0) None None",
+                "Some(1704063601000000000) 4 3 None None None",
             ]
         );
         let line = "<kml><Placemark><LineString><altitudeMode>clampToGround</altitudeMode>\
                     <coordinates>5,6,100 7,8,100</coordinates></LineString></Placemark></kml>";
         let (points, _) = read_text(line).unwrap();
-        assert_eq!(summary(&points), ["None 6 5 None", "None 8 7 None"]);
+        assert_eq!(
+            summary(&points),
+            ["None 6 5 None None None", "None 8 7 None None None"]
+        );
     }
 
     #[test]
     fn a_cut_file_keeps_the_points_before_the_cut() {
         let cut = &OURS[..OURS.find("<gx:coord>9 48").unwrap() + 8];
         let (points, parsed) = read_text(cut).unwrap();
-        assert_eq!(summary(&points), ["Some(1000000000) 47 8 Some(-1.5)"]);
+        assert_eq!(
+            summary(&points),
+            ["Some(1000000000) 47 8 Some(-1.5) None None"]
+        );
         assert_eq!(parsed.warnings.len(), 1);
         assert_eq!(parsed.warnings[0].place, Place::Line(30));
         assert!(
@@ -540,7 +535,7 @@ mod tests {
         let (points, parsed) = read_text(bad).unwrap();
         assert_eq!(
             summary(&points),
-            ["Some(1704067200000000000) 2 1 Some(3.0)"]
+            ["Some(1704067200000000000) 2 1 Some(3.0) None None"]
         );
         let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(

@@ -148,14 +148,6 @@ pub(crate) fn iso_or_unix_time(text: &str) -> Result<OffsetDateTime, &'static st
         return Err(RANGE);
     }
     let whole: i128 = whole.parse().map_err(|_| RANGE)?;
-    // Digits of the fraction as a number of 10^-places units.
-    let scaled = |places: usize| -> i128 {
-        fraction
-            .bytes()
-            .chain(std::iter::repeat(b'0'))
-            .take(places)
-            .fold(0, |acc, b| acc * 10 + i128::from(b - b'0'))
-    };
     // Nanoseconds per unit, and the digits of the fraction that still count.
     let (unit, places) = match whole {
         w if w < 100_000_000_000 => (1_000_000_000, 9),
@@ -163,9 +155,51 @@ pub(crate) fn iso_or_unix_time(text: &str) -> Result<OffsetDateTime, &'static st
         w if w < 100_000_000_000_000_000 => (1_000, 3),
         _ => (1, 0),
     };
-    let nanos = whole * unit + scaled(places);
+    let nanos = whole * unit + i128::from(fraction_units(fraction, places));
     let nanos = if negative { -nanos } else { nanos };
     OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| RANGE)
+}
+
+/// The decimal digits after a point as a whole number of 10^-`places` units (digits past
+/// `places` dropped): "25" is 250,000,000 at 9 places. `digits` must be ASCII digits.
+pub(crate) fn fraction_units(digits: &str, places: usize) -> u64 {
+    digits
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(places)
+        .fold(0, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0') % 10))
+}
+
+/// Reads all of `text` with `read`, for the formats' tests.
+#[cfg(test)]
+pub(crate) fn read_all(
+    read: super::Read,
+    text: &str,
+) -> Result<(Vec<crate::model::GpsPoint>, super::Parsed), TrackInputError> {
+    let mut points = Vec::new();
+    let mut parsed = super::Parsed::default();
+    read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
+    Ok((points, parsed))
+}
+
+/// One line per point (time as Unix nanoseconds, latitude, longitude, altitude, speed,
+/// course), for the formats' tests to compare with expected text.
+#[cfg(test)]
+pub(crate) fn summary(points: &[crate::model::GpsPoint]) -> Vec<String> {
+    points
+        .iter()
+        .map(|p| {
+            format!(
+                "{:?} {} {} {:?} {:?} {:?}",
+                p.time.map(|t| t.unix_timestamp_nanos()),
+                p.latitude,
+                p.longitude,
+                p.altitude,
+                p.speed_2d,
+                p.course
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
