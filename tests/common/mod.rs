@@ -53,28 +53,30 @@ pub fn assert_in_place_refused(video: &Path, message: &str) {
     assert_eq!(std::fs::read(video).unwrap(), before, "input modified");
 }
 
-/// GPS points `telemux extract` reads from `path` (CSV rows below the header).
-pub fn extract_points(path: &Path) -> usize {
+/// `telemux extract VIDEO --format FORMAT`, which must succeed: the export's bytes.
+pub fn extract_as(video: &Path, format: &str) -> Vec<u8> {
     let out = telemux()
         .arg("extract")
-        .arg(path)
-        .args(["--format", "csv"])
+        .arg(video)
+        .args(["--format", format])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    String::from_utf8(out.stdout).unwrap().lines().count() - 1
+    assert!(out.status.success(), "{format}: {out:?}");
+    out.stdout
+}
+
+/// GPS points `telemux extract` reads from `path` (CSV rows below the header).
+pub fn extract_points(path: &Path) -> usize {
+    String::from_utf8(extract_as(path, "csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1
 }
 
 /// `telemux extract VIDEO --format json`, which must succeed, parsed.
 pub fn extract_json(video: &Path) -> serde_json::Value {
-    let out = telemux()
-        .arg("extract")
-        .arg(video)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_slice(&extract_as(video, "json")).unwrap()
 }
 
 /// Runs a command and returns its stdout; panics with its stderr when it fails.

@@ -22,6 +22,11 @@ pub fn node_dir() -> PathBuf {
 
 /// `node gpmf-points.js` (gpmf-extract + gopro-telemetry), or `None`.
 pub fn node_reader() -> Option<Command> {
+    node_script("gpmf-points.js")
+}
+
+/// `node tests/interop/node/SCRIPT` with gpmf-extract and gopro-telemetry installed, or `None`.
+pub fn node_script(script: &str) -> Option<Command> {
     let install = "npm ci --prefix tests/interop/node";
     let mut node = super::tool("node")?;
     let modules = node_dir().join("node_modules");
@@ -30,7 +35,7 @@ pub fn node_reader() -> Option<Command> {
             return reader_missing(&format!("{package} (in {})", modules.display()), install);
         }
     }
-    node.arg(node_dir().join("gpmf-points.js"));
+    node.arg(node_dir().join(script));
     Some(node)
 }
 

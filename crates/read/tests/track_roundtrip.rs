@@ -6,7 +6,7 @@
 use proptest::prelude::*;
 use telemux_read::track_input;
 use telemux_read::{AltitudeRef, Fix, GpsPoint, Telemetry};
-use telemux_testkit::{kept_fields, read_track};
+use telemux_testkit::{export_keeps, kept_fields, read_track};
 use telemux_write::export::{csv, geojson, gpx, json, kml};
 use time::OffsetDateTime;
 
@@ -116,17 +116,6 @@ fn written(write: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
     out
 }
 
-const ALL_BUT_MEDIA_TIME: &[&str] = &[
-    "time",
-    "altitude",
-    "speed_2d",
-    "speed_3d",
-    "course",
-    "fix",
-    "dop",
-    "satellites",
-];
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -150,7 +139,7 @@ proptest! {
     fn csv_keeps_all_but_media_time(segments in segments()) {
         let bytes = written(|out| csv::write_csv(out, &segments).unwrap());
         let (points, _) = read_track(&track_input::csv::KIND, &bytes);
-        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, ALL_BUT_MEDIA_TIME)).collect();
+        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, export_keeps("csv"))).collect();
         prop_assert_eq!(points, expected);
     }
 
@@ -158,8 +147,7 @@ proptest! {
     fn geojson_keeps_time_position_altitude_speed_and_course(segments in segments()) {
         let bytes = written(|out| geojson::write_geojson(out, &segments).unwrap());
         let (points, parsed) = read_track(&track_input::geojson::KIND, &bytes);
-        let fields = ["time", "altitude", "speed_2d", "course"];
-        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, &fields)).collect();
+        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, export_keeps("geojson"))).collect();
         prop_assert_eq!(points, expected);
         prop_assert_eq!(parsed.altitude_ref, AltitudeRef::Ellipsoid);
     }
@@ -174,7 +162,7 @@ proptest! {
             // A segment with an altitude is written `absolute`, its points without one at 0.
             let with_altitude = segment.iter().any(|p| p.altitude.is_some());
             for p in segment {
-                let mut k = kept_fields(p, &["time", "altitude"]);
+                let mut k = kept_fields(p, export_keeps("kml"));
                 if timed {
                     if p.time.is_none() {
                         continue;
@@ -192,8 +180,7 @@ proptest! {
         let bytes = written(|out| gpx::write_gpx(out, &segments, gpx::GpxVersion::V1_1).unwrap());
         let read = telemux_read::gpx::parse(&bytes).unwrap();
         let points: Vec<GpsPoint> = read.segments.into_iter().flatten().collect();
-        let fields = ["time", "altitude", "speed_2d", "course", "fix", "dop", "satellites"];
-        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, &fields)).collect();
+        let expected: Vec<_> = all(&segments).iter().map(|p| kept_fields(p, export_keeps("gpx"))).collect();
         prop_assert_eq!(points.len(), expected.len());
         for (got, want) in points.iter().zip(&expected) {
             // xsd:decimal keeps 17 places: values under 0.1 may move by up to 5e-18.

@@ -255,6 +255,47 @@ pub fn read_track(
     (points, parsed)
 }
 
+/// The fields (besides the position) telemux's export in `format` (`gpx`, `kml`, `geojson`,
+/// `csv`, `json`) keeps and its reader gives back: the round-trip table of docs/formats.md,
+/// "Text track inputs". KML keeps altitudes only of its timed points (see there).
+pub fn export_keeps(format: &str) -> &'static [&'static str] {
+    match format {
+        "gpx" => &[
+            "time",
+            "altitude",
+            "speed_2d",
+            "course",
+            "fix",
+            "dop",
+            "satellites",
+        ],
+        "kml" => &["time", "altitude"],
+        "geojson" => &["time", "altitude", "speed_2d", "course"],
+        "csv" => &[
+            "time",
+            "altitude",
+            "speed_2d",
+            "speed_3d",
+            "course",
+            "fix",
+            "dop",
+            "satellites",
+        ],
+        "json" => &[
+            "time",
+            "media_time",
+            "altitude",
+            "speed_2d",
+            "speed_3d",
+            "course",
+            "fix",
+            "dop",
+            "satellites",
+        ],
+        _ => panic!("no export format {format:?}"),
+    }
+}
+
 /// What a track format keeps of `point`: its position and the named fields (`time`,
 /// `media_time`, `altitude`, `speed_2d`, `speed_3d`, `course`, `fix`, `dop`, `satellites`).
 pub fn kept_fields(point: &telemux_read::GpsPoint, fields: &[&str]) -> telemux_read::GpsPoint {

@@ -1,5 +1,6 @@
 //! CSV tracks: telemux's own export and what spreadsheets and logging apps write, recognised
-//! by column names (any case; a unit in brackets after the name is ignored):
+//! by column names (any case; a unit in brackets after the name is ignored; gopro-telemetry's
+//! `GPS (Lat.) [deg]` names the column by the word in parentheses):
 //!
 //! | field | names |
 //! |---|---|
@@ -7,7 +8,7 @@
 //! | latitude | `lat`, `latitude` |
 //! | longitude | `lon`, `lng`, `long`, `longitude` |
 //! | altitude | `ele`, `elevation`, `alt`, `altitude` |
-//! | speed (m/s) | `speed`, `speed_2d`; `speed_3d` |
+//! | speed (m/s) | `speed`, `speed_2d`, `2D speed`; `speed_3d`, `3D speed` |
 //! | course | `course`, `heading`, `bearing` |
 //! | fix | `fix` (`none`/`2d`/`3d` or 0–3) |
 //! | DOP | `dop`, `hdop` |
@@ -53,11 +54,20 @@ enum Column {
     Satellites,
 }
 
-/// The column a header name stands for.
+/// The column a header name stands for: the name before any unit in brackets, else (as
+/// gopro-telemetry writes `GPS (Lat.) [deg]`) the word in parentheses.
 fn column(name: &str) -> Option<Column> {
-    let name = name.trim_start_matches('\u{feff}');
-    // "Speed (m/s)", "ele[m]": the unit is not part of the name.
-    let name = name.split(['(', '[']).next().unwrap_or_default().trim();
+    let name = name.trim_start_matches('\u{feff}').trim();
+    let before = name.split(['(', '[']).next().unwrap_or_default();
+    let inside = name
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(inner, _)| inner);
+    known(before).or_else(|| inside.and_then(known))
+}
+
+fn known(name: &str) -> Option<Column> {
+    let name = name.trim().trim_end_matches('.');
     let name = name.to_ascii_lowercase().replace([' ', '-'], "_");
     Some(match name.as_str() {
         "time" | "timestamp" | "datetime" | "date_time" | "utc" | "gps_time" | "time_utc" => {
@@ -67,8 +77,8 @@ fn column(name: &str) -> Option<Column> {
         "lat" | "latitude" => Column::Latitude,
         "lon" | "lng" | "long" | "longitude" => Column::Longitude,
         "ele" | "elevation" | "alt" | "altitude" => Column::Altitude,
-        "speed" | "speed_2d" => Column::Speed2d,
-        "speed_3d" => Column::Speed3d,
+        "speed" | "speed_2d" | "2d_speed" => Column::Speed2d,
+        "speed_3d" | "3d_speed" => Column::Speed3d,
         "course" | "heading" | "bearing" => Column::Course,
         "fix" => Column::Fix,
         "dop" | "hdop" => Column::Dop,
@@ -354,10 +364,7 @@ mod tests {
     use time::macros::datetime;
 
     fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
-        let mut points = Vec::new();
-        let mut parsed = Parsed::default();
-        read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
-        Ok((points, parsed))
+        crate::track_input::text::read_all(read, text)
     }
 
     #[test]
@@ -434,6 +441,9 @@ mod tests {
         assert!(detect(b"time,latitude,longitude,altitude\r\n"));
         assert!(detect(b"\xEF\xBB\xBFDate;Time;Lat;Long\n"));
         assert!(detect(b"t\tlat\tlng"));
+        assert!(detect(
+            b"cts,date,GPS (Lat.) [deg],GPS (Long.) [deg],GPS (Alt.) [m]"
+        ));
         assert!(!detect(b"time,x,y\n"));
         assert!(!detect(
             b"<?xml version=\"1.0\"?>\n<gpx lat=\"1\" lon=\"2\">"

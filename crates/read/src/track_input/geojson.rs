@@ -3,8 +3,8 @@
 //! Garmin converters write; a `Feature`, a `FeatureCollection` or a bare geometry.
 //!
 //! Per position `i` of a feature (counted over all its coordinates, in order): the time is
-//! `properties.coordTimes[i]` (or `times[i]`, or `coordinateProperties.times[i]`; nested lists
-//! of a multi-geometry are flattened), else, for a single `Point`, `properties.time`; speed
+//! `properties.coordTimes[i]` (or `times[i]`, `coordinateProperties.times[i]`, or
+//! gopro-telemetry's `AbsoluteUtcMicroSec[i]`; nested lists of a multi-geometry are flattened), else, for a single `Point`, `properties.time`; speed
 //! (m/s) and course are `speeds[i]` and `courses[i]` (telemux's names). Positions are
 //! `[longitude, latitude, altitude]`, altitude above the WGS84 ellipsoid (RFC 7946).
 //!
@@ -413,7 +413,8 @@ impl<'de> Visitor<'de> for PropsSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
-                "coordTimes" | "times" => map.next_value_seed(Flat {
+                // gopro-telemetry's name; it holds milliseconds (JS getTime()).
+                "coordTimes" | "times" | "AbsoluteUtcMicroSec" => map.next_value_seed(Flat {
                     out: &mut self.props.times,
                 })?,
                 "speeds" => map.next_value_seed(Flat {
@@ -534,28 +535,10 @@ mod tests {
     use crate::track_input::Place;
     use time::macros::datetime;
 
-    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
-        let mut points = Vec::new();
-        let mut parsed = Parsed::default();
-        read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
-        Ok((points, parsed))
-    }
+    use crate::track_input::text::summary;
 
-    fn summary(points: &[GpsPoint]) -> Vec<String> {
-        points
-            .iter()
-            .map(|p| {
-                format!(
-                    "{:?} {} {} {:?} {:?} {:?}",
-                    p.time.map(|t| t.unix_timestamp_nanos()),
-                    p.latitude,
-                    p.longitude,
-                    p.altitude,
-                    p.speed_2d,
-                    p.course
-                )
-            })
-            .collect()
+    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
+        crate::track_input::text::read_all(read, text)
     }
 
     #[test]

@@ -222,10 +222,7 @@ mod tests {
     use time::macros::datetime;
 
     fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
-        let mut points = Vec::new();
-        let mut parsed = Parsed::default();
-        read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
-        Ok((points, parsed))
+        crate::track_input::text::read_all(read, text)
     }
 
     const DOC: &str = r#"{"source":"GoPro GPMF (GPS5)","device":"GoPro Max","altitude_ref":"mean_sea_level","gps":[

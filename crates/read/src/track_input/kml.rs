@@ -3,7 +3,8 @@
 //!
 //! Which points a file gives, in this order of preference (the first kind the file has):
 //! 1. `gx:Track`s: each `when` paired in order with a `gx:coord` "lon lat alt";
-//! 2. Placemarks with a `TimeStamp`'s `when` and a `Point` (one placemark per fix);
+//! 2. Placemarks with a `TimeStamp`'s `when` and a `Point` (one placemark per fix; the
+//!    `TimeStamp` before or after the `Point`);
 //! 3. `LineString` and `Point` coordinates "lon,lat[,alt]", without times.
 //!
 //! Telemux's export has all three (HiLights as timed placemarks, a "Path" line and a "Timed
@@ -106,6 +107,12 @@ struct State {
     whens: VecDeque<(Option<OffsetDateTime>, u64)>,
     /// The open placemark's `TimeStamp`.
     stamp: Option<OffsetDateTime>,
+    /// Placemarks open around the element being read.
+    placemarks: usize,
+    /// The open placemark's coordinates, and whether each is a `Point` (which its
+    /// `TimeStamp` dates): decided when it closes, as the `TimeStamp` may follow them
+    /// (gopro-telemetry writes it after the `Point`).
+    placed: Vec<(GpsPoint, bool)>,
     /// The open geometry's altitudes are not altitudes (`clampToGround`).
     clamped: bool,
     emitted: u64,
@@ -170,7 +177,11 @@ fn read(
                 }
                 root_seen = true;
                 match element {
-                    Element::Placemark => state.stamp = None,
+                    Element::Placemark => {
+                        state.placemarks += 1;
+                        state.stamp = None;
+                        state.placed.clear();
+                    }
                     Element::Point | Element::LineString | Element::Track => state.clamped = false,
                     _ => {}
                 }
@@ -291,6 +302,15 @@ impl State {
                 self.whens.clear();
             }
             Element::Coordinates => self.coordinates(parent, text, line, parsed),
+            Element::Placemark => {
+                self.placemarks = self.placemarks.saturating_sub(1);
+                let stamp = self.stamp.take();
+                for (mut point, is_point) in std::mem::take(&mut self.placed) {
+                    let time = stamp.filter(|_| is_point);
+                    point.time = time;
+                    self.hold(point, time.is_some());
+                }
+            }
             _ => {}
         }
     }
@@ -300,24 +320,33 @@ impl State {
         if self.tracked {
             return;
         }
-        let stamp = self.stamp.filter(|_| parent == Some(Element::Point));
+        let is_point = parent == Some(Element::Point);
         for (offset, text_line) in text.split('\n').enumerate() {
             for tuple in text_line.split_whitespace() {
                 let values: Vec<&str> = tuple.split(',').collect();
                 let at = line + offset as u64;
-                let Some(mut point) = self.point(&values, at, parsed) else {
+                let Some(point) = self.point(&values, at, parsed) else {
                     continue;
                 };
-                match stamp {
-                    Some(time) => {
-                        point.time = Some(time);
-                        self.untimed.clear();
-                        self.stamped.push(point);
-                    }
-                    None if self.stamped.is_empty() => self.untimed.push(point),
-                    None => {}
+                if self.placemarks > 0 {
+                    self.placed.push((point, is_point));
+                } else {
+                    self.hold(point, false);
                 }
             }
+        }
+    }
+
+    /// Keeps a point of kind 2 (`timed`) or 3 until the end, unless a better kind came.
+    fn hold(&mut self, point: GpsPoint, timed: bool) {
+        if self.tracked {
+            return;
+        }
+        if timed {
+            self.untimed.clear();
+            self.stamped.push(point);
+        } else if self.stamped.is_empty() {
+            self.untimed.push(point);
         }
     }
 
@@ -349,6 +378,7 @@ impl State {
             self.tracked = true;
             self.stamped = Vec::new();
             self.untimed = Vec::new();
+            self.placed = Vec::new();
         }
         self.emitted += 1;
         emit(point);
@@ -394,21 +424,10 @@ fn clean(message: &str) -> String {
 mod tests {
     use super::*;
 
-    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
-        let mut points = Vec::new();
-        let mut parsed = Parsed::default();
-        read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
-        Ok((points, parsed))
-    }
+    use crate::track_input::text::summary;
 
-    fn summary(points: &[GpsPoint]) -> Vec<String> {
-        points
-            .iter()
-            .map(|p| {
-                let time = p.time.map(|t| t.unix_timestamp_nanos());
-                format!("{time:?} {} {} {:?}", p.latitude, p.longitude, p.altitude)
-            })
-            .collect()
+    fn read_text(text: &str) -> Result<(Vec<GpsPoint>, Parsed), TrackInputError> {
+        crate::track_input::text::read_all(read, text)
     }
 
     const OURS: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -461,9 +480,9 @@ mod tests {
         assert_eq!(
             summary(&points),
             [
-                "Some(1000000000) 47 8 Some(-1.5)",
-                "Some(2000000000) 48 9 Some(2.0)",
-                "Some(3000000000) -90 -180 None",
+                "Some(1000000000) 47 8 Some(-1.5) None None",
+                "Some(2000000000) 48 9 Some(2.0) None None",
+                "Some(3000000000) -90 -180 None None None",
             ]
         );
     }
@@ -473,27 +492,33 @@ mod tests {
         let placemarks = r#"<kml><Document>
 <Placemark><TimeStamp><when>2024-01-01T00:00:00+01:00</when></TimeStamp><Point><coordinates>1,2,3</coordinates></Point></Placemark>
 <Placemark><LineString><coordinates>5,6 7,8</coordinates></LineString></Placemark>
-<Placemark><TimeStamp><when>2024-01-01T00:00:01+01:00</when></TimeStamp><Point><coordinates>3,4</coordinates></Point></Placemark>
+<Placemark><Point><coordinates>3,4</coordinates></Point><TimeStamp><when>2024-01-01T00:00:01+01:00</when></TimeStamp></Placemark>
 </Document></kml>"#;
         let (points, _) = read_text(placemarks).unwrap();
         assert_eq!(
             summary(&points),
             [
-                "Some(1704063600000000000) 2 1 Some(3.0)",
-                "Some(1704063601000000000) 4 3 None",
+                "Some(1704063600000000000) 2 1 Some(3.0) None None",
+                "Some(1704063601000000000) 4 3 None None None",
             ]
         );
         let line = "<kml><Placemark><LineString><altitudeMode>clampToGround</altitudeMode>\
                     <coordinates>5,6,100 7,8,100</coordinates></LineString></Placemark></kml>";
         let (points, _) = read_text(line).unwrap();
-        assert_eq!(summary(&points), ["None 6 5 None", "None 8 7 None"]);
+        assert_eq!(
+            summary(&points),
+            ["None 6 5 None None None", "None 8 7 None None None"]
+        );
     }
 
     #[test]
     fn a_cut_file_keeps_the_points_before_the_cut() {
         let cut = &OURS[..OURS.find("<gx:coord>9 48").unwrap() + 8];
         let (points, parsed) = read_text(cut).unwrap();
-        assert_eq!(summary(&points), ["Some(1000000000) 47 8 Some(-1.5)"]);
+        assert_eq!(
+            summary(&points),
+            ["Some(1000000000) 47 8 Some(-1.5) None None"]
+        );
         assert_eq!(parsed.warnings.len(), 1);
         assert_eq!(parsed.warnings[0].place, Place::Line(30));
         assert!(
@@ -510,7 +535,7 @@ mod tests {
         let (points, parsed) = read_text(bad).unwrap();
         assert_eq!(
             summary(&points),
-            ["Some(1704067200000000000) 2 1 Some(3.0)"]
+            ["Some(1704067200000000000) 2 1 Some(3.0) None None"]
         );
         let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(

@@ -11,7 +11,7 @@ use std::io::BufRead;
 
 use time::{Date, Month, Time};
 
-use super::text::{is_position, number, Line, Lines};
+use super::text::{fraction_units, is_position, number, Line, Lines};
 use super::{Kind, Parsed, Place, TrackInputError};
 use crate::model::{AltitudeRef, Fix, GpsPoint};
 
@@ -319,11 +319,8 @@ fn time_of_day(text: &str) -> Result<Option<Time>, String> {
         return Err(bad());
     }
     let two = |i: usize| whole[i..i + 2].parse::<u8>().map_err(|_| bad());
-    let nanos = fraction
-        .bytes()
-        .chain(std::iter::repeat(b'0'))
-        .take(9)
-        .fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+    // Nine places: below 10^9, so it fits.
+    let nanos = fraction_units(fraction, 9) as u32;
     // A leap second (60) is not representable; NMEA receivers rarely send one.
     Time::from_hms_nano(two(0)?, two(2)?, two(4)?, nanos)
         .map(Some)
@@ -400,10 +397,7 @@ mod tests {
     }
 
     fn read_text(text: &str) -> (Vec<GpsPoint>, Parsed) {
-        let mut points = Vec::new();
-        let mut parsed = Parsed::default();
-        read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed).unwrap();
-        (points, parsed)
+        crate::track_input::text::read_all(read, text).unwrap()
     }
 
     #[test]

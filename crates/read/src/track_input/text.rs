@@ -128,8 +128,9 @@ pub(crate) fn iso_time(text: &str) -> Result<OffsetDateTime, &'static str> {
     crate::gpx::timestamp::parse_time(text)
 }
 
-/// An ISO 8601 time, or Unix time in seconds (a fraction allowed, read exactly); numbers of
-/// 1e11 and more are milliseconds, which no seconds value reaches before the year 5138.
+/// An ISO 8601 time, or a Unix time (a fraction allowed, read exactly) in seconds,
+/// milliseconds, microseconds or nanoseconds: the first of those units that puts it before
+/// the year 5138 (1e11 s), as tools write each unit without saying which.
 pub(crate) fn iso_or_unix_time(text: &str) -> Result<OffsetDateTime, &'static str> {
     let text = text.trim();
     let (negative, digits) = match text.strip_prefix('-') {
@@ -142,27 +143,63 @@ pub(crate) fn iso_or_unix_time(text: &str) -> Result<OffsetDateTime, &'static st
         return iso_time(text);
     }
     const RANGE: &str = "Unix time out of the supported range";
-    // Beyond 19 digits no time is representable anyway.
-    let whole: i128 = whole
-        .get(..whole.len().min(20))
-        .unwrap_or(whole)
-        .parse()
-        .map_err(|_| RANGE)?;
-    // Digits of the fraction as a number of 10^-places units.
-    let scaled = |places: usize| -> i128 {
-        fraction
-            .bytes()
-            .chain(std::iter::repeat(b'0'))
-            .take(places)
-            .fold(0, |acc, b| acc * 10 + i128::from(b - b'0'))
+    // Past 30 digits no time is representable in any unit (and i128 would overflow).
+    if whole.len() > 30 {
+        return Err(RANGE);
+    }
+    let whole: i128 = whole.parse().map_err(|_| RANGE)?;
+    // Nanoseconds per unit, and the digits of the fraction that still count.
+    let (unit, places) = match whole {
+        w if w < 100_000_000_000 => (1_000_000_000, 9),
+        w if w < 100_000_000_000_000 => (1_000_000, 6),
+        w if w < 100_000_000_000_000_000 => (1_000, 3),
+        _ => (1, 0),
     };
-    let nanos = if whole >= 100_000_000_000 {
-        whole * 1_000_000 + scaled(6)
-    } else {
-        whole * 1_000_000_000 + scaled(9)
-    };
+    let nanos = whole * unit + i128::from(fraction_units(fraction, places));
     let nanos = if negative { -nanos } else { nanos };
     OffsetDateTime::from_unix_timestamp_nanos(nanos).map_err(|_| RANGE)
+}
+
+/// The decimal digits after a point as a whole number of 10^-`places` units (digits past
+/// `places` dropped): "25" is 250,000,000 at 9 places. `digits` must be ASCII digits.
+pub(crate) fn fraction_units(digits: &str, places: usize) -> u64 {
+    digits
+        .bytes()
+        .chain(std::iter::repeat(b'0'))
+        .take(places)
+        .fold(0, |acc, b| acc * 10 + u64::from(b.wrapping_sub(b'0') % 10))
+}
+
+/// Reads all of `text` with `read`, for the formats' tests.
+#[cfg(test)]
+pub(crate) fn read_all(
+    read: super::Read,
+    text: &str,
+) -> Result<(Vec<crate::model::GpsPoint>, super::Parsed), TrackInputError> {
+    let mut points = Vec::new();
+    let mut parsed = super::Parsed::default();
+    read(&mut text.as_bytes(), &mut |p| points.push(p), &mut parsed)?;
+    Ok((points, parsed))
+}
+
+/// One line per point (time as Unix nanoseconds, latitude, longitude, altitude, speed,
+/// course), for the formats' tests to compare with expected text.
+#[cfg(test)]
+pub(crate) fn summary(points: &[crate::model::GpsPoint]) -> Vec<String> {
+    points
+        .iter()
+        .map(|p| {
+            format!(
+                "{:?} {} {} {:?} {:?} {:?}",
+                p.time.map(|t| t.unix_timestamp_nanos()),
+                p.latitude,
+                p.longitude,
+                p.altitude,
+                p.speed_2d,
+                p.course
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -200,6 +237,12 @@ mod tests {
             iso_or_unix_time("1685607300250"),
             Ok(datetime!(2023-06-01 08:15:00.25 UTC))
         );
+        for scaled in ["1685607300250000", "1685607300250000000"] {
+            assert_eq!(
+                iso_or_unix_time(scaled),
+                Ok(datetime!(2023-06-01 08:15:00.25 UTC))
+            );
+        }
         assert!(iso_or_unix_time("99999999999999999999999").is_err());
         assert_eq!(
             iso_or_unix_time("-1.5"),
