@@ -46,16 +46,16 @@ Examples:
   telemux inject ride.mp4 --track watch.fit --track phone.gpx -o ride-gps.mp4
   telemux inject ride.mp4 --gpx ride.gpx -o ride-gps.mp4
   telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 -o ride-gps.mp4
-  telemux inject ride.mp4 --gpx a.gpx --gpx b.gpx --offset -2.5 --faststart -o out.mp4
+  telemux inject ride.mp4 --track a.gpx --track b.nmea --offset -2.5 --faststart -o out.mp4
   telemux inject ride.mp4 --gpx ride.gpx --in-place
-  gpsbabel -i garmin_fit -f ride.fit -o gpx -F - | telemux inject ride.mp4 --gpx - -o out.mp4
+  ssh pi@logger cat gps.nmea | telemux inject ride.mp4 --track - -o out.mp4
   telemux inject GX010042.MP4 --gpx better.gpx --replace --street-view --make GoPro \\
       --model 'HERO7 Black' -o GX010042-gps.MP4
   telemux inject GX010042.MP4 --gpx better.gpx --replace --sync camera-gps -o fixed.MP4
   telemux inject ride.mp4 --gpx ride.gpx --video-tz +02:00 --street-view --make GoPro \\
       --model 'HERO7 Black' -o ride-sv.mp4   (creation time written as UTC)
   telemux inject ride.mp4 --gpx phone.gpx --dop 2.5 --model 'Pixel 8' -o ride-gps.mp4
-  telemux inject ride.mp4 --gpx watch.gpx --max-gap 60 -o ride-gps.mp4
+  telemux inject ride.mp4 --track watch.fit --max-gap 60 -o ride-gps.mp4
   telemux inject pano.mp4 --gpx ride.gpx --format camm --street-view --make Insta360 \\
       --model 'ONE X2' -o pano-sv.mp4   (CAMM for Street View)
   telemux inject ride.mp4 --gpx ride.gpx --format both -o ride-gps.mp4
@@ -188,7 +188,7 @@ fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
 }
 
-/// `--track -` reads the track from standard input (`gpsbabel … -F - | telemux inject …`);
+/// `--track -` reads the track from standard input (`ssh logger cat gps.nmea | telemux …`);
 /// its format is detected from its content.
 fn track_input(path: PathBuf) -> TrackInput<'static> {
     if is_stdin(&path) {
