@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::camm::{self, extract_json_and_summary as extract_json, ride, ride_position, video};
-use common::{fixture, telemux};
+use common::{check, fixture, telemux, verify_json};
 use serde_json::{json, Value};
 use time::format_description::well_known::Rfc3339;
 use time::macros::datetime;
@@ -55,27 +55,6 @@ fn utc(point: &Value) -> OffsetDateTime {
 
 fn number(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
-}
-
-/// `telemux verify --json --street-view PATH ARGS…` (whatever its exit code: 1 when a check
-/// fails).
-fn verify_json(path: &Path, args: &[&str]) -> Value {
-    let out = telemux()
-        .args(["verify", "--json", "--street-view"])
-        .arg(path)
-        .args(args)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["files"][0]["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no check {id}: {report:#}"))
 }
 
 #[test]

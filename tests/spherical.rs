@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{bandit, extract_points, fixture, telemux, tool};
+use common::{bandit, check, extract_points, fixture, telemux, tool, verify_json};
 use serde_json::Value;
 use telemux_read::mp4::Mp4;
 
@@ -144,24 +144,6 @@ fn exiftool_spherical(path: &Path) -> Option<Vec<String>> {
     )
 }
 
-fn verify_json(path: &Path) -> Value {
-    let out = telemux()
-        .args(["verify", "--json", "--street-view"])
-        .arg(path)
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["files"][0]["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap()
-}
-
 #[test]
 fn inject_with_a_track_writes_v1_and_v2_and_keeps_every_video_sample() {
     let dir = tempfile::tempdir().unwrap();
@@ -216,7 +198,7 @@ fn inject_with_a_track_writes_v1_and_v2_and_keeps_every_video_sample() {
          source \"telemux\", pose yaw 0 pitch 0 roll 0, equi bounds top 0 bottom 0 left 0 right 0"
     ));
 
-    let report = verify_json(&out);
+    let report = verify_json(&out, &[]);
     assert_eq!(check(&report, "spherical")["status"], "pass");
     let sv = check(&report, "sv_spherical");
     assert_eq!(
@@ -297,7 +279,7 @@ fn faststart_and_make_model_ride_along_and_street_view_passes_the_360_checks() {
     let kinds: Vec<String> = mp4.top_level().iter().map(|b| b.kind.to_string()).collect();
     assert_eq!(kinds, ["ftyp", "free", "moov", "mdat"]);
     assert_eq!(video_track(&out).uuids, [expected_v1(None)]);
-    let report = verify_json(&out);
+    let report = verify_json(&out, &[]);
     let make = check(&report, "sv_make_model");
     assert_eq!(
         (make["status"].as_str(), make["value"].as_str()),
@@ -325,7 +307,7 @@ fn v1_and_v2_that_disagree_are_reported() {
     assert_eq!(bytes[st3d + 8], 0);
     bytes[st3d + 8] = 1;
     fs::write(&out, &bytes).unwrap();
-    let report = verify_json(&out);
+    let report = verify_json(&out, &[]);
     let container = check(&report, "spherical");
     assert_eq!(container["status"], "warn");
     assert_eq!(
@@ -338,7 +320,7 @@ fn v1_and_v2_that_disagree_are_reported() {
 
 #[test]
 fn an_ordinary_video_warns_and_a_file_without_video_is_refused() {
-    let report = verify_json(&fixture("ride.mp4"));
+    let report = verify_json(&fixture("ride.mp4"), &[]);
     assert_eq!(check(&report, "spherical")["value"], "none");
     assert_eq!(check(&report, "sv_spherical")["status"], "warn");
 
@@ -380,7 +362,7 @@ fn a_sample_entry_whose_boxes_are_broken_is_named_and_refused() {
     fs::write(&broken, &bytes).unwrap();
     let place = format!("moov/trak[0]/mdia/minf/stbl/stsd/avc1/avcC at byte {avcc}");
 
-    let report = verify_json(&broken);
+    let report = verify_json(&broken, &[]);
     let spherical = check(&report, "spherical");
     assert_eq!(spherical["status"], "warn");
     let message = spherical["message"].as_str().unwrap();

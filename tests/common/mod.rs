@@ -189,3 +189,25 @@ pub fn track_samples(path: &Path, index: usize) -> Vec<(f64, u32, Vec<u8>)> {
     }
     out
 }
+
+/// `telemux verify --json --street-view PATH ARGS…` parsed (whatever its exit code: 1 when a
+/// check fails).
+pub fn verify_json(path: &Path, args: &[&str]) -> serde_json::Value {
+    let out = telemux()
+        .args(["verify", "--json", "--street-view"])
+        .arg(path)
+        .args(args)
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The check `id` of the first file of a `verify --json` report.
+pub fn check<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["files"][0]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no check {id}: {report:#}"))
+}
