@@ -430,4 +430,25 @@ fn convert_writes_a_camm_track_as_gpmf() {
         ["GYRO", "ACCL", "MAGN"].iter().all(|k| keys.contains(k)),
         "{keys:?}"
     );
+    // There is nothing to convert to CAMM: refused, naming what is there, nothing written.
+    let before = std::fs::read(&path).unwrap();
+    for format in ["camm", "both"] {
+        let again = dir.path().join(format!("as-{format}.mp4"));
+        let out = telemux()
+            .arg("convert")
+            .arg(&path)
+            .args(["--format", format, "-o"])
+            .arg(&again)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("already has CAMM telemetry (CAMM (GPS type 6)")
+                && stderr.contains("there is nothing to convert to CAMM (--format gpmf writes"),
+            "{format}: {stderr}"
+        );
+        assert!(!again.exists(), "{format}");
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), before);
 }

@@ -485,6 +485,9 @@ fn explain(error: JobError, video: &str) -> anyhow::Error {
         JobError::AlreadyGpmf { .. } => {
             anyhow!("{video}: {error} (--format camm writes the GoPro's GPMF as a CAMM track)")
         }
+        JobError::AlreadyCamm { .. } => {
+            anyhow!("{video}: {error} (--format gpmf writes its CAMM GPS as a GPMF track)")
+        }
         JobError::TransportStream => anyhow!(
             "{video}: an MPEG-TS recording cannot carry a GPMF track; use telemux extract for \
              its GPS"

@@ -5,7 +5,7 @@
 //! 1. `gx:Track`s: each `when` paired in order with a `gx:coord` "lon lat alt";
 //! 2. Placemarks with a `TimeStamp`'s `when` and a `Point` (one placemark per fix; the
 //!    `TimeStamp` before or after the `Point`);
-//! 3. `LineString` and `Point` coordinates "lon,lat[,alt]", without times.
+//! 3. `LineString` and `Point` coordinates `"lon,lat[,alt]"`, without times.
 //!
 //! Telemux's export has all three (HiLights as timed placemarks, a "Path" line and a "Timed
 //! track"); the track is what it wrote the points into. Points of kind 1 stream out as read;

@@ -105,6 +105,11 @@ fn read_clip<R: Read + Seek>(
                 summary: read.summary,
             })
         }
+        Origin::Camm if options.format.camm() => {
+            return Err(JobError::AlreadyCamm {
+                summary: read.summary,
+            })
+        }
         Origin::Novatek(Located::TransportStream) => return Err(JobError::TransportStream),
         Origin::RawGpmf => return Err(JobError::RawGpmf),
         // Dashcam and Bandit GPS, and any format added later, are what convert writes.

@@ -145,6 +145,13 @@ pub enum JobError {
         /// What was found.
         summary: String,
     },
+    /// `convert --format camm|both`: the clip's GPS is a CAMM track already, so there is
+    /// nothing to write as CAMM.
+    #[error("already has CAMM telemetry ({summary}); there is nothing to convert to CAMM")]
+    AlreadyCamm {
+        /// What was found.
+        summary: String,
+    },
     /// `convert`: an MPEG-TS recording, which cannot carry a GPMF track.
     #[error("an MPEG-TS recording cannot carry a GPMF track")]
     TransportStream,
