@@ -433,3 +433,19 @@ fn convert_writes_it_beside_the_clip_own_gps() {
     // The Bandit ride resampled at 10 Hz: its track still reads back.
     assert_eq!(extract_points(&output), 110);
 }
+
+/// An audio track's `mp4a` entry has no visual fields to look for V2 boxes after: dump shows
+/// nothing spherical for it (it once printed "spherical metadata unreadable" under every
+/// audio and telemetry track), and nothing for a plain video either.
+#[test]
+fn dump_finds_no_spherical_metadata_in_a_plain_video_with_audio() {
+    let out = telemux()
+        .arg("dump")
+        .arg(fixture("ride.mp4"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("soun"), "{stdout}");
+    assert!(!stdout.contains("spherical"), "{stdout}");
+}

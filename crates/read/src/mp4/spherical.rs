@@ -175,8 +175,16 @@ pub fn is_spherical_uuid(node: &BoxNode) -> bool {
     node.header.user_type == Some(SPHERICAL_UUID)
 }
 
-/// The spherical metadata of `track` (any track; only video tracks should have some).
+/// The spherical metadata of `track`: none for a track that is not video, whose sample
+/// entries (`mp4a`, `gpmd`, `camm`, …) have no visual fields to find V2 boxes after.
 pub fn read(moov: &Moov, track: &Track<'_>) -> Result<TrackSpherical, Mp4Error> {
+    if track.hdlr.subtype.as_bytes() != b"vide" {
+        return Ok(TrackSpherical {
+            track_index: track.index,
+            track_id: track.tkhd.track_id,
+            ..TrackSpherical::default()
+        });
+    }
     let v1 = match track.node.children().iter().find(|c| is_spherical_uuid(c)) {
         Some(node) => Some(parse_xml(node, moov.body(node))?),
         None => None,

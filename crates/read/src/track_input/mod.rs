@@ -190,15 +190,31 @@ pub fn detect_file(head: &[u8], extension: Option<&str>) -> Option<&'static Kind
     })
 }
 
-/// The format of the input `input` (its head is looked at, not consumed), named `name` for
-/// the extension; [`TrackInputError::UnknownFormat`] when neither content nor name says.
-pub fn detect_input(
-    input: &mut (impl BufRead + ?Sized),
+/// The format of the input `input` named `name` (for the extension), and a reader that
+/// gives the whole input again. The head is read in as many reads as it takes (a pipe
+/// hands over a few bytes at a time: one `fill_buf` may hold less than a format needs to be
+/// recognised); [`TrackInputError::UnknownFormat`] when neither content nor name says.
+pub fn detect_input<'a, R: BufRead + 'a>(
+    input: R,
     name: &std::path::Path,
-) -> Result<&'static Kind, TrackInputError> {
+) -> Result<(&'static Kind, impl BufRead + 'a), TrackInputError> {
+    let (head, input) = read_head(input)?;
     let extension = name.extension().and_then(|e| e.to_str());
-    let head = input.fill_buf()?;
-    detect_file(head, extension).ok_or(TrackInputError::UnknownFormat)
+    let kind = detect_file(head.get_ref(), extension).ok_or(TrackInputError::UnknownFormat)?;
+    Ok((kind, std::io::Read::chain(head, input)))
+}
+
+/// The first [`HEAD_LEN`] bytes of `input` (fewer when it is shorter), read to the end of the
+/// head or of the input, and the rest of it.
+pub(crate) fn read_head<R: BufRead>(
+    mut input: R,
+) -> std::io::Result<(std::io::Cursor<Vec<u8>>, R)> {
+    let mut head = Vec::with_capacity(HEAD_LEN);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut input, HEAD_LEN as u64),
+        &mut head,
+    )?;
+    Ok((std::io::Cursor::new(head), input))
 }
 
 /// The formats read with their extensions, for messages: "GPX (.gpx), FIT (.fit)".
@@ -211,4 +227,24 @@ pub fn formats_read() -> String {
         })
         .collect();
     formats.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::path::Path;
+
+    #[test]
+    fn a_pipe_that_hands_over_a_few_bytes_at_a_time_is_still_recognised() {
+        let srt = "1\n00:00:00,000 --> 00:00:00,033\n<font size=\"28\">FrameCnt: 1\n\
+            2022-06-01 12:00:00.000\n[latitude: 45.5] [longitude: 7.25] [altitude: 300]</font>\n\n";
+        // Three bytes a read, as stdin may give them: one fill_buf holds "1\n0".
+        let pipe = std::io::BufReader::with_capacity(3, srt.as_bytes());
+        let (kind, mut input) = detect_input(pipe, Path::new("-")).unwrap();
+        assert_eq!(kind.name, "DJI SRT");
+        let mut again = String::new();
+        input.read_to_string(&mut again).unwrap();
+        assert_eq!(again, srt, "the head is read again after detection");
+    }
 }

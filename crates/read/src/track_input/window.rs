@@ -87,11 +87,11 @@ pub fn read_file(
     input: &mut dyn BufRead,
     name: &Path,
 ) -> Result<Option<FileTelemetry>, TrackInputError> {
-    let extension = name.extension().and_then(|e| e.to_str());
-    let Some(kind) = super::detect_file(input.fill_buf()?, extension) else {
-        return Ok(None);
+    let (kind, whole) = match super::detect_input(input, name) {
+        Ok((kind, mut input)) => (kind, read_all(kind, &mut input)?),
+        Err(TrackInputError::UnknownFormat) => return Ok(None),
+        Err(error) => return Err(error),
     };
-    let whole = read_all(kind, input)?;
     let parsed = &whole.parsed;
     let device = parsed
         .device

@@ -98,7 +98,11 @@ fn timing(telemetry: Option<&Telemetry>) -> Check {
     let drift = high.0 - low.0;
     let start = telemetry
         .and_then(|t| t.gps.get(offsets[0].1))
-        .and_then(|p| Some(p.time? - time::Duration::seconds_f64(p.media_time?)));
+        // A crafted edit list can put media times beyond any date: no start then, not a panic.
+        .and_then(|p| {
+            let media = time::Duration::checked_seconds_f64(p.media_time?)?;
+            p.time?.checked_sub(media)
+        });
     let at_zero = start.map(show).unwrap_or_default();
     if drift <= MAX_DRIFT_SECONDS {
         return Check::new(

@@ -27,9 +27,9 @@ pub enum TrackInput<'a> {
     },
 }
 
-/// The input opened, its format detected (its head is looked at, not consumed), and its name.
+/// The input opened, its format detected (the reader gives the head again), and its name.
 fn open(input: TrackInput<'_>) -> Result<(&'static Kind, Box<dyn BufRead + '_>, String), JobError> {
-    let (mut reader, name, path): (Box<dyn BufRead + '_>, String, PathBuf) = match input {
+    let (reader, name, path): (Box<dyn BufRead + '_>, String, PathBuf) = match input {
         TrackInput::File(path) => {
             let name = path.display().to_string();
             let file = File::open(&path).map_err(|source| JobError::TrackOpen {
@@ -44,12 +44,12 @@ fn open(input: TrackInput<'_>) -> Result<(&'static Kind, Box<dyn BufRead + '_>, 
         }
         TrackInput::Reader { reader, name } => (reader, name.clone(), PathBuf::from(name)),
     };
-    let kind =
-        track_input::detect_input(&mut reader, &path).map_err(|source| JobError::TrackFile {
+    let (kind, reader) =
+        track_input::detect_input(reader, &path).map_err(|source| JobError::TrackFile {
             name: name.clone(),
             source,
         })?;
-    Ok((kind, reader, name))
+    Ok((kind, Box::new(reader), name))
 }
 
 /// What one track file was, and what its reader noticed.
