@@ -32,12 +32,12 @@ fn read(
     emit: &mut dyn FnMut(GpsPoint),
     parsed: &mut Parsed,
 ) -> Result<(), TrackInputError> {
-    let mut bytes = Vec::new();
-    input.read_to_end(&mut bytes)?;
-    let data = super::parse(&bytes)?;
-    parsed.device = data.creator;
+    // The same streaming parser as `parse`, fed from the reader: no copy of the whole file.
+    let (header, collected) =
+        super::parser::Parser::new(input, super::collect::Collect::default()).run()?;
+    parsed.device = header.creator;
     parsed.altitude_ref = AltitudeRef::MeanSeaLevel;
-    for point in data.segments.into_iter().flatten() {
+    for point in collected.segments.into_iter().flatten() {
         emit(point);
     }
     Ok(())

@@ -126,6 +126,14 @@ fn read_clip<R: Read + Seek>(
 /// The GPS file beside a video that belongs to it: `DJI_0001.SRT` (any case of the extension)
 /// for `DJI_0001.MP4`, as DJI drones record them.
 pub fn sidecar(video: &Path) -> Option<PathBuf> {
+    // DJI writes `.SRT`; copies often end up `.srt`. Those two are a stat each; only another
+    // spelling (`.Srt`) lists the folder, so a folder of N clips is not N listings.
+    for extension in ["SRT", "srt"] {
+        let path = video.with_extension(extension);
+        if path.is_file() {
+            return Some(path);
+        }
+    }
     let stem = video.file_stem()?;
     let folder = match video.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,

@@ -5,10 +5,10 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::io::{Read, Seek, Write};
 use std::path::Path;
 
-use telemux_read::camm;
+use telemux_read::camm::{self, CammError};
 use telemux_read::gpx::{MergeReport, Totals};
 use telemux_read::model::{AltitudeRef, GpsPoint, SensorStream};
 use telemux_read::mp4::{mac_time_to_utc, Mp4};
@@ -278,7 +278,8 @@ fn prepared<R: Read + Seek>(
         )?),
         false => None,
     };
-    if let Some(built) = &camm {
+    // Without --replace an existing CAMM track is refused by the rewrite, read or not.
+    if let (Some(built), true) = (&camm, options.replace) {
         check_camm_replace(&mp4, input, &camm_tracks, built)?;
     }
     let gpmf = match (options.format.gpmf(), &existing) {
@@ -386,7 +387,7 @@ fn prepared<R: Read + Seek>(
 
 /// Refuses to replace CAMM tracks holding packet types the new track `built` does not carry:
 /// GPS (types 5 and 6) is what a replacement replaces; a camera's other packets (orientation,
-/// exposure, sensors) would be lost. Only each packet's 4-byte header is read.
+/// exposure, sensors) would be lost.
 fn check_camm_replace<R: Read + Seek>(
     mp4: &Mp4,
     input: &mut R,
@@ -407,16 +408,15 @@ fn check_camm_replace<R: Read + Seek>(
             continue;
         };
         let mut kinds = Vec::new();
-        for sample in track.samples() {
-            let sample = sample?;
-            let mut header = [0; camm::HEADER_LEN];
-            if sample.size < header.len() as u32
-                || input.seek(SeekFrom::Start(sample.offset)).is_err()
-                || input.read_exact(&mut header).is_err()
-            {
-                continue;
-            }
-            let kind = u16::from_le_bytes([header[2], header[3]]);
+        // The read side's one walk over a CAMM track (runs of packets in one read); a
+        // sample that cannot be read refuses the replacement rather than pass unchecked.
+        for entry in camm::Packets::new(mp4, &track, &mut *input) {
+            let kind = match entry?.packet {
+                Ok(packet) => packet.kind(),
+                // A damaged packet still says what it claims to be.
+                Err(CammError::WrongLength { kind, .. } | CammError::UnknownType { kind }) => kind,
+                Err(_) => continue,
+            };
             if !matches!(kind, 5 | 6) && !written.contains(&kind) && !kinds.contains(&kind) {
                 kinds.push(kind);
             }

@@ -540,7 +540,10 @@ pub fn prepare_tracks(
         .iter()
         .position(|h| h.offset == mp4.moov().root().header.offset)
         .unwrap_or_default();
-    let telemetry: Vec<u8> = new.iter().flat_map(|n| n.track.samples.concat()).collect();
+    // Every new track's samples back to back, copied once into a buffer of the final size.
+    let samples = || new.iter().flat_map(|n| &n.track.samples);
+    let mut telemetry = Vec::with_capacity(samples().map(Vec::len).sum());
+    samples().for_each(|sample| telemetry.extend_from_slice(sample));
     let telemetry_len = telemetry.len() as u64;
 
     // Name the handler the way the file's own tracks do.

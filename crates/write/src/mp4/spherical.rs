@@ -87,6 +87,15 @@ pub enum SphericalError {
     /// No track has a `vide` handler.
     #[error("no video track (a trak whose hdlr is vide) to mark as spherical")]
     NoVideoTrack,
+    /// The video track's `trak` or `stsd` is not where its parse found it in the copy of
+    /// `moov` being edited, so nothing could be written.
+    #[error("moov/trak[{index}]: its {what} box is not in the moov being rewritten")]
+    Unplaced {
+        /// `trak` or `stsd`.
+        what: &'static str,
+        /// The track's position among the `trak` boxes.
+        index: usize,
+    },
     /// The track's boxes cannot be read as the edit needs them.
     #[error(transparent)]
     Mp4(#[from] Mp4Error),
@@ -111,21 +120,26 @@ pub(crate) fn apply(
             .filter(|c| c.kind().as_bytes() == b"trak")
             .nth(track.index)
     });
-    if let Some(trak) = trak {
-        if let Some(children) = trak.children_mut() {
-            children.retain(|c| !is_spherical_uuid(c));
-            children.push(EditBox::Raw {
-                kind: FourCC::new(b"uuid"),
-                bytes: spherical.v1_box(),
-            });
-        }
-        if let Some(slot) = trak.descend_mut(&[b"mdia", b"minf", b"stbl", b"stsd"]) {
-            *slot = EditBox::Raw {
-                kind: FourCC::new(b"stsd"),
-                bytes: stsd,
-            };
-        }
-    }
+    // Track::parse found these boxes, so the edit copy has them; were it not so, the
+    // metadata would not be written and "marked as 360°" would be a lie: refuse instead.
+    let unplaced = |what| SphericalError::Unplaced {
+        what,
+        index: track.index,
+    };
+    let trak = trak.ok_or(unplaced("trak"))?;
+    let children = trak.children_mut().ok_or(unplaced("trak"))?;
+    children.retain(|c| !is_spherical_uuid(c));
+    children.push(EditBox::Raw {
+        kind: FourCC::new(b"uuid"),
+        bytes: spherical.v1_box(),
+    });
+    let slot = trak
+        .descend_mut(&[b"mdia", b"minf", b"stbl", b"stsd"])
+        .ok_or(unplaced("stsd"))?;
+    *slot = EditBox::Raw {
+        kind: FourCC::new(b"stsd"),
+        bytes: stsd,
+    };
     Ok(SphericalWritten {
         track_id: track.tkhd.track_id,
         track_index: track.index,
