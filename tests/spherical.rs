@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 
-use common::{bandit, check, extract_points, fixture, telemux, tool, verify_json};
+use common::{bandit, check, extract_points, fixture, telemux, tool, track_samples, verify_json};
 use serde_json::Value;
 use telemux_read::mp4::Mp4;
 
@@ -231,6 +231,11 @@ fn without_gpx_only_the_metadata_is_written_and_a_second_run_replaces_it() {
             .unwrap()
             .tracks()
             .count();
+        // Every track's samples (audio too: the rewrite moves every chunk offset).
+        let every_track = |path: &Path| -> Vec<_> {
+            (0..tracks_before).map(|i| track_samples(path, i)).collect()
+        };
+        let all_before = every_track(&video);
         for (stereo, code, v1, ffprobe_type) in [
             ("top-bottom", 1, Some("top-bottom"), "top and bottom"),
             ("left-right", 2, Some("left-right"), "side by side"),
@@ -245,6 +250,10 @@ fn without_gpx_only_the_metadata_is_written_and_a_second_run_replaces_it() {
             assert!(
                 after.samples == before.samples,
                 "{name}: video samples changed"
+            );
+            assert!(
+                every_track(&video) == all_before,
+                "{name} {stereo}: a track's samples or times changed"
             );
             // One V1 box and one st3d/sv3d pair, whatever ran before.
             assert_eq!(after.uuids, [expected_v1(v1)], "{name} {stereo}");
@@ -448,4 +457,31 @@ fn dump_finds_no_spherical_metadata_in_a_plain_video_with_audio() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("soun"), "{stdout}");
     assert!(!stdout.contains("spherical"), "{stdout}");
+}
+
+/// Without --track only the metadata is written, so a flag about the track would be silently
+/// ignored: refused, and nothing is written.
+#[test]
+fn track_flags_without_a_track_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.mp4");
+    for flags in [&["--format", "camm"][..], &["--replace"]] {
+        let run = telemux()
+            .arg("inject")
+            .arg(fixture("ride.mp4"))
+            .arg("--spherical")
+            .args(flags)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(2), "{flags:?}");
+        assert!(
+            String::from_utf8_lossy(&run.stderr).contains(
+                "--format and --replace are about the track written: give one with --track"
+            ),
+            "{flags:?}"
+        );
+        assert!(!out.exists(), "{flags:?}");
+    }
 }

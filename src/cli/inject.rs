@@ -11,7 +11,7 @@ use telemux_write::jobs::{Anchor, Points, TrackInput};
 use time::{OffsetDateTime, UtcOffset};
 
 use super::batch::{each_clip, Destination};
-use super::embed::{embed, video_output, Job, WriteArgs};
+use super::embed::{embed, video_output, Format, Job, WriteArgs};
 use super::inputs;
 use super::sync::{parse_time, parse_utc_offset};
 use super::values::Number;
@@ -142,6 +142,13 @@ pub fn run(args: InjectArgs) -> anyhow::Result<ExitCode> {
     args.write.check()?;
     let videos = inputs::expand(&args.videos)?;
     let destination = Destination::new(args.output.as_deref(), args.out_dir.as_deref(), &videos)?;
+    // Without a track only the metadata is written: flags about the track would do nothing.
+    if args.track.is_empty() && (args.write.format != Format::Gpmf || args.write.replace) {
+        bail!(
+            "--format and --replace are about the track written: give one with --track \
+             (without --track, --spherical writes only the 360° metadata)"
+        );
+    }
     let from_stdin = args.track.iter().filter(|p| is_stdin(p)).count();
     if from_stdin > 1 {
         bail!("--track - (--gpx -) is given more than once: standard input holds one track");

@@ -22,7 +22,7 @@ mod atc;
 mod azdome;
 mod block;
 mod bytes;
-mod convert;
+pub(crate) mod convert;
 mod core_record;
 mod doubles;
 mod eace;

@@ -14,6 +14,7 @@ use time::{Date, Month, Time};
 use super::text::{fraction_units, is_position, number, Line, Lines};
 use super::{Kind, Parsed, Place, TrackInputError};
 use crate::model::{AltitudeRef, Fix, GpsPoint};
+use crate::novatek::convert::{knots_to_mps, nmea_year};
 
 /// NMEA 0183 as a track input.
 pub static KIND: Kind = Kind {
@@ -22,9 +23,6 @@ pub static KIND: Kind = Kind {
     detect,
     read,
 };
-
-/// Metres per second in one knot (1852 m per hour).
-const KNOT: f64 = 1852.0 / 3600.0;
 
 /// Whether the first line that is not blank is an NMEA sentence (`$GPRMC,…`, `$GNGGA,…`).
 fn detect(head: &[u8]) -> bool {
@@ -174,7 +172,7 @@ impl Log {
         let date = date(field(f, 8))?;
         let valid = field(f, 1) == "A";
         let position = if valid { Some(position(f, 2)?) } else { None };
-        let speed = optional(field(f, 6))?.map(|knots| knots * KNOT);
+        let speed = optional(field(f, 6))?.map(knots_to_mps);
         let course = optional(field(f, 7))?;
         let epoch = self.epoch(n, time, emit);
         epoch.invalid |= !valid;
@@ -327,7 +325,8 @@ fn time_of_day(text: &str) -> Result<Option<Time>, String> {
         .map_err(|_| bad())
 }
 
-/// `ddmmyy`; years 80–99 are 19xx (GPS began in 1980), the rest 20xx. Empty is no date.
+/// `ddmmyy`, its two-digit year as every NMEA reader of telemux reads it (`nmea_year`: 70–99
+/// are 19xx, the rest 20xx). Empty is no date.
 fn date(text: &str) -> Result<Option<Date>, String> {
     let text = text.trim();
     if text.is_empty() {
@@ -338,8 +337,7 @@ fn date(text: &str) -> Result<Option<Date>, String> {
         return Err(bad());
     }
     let two = |i: usize| text[i..i + 2].parse::<u8>().map_err(|_| bad());
-    let year = i32::from(two(4)?);
-    let year = if year >= 80 { 1900 + year } else { 2000 + year };
+    let year = nmea_year(u32::from(two(4)?));
     let month = Month::try_from(two(2)?).map_err(|_| bad())?;
     Date::from_calendar_date(year, month, two(0)?)
         .map(Some)
